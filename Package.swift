@@ -1,0 +1,29 @@
+// swift-tools-version: 6.0
+// Frost: script programs as single-file executables. The C stubs in stubs/ are built by
+// `make` with cc (not SwiftPM), so that they never link the Swift runtime.
+import PackageDescription
+
+let package = Package(
+  name: "Frost",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "frost", targets: ["frost"]),
+    .library(name: "FrostKit", targets: ["FrostKit"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+  ],
+  targets: [
+    .systemLibrary(
+      name: "CLibELF", pkgConfig: "libelf", providers: [.apt(["libelf-dev"])]),
+    .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+    .target(name: "FrostKit", dependencies: ["CLibELF", "CZlib"]),
+    .executableTarget(
+      name: "frost",
+      dependencies: [
+        "FrostKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+    .testTarget(name: "FrostKitTests", dependencies: ["FrostKit"]),
+    .testTarget(name: "FrostCLITests", dependencies: ["FrostKit"]),
+  ]
+)

@@ -1,0 +1,118 @@
+/// The on-disk payload format, mirrored from `stubs/include/frost_format.h` (the one C
+/// definition; change both together). Prose description: `docs/FORMAT.md`.
+public enum PayloadFormat {
+  /// Name of the ELF section that holds the payload.
+  public static let sectionName = ".frost"
+  /// The 8 magic bytes at offset 0 of the section ("FROSTPK" and a NUL).
+  public static let magic: [UInt8] = Array("FROSTPK".utf8) + [0]
+  /// Version of the format written by this Frost.
+  public static let version: UInt16 = 1
+  /// Size of `struct frost_header`.
+  public static let headerSize = 64
+  /// Size of `struct frost_entry`.
+  public static let entrySize = 80
+  /// Alignment of every entry's stored bytes.
+  public static let dataAlignment = 8
+}
+
+/// What an entry is (`enum frost_kind`).
+public enum EntryKind: UInt8, Codable, Sendable, CaseIterable {
+  /// The program's own code: the script, its modules.
+  case program = 1
+  /// A module of the interpreter's standard library.
+  case stdlib = 2
+  /// A module of an installed third-party package.
+  case thirdParty = 3
+  /// A C extension module.
+  case extensionModule = 4
+  /// A shared library an extension module needs.
+  case nativeLibrary = 5
+  /// A data file the program reads.
+  case data = 6
+  /// Package metadata (`*.dist-info`).
+  case metadata = 7
+
+  /// The name shown by `frost ls` and `frost inspect`.
+  public var label: String {
+    switch self {
+    case .program: "program"
+    case .stdlib: "stdlib"
+    case .thirdParty: "third-party"
+    case .extensionModule: "extension"
+    case .nativeLibrary: "native-lib"
+    case .data: "data"
+    case .metadata: "metadata"
+    }
+  }
+}
+
+/// How an entry's bytes are stored (`enum frost_compression`).
+public enum Compression: UInt8, Codable, Sendable {
+  /// The raw bytes.
+  case stored = 0
+  /// One zlib stream of the raw bytes.
+  case zlib = 1
+}
+
+/// Manifest keys (`FROST_MF_*`).
+public enum ManifestKey {
+  public static let runtime = "runtime"
+  public static let entry = "entry"
+  public static let interpreter = "interpreter"
+  public static let interpreterName = "interpreter-name"
+  public static let launcher = "launcher"
+  public static let arg = "arg"
+  public static let frostVersion = "frost-version"
+  public static let input = "input-sha256"
+  public static let compressLevel = "compress-level"
+  public static let pythonVersion = "python-version"
+}
+
+/// One index record of a payload, as read back (`struct frost_entry`).
+public struct PayloadEntry: Codable, Sendable, Equatable {
+  /// Relative, '/'-separated path.
+  public var path: String
+  public var kind: EntryKind
+  public var compression: Compression
+  /// Permission bits.
+  public var mode: UInt32
+  public var rawSize: UInt64
+  public var storedSize: UInt64
+  /// Offset of the stored bytes from the start of the section.
+  public var dataOffset: UInt64
+  public var crc32: UInt32
+  /// SHA-256 of the raw bytes, lowercase hex.
+  public var sha256: String
+}
+
+/// The manifest: ordered key/value pairs (`"key\0value\0"`), keys may repeat.
+public struct Manifest: Codable, Sendable, Equatable {
+  public var pairs: [Pair]
+
+  /// One key/value pair of the manifest.
+  public struct Pair: Codable, Sendable, Equatable {
+    public var key: String
+    public var value: String
+    public init(_ key: String, _ value: String) {
+      self.key = key
+      self.value = value
+    }
+  }
+
+  public init(_ pairs: [Pair] = []) { self.pairs = pairs }
+
+  /// The first value of `key`.
+  public subscript(key: String) -> String? { pairs.first { $0.key == key }?.value }
+
+  /// Every value of `key`, in order.
+  public func all(_ key: String) -> [String] { pairs.filter { $0.key == key }.map(\.value) }
+
+  /// The encoded bytes.
+  public func encoded() -> [UInt8] {
+    var out: [UInt8] = []
+    for pair in pairs {
+      out += Array(pair.key.utf8) + [0] + Array(pair.value.utf8) + [0]
+    }
+    return out
+  }
+}

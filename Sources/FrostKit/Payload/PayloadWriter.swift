@@ -1,0 +1,104 @@
+/// One file to store in a payload.
+public struct PayloadInput: Sendable {
+  /// Relative, '/'-separated path inside the payload.
+  public var path: String
+  public var kind: EntryKind
+  /// Permission bits.
+  public var mode: UInt32
+  public var bytes: [UInt8]
+
+  public init(path: String, kind: EntryKind, mode: UInt32 = 0o644, bytes: [UInt8]) {
+    self.path = path
+    self.kind = kind
+    self.mode = mode
+    self.bytes = bytes
+  }
+}
+
+/// Builds the bytes of a `.frost` section (layout in `stubs/include/frost_format.h`).
+///
+/// Entries are sorted by path bytes and each is compressed on its own; an entry that does not
+/// shrink is stored as is. The output depends only on the inputs: no time, no order of arrival.
+public enum PayloadWriter {
+  /// The section bytes for `inputs` and `manifest`, zlib `level` 0-9 (0 stores everything).
+  public static func build(_ inputs: [PayloadInput], manifest: Manifest, level: Int) throws(
+    PayloadError
+  ) -> [UInt8] {
+    let sorted = inputs.sorted { Array($0.path.utf8).lexicographicallyPrecedes(Array($1.path.utf8)) }
+    for (a, b) in zip(sorted, sorted.dropFirst()) where a.path == b.path {
+      throw .duplicateEntry(path: a.path)
+    }
+    for input in sorted { try PayloadPath.validate(input.path) }
+    var names: [UInt8] = []
+    var records: [UInt8] = []
+    var data: [UInt8] = []
+    let manifestBytes = manifest.encoded()
+    let indexOffset = PayloadFormat.headerSize
+    let indexSize = sorted.count * PayloadFormat.entrySize
+    let namesSize = sorted.reduce(0) { $0 + $1.path.utf8.count }
+    let manifestOffset = indexOffset + indexSize + namesSize
+    let dataStart = align(manifestOffset + manifestBytes.count)
+    for input in sorted {
+      let compressed = level > 0 ? Zlib.compress(input.bytes, level: level) : nil
+      let useZlib = compressed.map { $0.count < input.bytes.count } ?? false
+      let stored = useZlib ? compressed! : input.bytes
+      let nameOffset = names.count
+      names += Array(input.path.utf8)
+      let dataOffset = dataStart + data.count
+      data += stored
+      data += [UInt8](repeating: 0, count: align(data.count) - data.count)
+      var rec = ByteWriter()
+      rec.u64(UInt64(dataOffset))
+      rec.u64(UInt64(stored.count))
+      rec.u64(UInt64(input.bytes.count))
+      rec.u32(UInt32(nameOffset))
+      rec.u32(UInt32(input.path.utf8.count))
+      rec.u32(Zlib.crc32(input.bytes))
+      rec.u32(input.mode)
+      rec.bytes([input.kind.rawValue, useZlib ? Compression.zlib.rawValue : 0, 0, 0, 0, 0, 0, 0])
+      rec.bytes(SHA256.digest(input.bytes))
+      records += rec.out
+    }
+    let meta = records + names + manifestBytes
+    var header = ByteWriter()
+    header.bytes(PayloadFormat.magic)
+    header.u16(PayloadFormat.version)
+    header.u16(UInt16(PayloadFormat.headerSize))
+    header.u32(UInt32(sorted.count))
+    header.u64(UInt64(indexOffset))
+    header.u64(UInt64(indexSize))
+    header.u64(UInt64(indexOffset + indexSize))
+    header.u64(UInt64(namesSize))
+    header.u64(UInt64(manifestOffset))
+    header.u32(UInt32(manifestBytes.count))
+    header.u32(Zlib.crc32(meta))
+    let padding = [UInt8](repeating: 0, count: dataStart - manifestOffset - manifestBytes.count)
+    return header.out + meta + padding + data
+  }
+
+  static func align(_ n: Int) -> Int {
+    (n + PayloadFormat.dataAlignment - 1) / PayloadFormat.dataAlignment * PayloadFormat.dataAlignment
+  }
+}
+
+/// Rules for paths inside a payload.
+public enum PayloadPath {
+  /// Throws unless `path` is relative, '/'-separated, with no empty, "." or ".." part.
+  public static func validate(_ path: String) throws(PayloadError) {
+    let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+    if path.isEmpty || path.hasPrefix("/") || path.utf8.contains(0)
+      || parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." })
+    {
+      throw .unsafePath(path: path)
+    }
+  }
+}
+
+/// Little-endian byte serialisation.
+struct ByteWriter {
+  var out: [UInt8] = []
+  mutating func u16(_ v: UInt16) { for i in 0..<2 { out.append(UInt8(truncatingIfNeeded: v >> (8 * i))) } }
+  mutating func u32(_ v: UInt32) { for i in 0..<4 { out.append(UInt8(truncatingIfNeeded: v >> (8 * i))) } }
+  mutating func u64(_ v: UInt64) { for i in 0..<8 { out.append(UInt8(truncatingIfNeeded: v >> (8 * i))) } }
+  mutating func bytes(_ b: [UInt8]) { out += b }
+}

@@ -1,0 +1,97 @@
+import Foundation
+
+/// Runs programs for the end-to-end tests: the built `frost` (found next to the test bundle,
+/// where `make` puts it with the stubs) and what it builds.
+enum CLI {
+  /// The build folder holding `frost`, the stubs and this test bundle.
+  static let binDir: URL = {
+    var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    while url.path != "/" {
+      url.deleteLastPathComponent()
+      if FileManager.default.fileExists(atPath: url.appendingPathComponent("frost").path) {
+        return url
+      }
+    }
+    fatalError("frost not found above \(CommandLine.arguments[0]): run `make` first")
+  }()
+
+  /// Path of the built `frost`.
+  static var frost: String { binDir.appendingPathComponent("frost").path }
+
+  /// The repository root (for samples/).
+  static let repoRoot: URL = {
+    var url = URL(fileURLWithPath: #filePath)
+    for _ in 0..<3 { url.deleteLastPathComponent() }
+    return url
+  }()
+
+  static func sample(_ name: String) -> String {
+    repoRoot.appendingPathComponent("samples").appendingPathComponent(name).path
+  }
+
+  /// The result of one run.
+  struct Result {
+    var status: Int32
+    /// Set when the process died by a signal.
+    var signal: Int32?
+    var stdout: String
+    var stderr: String
+    var stdoutBytes: Data
+  }
+
+  /// Runs `path` with `args`; `stdin` is written then closed.
+  @discardableResult
+  static func run(
+    _ path: String, _ args: [String] = [], stdin: Data? = nil, env: [String: String]? = nil,
+    cwd: String? = nil
+  ) throws -> Result {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: path)
+    p.arguments = args
+    if let env { p.environment = env }
+    if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
+    let out = Pipe()
+    let err = Pipe()
+    let inp = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    p.standardInput = inp
+    try p.run()
+    if let stdin { inp.fileHandleForWriting.write(stdin) }
+    try inp.fileHandleForWriting.close()
+    var outData = Data()
+    var errData = Data()
+    let group = DispatchGroup()
+    group.enter()
+    DispatchQueue.global().async {
+      errData = err.fileHandleForReading.readDataToEndOfFile()
+      group.leave()
+    }
+    outData = out.fileHandleForReading.readDataToEndOfFile()
+    group.wait()
+    p.waitUntilExit()
+    let signaled = p.terminationReason == .uncaughtSignal
+    return Result(
+      status: p.terminationStatus, signal: signaled ? p.terminationStatus : nil,
+      stdout: String(decoding: outData, as: UTF8.self),
+      stderr: String(decoding: errData, as: UTF8.self), stdoutBytes: outData)
+  }
+
+  /// Runs `frost` with `args`.
+  @discardableResult
+  static func frost(_ args: [String], cwd: String? = nil, env: [String: String]? = nil) throws
+    -> Result
+  {
+    try run(frost, args, env: env, cwd: cwd)
+  }
+
+  /// A new empty temporary directory, removed by the caller with `cleanup`.
+  static func tempDir(_ label: String = "frost-test") throws -> String {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "\(label)-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url.path
+  }
+
+  static func cleanup(_ dir: String) { try? FileManager.default.removeItem(atPath: dir) }
+}

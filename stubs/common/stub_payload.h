@@ -1,0 +1,49 @@
+/* stub_payload.h - finding and reading the .frost payload of the running executable.
+ * Format: ../include/frost_format.h. */
+#ifndef STUB_PAYLOAD_H
+#define STUB_PAYLOAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../include/frost_format.h"
+
+/* An opened payload: the executable is mapped read-only; pointers point into the map. */
+struct stub_payload {
+    void *map;                         /* the whole file, mmap'ed */
+    size_t map_size;
+    const uint8_t *section;            /* first byte of the .frost section */
+    uint64_t size;                     /* size of the section */
+    uint32_t count;                    /* number of entries */
+    const struct frost_entry *entries; /* the sorted index */
+    const char *names;                 /* the names blob */
+    uint64_t names_size;
+    const char *manifest;              /* "key\0value\0" pairs */
+    uint32_t manifest_size;
+};
+
+/* Maps `path` and checks the section header table, the payload header, the index checksum and
+ * every record's bounds. Returns 0, or -1 with a reason in `err` ("payload damaged: ..."). */
+int stub_payload_open(struct stub_payload *p, const char *path, char *err, size_t errlen);
+
+/* Unmaps the file. */
+void stub_payload_close(struct stub_payload *p);
+
+/* The entry named exactly `name` (`len` bytes), or NULL. Binary search. */
+const struct frost_entry *stub_payload_find(const struct stub_payload *p, const char *name,
+                                            size_t len);
+
+/* The path of `e` (not NUL-terminated) and its length. */
+const char *stub_payload_name(const struct stub_payload *p, const struct frost_entry *e,
+                              size_t *len);
+
+/* Inflates `e` into a malloc'ed buffer of e->raw_size bytes (+1 NUL byte, not counted) and
+ * checks its CRC-32. Returns 0, or -1 with a reason in `err`. */
+int stub_payload_read(const struct stub_payload *p, const struct frost_entry *e, uint8_t **out,
+                      char *err, size_t errlen);
+
+/* Iterates manifest values of `key`: pass NULL first, then the previous result. */
+const char *stub_payload_manifest_next(const struct stub_payload *p, const char *key,
+                                       const char *prev);
+
+#endif /* STUB_PAYLOAD_H */
