@@ -1,0 +1,15 @@
+/// Everything needed to write one Frost binary: which stub heads it, what the payload holds.
+/// Made by a collector (`HostFreezer` for scripts run by a host interpreter, `PythonFreezer`
+/// for self-contained Python) and written by `Freezer.write`.
+public struct FreezePlan: Sendable {
+  /// File name of the stub, looked up in the stub folder (e.g. `frost-stub-host`).
+  public var stub: String
+  public var entries: [PayloadInput]
+  public var manifest: Manifest
+
+  public init(stub: String, entries: [PayloadInput], manifest: Manifest) {
+    self.stub = stub
+    self.entries = entries
+    self.manifest = manifest
+  }
+}
