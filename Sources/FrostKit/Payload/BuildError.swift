@@ -1,0 +1,29 @@
+/// Errors of `frost build` that are not about reading or writing one file.
+public enum BuildError: Error, CustomStringConvertible, Equatable {
+  /// The script is empty.
+  case emptyScript(path: String)
+  /// The script has no `#!` line and no `--interpreter` was given.
+  case noInterpreter(path: String)
+  /// The interpreter named by the shebang or `--interpreter` cannot be found.
+  case interpreterNotFound(path: String, interpreter: String)
+  /// The stub is not in the stub folder.
+  case stubMissing(stub: String, directory: String)
+  /// `--compress-level` is outside 0-9.
+  case badLevel(Int)
+  /// A `--host-python` directory has no `__main__.py`.
+  case noMain(path: String)
+
+  public var description: String {
+    switch self {
+    case .emptyScript(let path): "\(path): script is empty"
+    case .noInterpreter(let path):
+      "\(path): no #! line; name the interpreter with --interpreter"
+    case .interpreterNotFound(let path, let interpreter):
+      "\(path): interpreter '\(interpreter)' not found"
+    case .stubMissing(let stub, let directory):
+      "stub '\(stub)' not found in \(directory) (run `make`, or set FROST_STUB_DIR)"
+    case .badLevel(let level): "compress level \(level) is not in 0-9"
+    case .noMain(let path): "\(path): directory has no __main__.py"
+    }
+  }
+}

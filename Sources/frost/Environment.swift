@@ -1,0 +1,6 @@
+import Foundation
+
+/// The process environment, read once.
+enum ProcessInfoEnv {
+  static var environment: [String: String] { ProcessInfo.processInfo.environment }
+}

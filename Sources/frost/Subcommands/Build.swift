@@ -1,0 +1,78 @@
+import ArgumentParser
+import FrostKit
+
+extension FrostCommand {
+  struct Build: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Freeze a script into one executable file.",
+      discussion: """
+        The interpreter comes from --interpreter or from the script's #! line. The output is \
+        the stub followed by a .frost ELF section holding the zlib-compressed script.
+
+          $ frost build samples/hello.sh -o hello
+          $ frost build tool.pl --interpreter perl --arg -w
+          $ frost build app/ --host-python -o app
+        """)
+
+    @Argument(help: "The script (or, with --host-python, a folder with __main__.py).")
+    var script: String
+
+    @Option(name: .shortAndLong, help: "Output file (default: the script's name without extension).")
+    var output: String?
+
+    @Option(help: "Interpreter path or name (default: the script's #! line).")
+    var interpreter: String?
+
+    @Option(
+      name: .customLong("arg"), parsing: .unconditionalSingleValue,
+      help: "A fixed argument for the interpreter (repeatable).")
+    var args: [String] = []
+
+    @Option(help: "zlib level 0-9 (0 stores entries as they are).")
+    var compressLevel: Int = 9
+
+    @Flag(help: "Run a Python script or package folder with the host's python3.")
+    var hostPython = false
+
+    @Flag(help: "Detach as a daemon at start (double fork, setsid, pidfile).")
+    var daemon = false
+
+    @Option(help: "Pidfile written and locked in daemon mode.")
+    var pidfile: String?
+
+    func validate() throws {
+      guard (0...9).contains(compressLevel) else {
+        throw ValidationError("--compress-level must be 0-9")
+      }
+      if pidfile != nil && !daemon { throw ValidationError("--pidfile needs --daemon") }
+    }
+
+    func run() throws {
+      let out = output ?? Self.defaultOutput(for: script)
+      do {
+        var plan = try HostFreezer.plan(
+          .init(script: script, interpreter: interpreter, args: args, hostPython: hostPython))
+        if daemon {
+          plan.manifest.pairs.append(.init("daemon", "1"))
+          if let pidfile { plan.manifest.pairs.append(.init("pidfile", pidfile)) }
+        }
+        let dir = try StubLocator.directory(
+          for: plan.stub, environment: ProcessInfoEnv.environment)
+        let summary = try Freezer.write(
+          plan, stubDirectory: dir, output: out, level: compressLevel, inputs: [script])
+        print(Report.buildSummary(summary))
+      } catch {
+        fail("", error)
+      }
+    }
+
+    /// The script's name without its extension, in the current directory.
+    static func defaultOutput(for script: String) -> String {
+      var name = String(script.split(separator: "/").last ?? "a.out")
+      if let dot = name.lastIndex(of: "."), dot != name.startIndex {
+        name = String(name[..<dot])
+      }
+      return name
+    }
+  }
+}

@@ -1,0 +1,22 @@
+/* main.c - the host-interpreter stub: fills a context and runs it (stub_host.c). */
+#include "stub_host.h"
+
+#include <string.h>
+
+#include "../common/stub_error.h"
+
+const char *stub_progname = "frost";
+
+int main(int argc, char **argv)
+{
+    struct stub_host_ctx ctx = {
+        .argc = argc,
+        .argv = argv,
+        .self_path = "/proc/self/exe",
+    };
+    if (argc > 0 && argv[0][0] != '\0') {
+        const char *slash = strrchr(argv[0], '/');
+        stub_progname = slash ? slash + 1 : argv[0];
+    }
+    return stub_host_main(&ctx);
+}

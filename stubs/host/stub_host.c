@@ -1,0 +1,184 @@
+/* stub_host.c - the host-interpreter stub: payload -> memfd -> execv(interpreter). One
+ * process: nothing stays behind, the program gets this process's PID, stdio and signals. */
+#include "stub_host.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../common/stub_error.h"
+#include "../common/stub_payload.h"
+#include "stub_launch.h"
+
+#define MAX_FIXED_ARGS 64
+
+/* The manifest of a host-runtime payload. */
+struct host_manifest {
+    const char *entry;
+    const char *interpreter;
+    const char *interp_name;
+    const char *launcher;
+    char *fixed[MAX_FIXED_ARGS];
+    int nfixed;
+};
+
+static int read_manifest(const struct stub_payload *p, struct host_manifest *m)
+{
+    const char *runtime = stub_payload_manifest_next(p, FROST_MF_RUNTIME, NULL);
+    m->entry = stub_payload_manifest_next(p, FROST_MF_ENTRY, NULL);
+    m->interpreter = stub_payload_manifest_next(p, FROST_MF_INTERPRETER, NULL);
+    m->interp_name = stub_payload_manifest_next(p, FROST_MF_INTERP_NAME, NULL);
+    m->launcher = stub_payload_manifest_next(p, FROST_MF_LAUNCHER, NULL);
+    if (!runtime || strcmp(runtime, "host") != 0 || !m->entry || !m->interpreter ||
+        !m->launcher) {
+        STUB_ERROR("payload damaged: manifest lacks runtime, entry, interpreter or launcher");
+        return -1;
+    }
+    m->nfixed = 0;
+    for (const char *a = stub_payload_manifest_next(p, FROST_MF_ARG, NULL); a;
+         a = stub_payload_manifest_next(p, FROST_MF_ARG, a)) {
+        if (m->nfixed == MAX_FIXED_ARGS) {
+            STUB_ERROR("payload damaged: more than %d fixed arguments", MAX_FIXED_ARGS);
+            return -1;
+        }
+        m->fixed[m->nfixed++] = (char *)a;
+    }
+    return 0;
+}
+
+/* The interpreter to exec: the recorded absolute path, else `name` found on PATH. */
+static const char *find_interpreter(const struct host_manifest *m, char *buf, size_t len)
+{
+    if (access(m->interpreter, X_OK) == 0)
+        return m->interpreter;
+    const char *path = getenv("PATH");
+    if (!m->interp_name || !path || strchr(m->interp_name, '/'))
+        return NULL;
+    while (*path) {
+        size_t dirlen = strcspn(path, ":");
+        if (dirlen > 0 &&
+            (size_t)snprintf(buf, len, "%.*s/%s", (int)dirlen, path, m->interp_name) < len &&
+            access(buf, X_OK) == 0)
+            return buf;
+        path += dirlen + (path[dirlen] == ':');
+    }
+    return NULL;
+}
+
+/* Every entry of kind "program" in the python bundle format: "path\nsize\n" + bytes, entry
+ * first. Other launchers get NULL. */
+static uint8_t *python_bundle(const struct stub_payload *p, const struct frost_entry *main_e,
+                              const uint8_t *main_src, size_t *size, char *err, size_t errlen);
+
+static int open_script(const struct stub_payload *p, const struct host_manifest *m)
+{
+    char err[256] = "";
+    uint8_t *script = NULL, *bundle = NULL;
+    size_t bundle_size = 0;
+    const struct frost_entry *e = stub_payload_find(p, m->entry, strlen(m->entry));
+    if (!e) {
+        STUB_ERROR("payload damaged: entry '%s' missing", m->entry);
+        return -1;
+    }
+    if (stub_payload_read(p, e, &script, err, sizeof err) != 0 ||
+        (strcmp(m->launcher, "python") == 0 &&
+         !(bundle = python_bundle(p, e, script, &bundle_size, err, sizeof err)))) {
+        STUB_ERROR("%s", err);
+        free(script);
+        return -1;
+    }
+    int fd = stub_launch_memfd(m->launcher, stub_progname, script, (size_t)e->raw_size,
+                               bundle, bundle_size);
+    if (fd < 0)
+        STUB_PERROR("memfd_create", "cannot hold the script in memory");
+    free(script);
+    free(bundle);
+    return fd;
+}
+
+static int append(uint8_t **buf, size_t *size, size_t *cap, const void *src, size_t len)
+{
+    if (*size + len > *cap) {
+        size_t ncap = (*size + len) * 2;
+        uint8_t *n = realloc(*buf, ncap);
+        if (!n)
+            return -1;
+        *buf = n;
+        *cap = ncap;
+    }
+    memcpy(*buf + *size, src, len);
+    *size += len;
+    return 0;
+}
+
+static int append_file(uint8_t **buf, size_t *size, size_t *cap, const char *name, size_t nlen,
+                       const uint8_t *data, size_t dlen)
+{
+    char head[64];
+    int hl = snprintf(head, sizeof head, "\n%zu\n", dlen);
+    return append(buf, size, cap, name, nlen) || append(buf, size, cap, head, (size_t)hl) ||
+           append(buf, size, cap, data, dlen);
+}
+
+static uint8_t *python_bundle(const struct stub_payload *p, const struct frost_entry *main_e,
+                              const uint8_t *main_src, size_t *size, char *err, size_t errlen)
+{
+    uint8_t *buf = NULL;
+    size_t cap = 0, nlen;
+    *size = 0;
+    const char *name = stub_payload_name(p, main_e, &nlen);
+    if (append_file(&buf, size, &cap, name, nlen, main_src, (size_t)main_e->raw_size) != 0)
+        goto fail;
+    for (uint32_t i = 0; i < p->count; i++) {
+        const struct frost_entry *e = &p->entries[i];
+        uint8_t *data = NULL;
+        if (e == main_e || e->kind == FROST_KIND_METADATA)
+            continue;
+        if (stub_payload_read(p, e, &data, err, errlen) != 0)
+            goto fail;
+        name = stub_payload_name(p, e, &nlen);
+        int rc = append_file(&buf, size, &cap, name, nlen, data, (size_t)e->raw_size);
+        free(data);
+        if (rc != 0)
+            goto fail;
+    }
+    return buf;
+fail:
+    free(buf);
+    if (!err[0])
+        snprintf(err, errlen, "out of memory");
+    return NULL;
+}
+
+int stub_host_main(struct stub_host_ctx *ctx)
+{
+    struct stub_payload p;
+    struct host_manifest m;
+    char err[256] = "", pathbuf[4096];
+    if (stub_payload_open(&p, ctx->self_path, err, sizeof err) != 0) {
+        STUB_ERROR("%s", err);
+        return STUB_EXIT_CANNOT_RUN;
+    }
+    if (read_manifest(&p, &m) != 0)
+        return STUB_EXIT_CANNOT_RUN;
+    const char *interp = find_interpreter(&m, pathbuf, sizeof pathbuf);
+    if (!interp) {
+        STUB_ERROR("interpreter %s not found (nor '%s' on PATH)", m.interpreter,
+                   m.interp_name ? m.interp_name : "");
+        return 127;
+    }
+    int fd = open_script(&p, &m);
+    if (fd < 0)
+        return STUB_EXIT_CANNOT_RUN;
+    char **argv = stub_launch_argv(m.launcher, interp, m.fixed, m.nfixed, fd, ctx->argc,
+                                   ctx->argv);
+    if (!argv) {
+        STUB_ERROR("out of memory");
+        return STUB_EXIT_CANNOT_RUN;
+    }
+    execv(interp, argv);
+    STUB_PERROR("execv", "cannot run %s", interp);
+    return errno == ENOENT ? 127 : STUB_EXIT_CANNOT_RUN;
+}
