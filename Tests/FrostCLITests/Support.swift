@@ -59,16 +59,16 @@ enum CLI {
     try p.run()
     if let stdin { inp.fileHandleForWriting.write(stdin) }
     try inp.fileHandleForWriting.close()
-    var outData = Data()
-    var errData = Data()
+    let errBox = DataBox()
     let group = DispatchGroup()
     group.enter()
     DispatchQueue.global().async {
-      errData = err.fileHandleForReading.readDataToEndOfFile()
+      errBox.data = err.fileHandleForReading.readDataToEndOfFile()
       group.leave()
     }
-    outData = out.fileHandleForReading.readDataToEndOfFile()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
     group.wait()
+    let errData = errBox.data
     p.waitUntilExit()
     let signaled = p.terminationReason == .uncaughtSignal
     return Result(
@@ -92,6 +92,9 @@ enum CLI {
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url.path
   }
+
+  /// Holds what a reader thread read; read only after the group is waited on.
+  final class DataBox: @unchecked Sendable { var data = Data() }
 
   static func cleanup(_ dir: String) { try? FileManager.default.removeItem(atPath: dir) }
 }

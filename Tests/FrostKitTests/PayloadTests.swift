@@ -1,0 +1,133 @@
+import Testing
+
+@testable import FrostKit
+
+@Suite("Payload format")
+struct PayloadTests {
+  static let manifest = Manifest([.init("runtime", "host"), .init("arg", "-e"), .init("arg", "")])
+
+  static func sample() throws -> [UInt8] {
+    try PayloadWriter.build(
+      [
+        PayloadInput(path: "b/data.txt", kind: .data, bytes: Array(repeating: 65, count: 4000)),
+        PayloadInput(path: "a.sh", kind: .program, mode: 0o755, bytes: Array("echo hi\n".utf8)),
+        PayloadInput(path: "empty", kind: .data, bytes: []),
+      ], manifest: manifest, level: 9)
+  }
+
+  @Test("entries come back sorted, with sizes, kinds, modes and bytes intact")
+  func roundTrip() throws {
+    let reader = try PayloadReader(section: try Self.sample())
+    #expect(reader.entries.map(\.path) == ["a.sh", "b/data.txt", "empty"])
+    let data = try #require(reader.entry("b/data.txt"))
+    #expect(data.compression == .zlib && data.rawSize == 4000 && data.storedSize < 100)
+    #expect(try reader.read(data, checkDigest: true) == Array(repeating: 65, count: 4000))
+    let script = try #require(reader.entry("a.sh"))
+    #expect(script.compression == .stored, "an entry that does not shrink is stored as is")
+    #expect(script.mode == 0o755 && script.kind == .program)
+    #expect(script.sha256 == SHA256.hex(Array("echo hi\n".utf8)))
+    #expect(reader.manifest.all("arg") == ["-e", ""])
+    #expect(reader.entries.allSatisfy { $0.dataOffset % 8 == 0 })
+    try reader.verify()
+  }
+
+  @Test("the same inputs give the same bytes, whatever their order")
+  func reproducible() throws {
+    let a = try Self.sample()
+    let b = try PayloadWriter.build(
+      try PayloadReader(section: a).entries.reversed().map {
+        PayloadInput(
+          path: $0.path, kind: $0.kind, mode: $0.mode,
+          bytes: try PayloadReader(section: a).read($0))
+      }, manifest: Self.manifest, level: 9)
+    #expect(a == b)
+  }
+
+  @Test("unsafe or duplicate paths are refused", arguments: ["/etc/passwd", "../x", "a/../b", "a//b", "", "./a", "a/"])
+  func unsafePaths(path: String) {
+    #expect(throws: PayloadError.unsafePath(path: path)) {
+      try PayloadWriter.build(
+        [PayloadInput(path: path, kind: .data, bytes: [1])], manifest: Manifest(), level: 1)
+    }
+  }
+
+  @Test("two entries with one path are refused")
+  func duplicates() {
+    let e = PayloadInput(path: "x", kind: .data, bytes: [1])
+    #expect(throws: PayloadError.duplicateEntry(path: "x")) {
+      try PayloadWriter.build([e, e], manifest: Manifest(), level: 1)
+    }
+  }
+
+  @Test("a flipped byte in the index is caught by the index checksum")
+  func damagedIndex() throws {
+    var bytes = try Self.sample()
+    bytes[PayloadFormat.headerSize + 20] ^= 0x40
+    #expect(throws: PayloadError.self) { try PayloadReader(section: bytes) }
+  }
+
+  @Test("a flipped byte in an entry is caught by its CRC-32")
+  func damagedEntry() throws {
+    var bytes = try Self.sample()
+    let entry = try #require(try PayloadReader(section: bytes).entry("a.sh"))
+    bytes[Int(entry.dataOffset) + 2] ^= 1
+    let reader = try PayloadReader(section: bytes)
+    #expect(throws: PayloadError.self) { try reader.verify() }
+    #expect(throws: PayloadError.self) { try reader.read(reader.entry("a.sh")!) }
+  }
+
+  @Test("a truncated section or foreign bytes are refused, never trapped on")
+  func truncated() throws {
+    let bytes = try Self.sample()
+    for cut in [0, 10, 63, 64, 100, bytes.count - 1] {
+      if let reader = try? PayloadReader(section: Array(bytes[..<cut])) {
+        #expect(throws: PayloadError.self) { try reader.verify() }
+      }
+    }
+    #expect(throws: PayloadError.badMagic) {
+      try PayloadReader(section: Array(repeating: 7, count: 200))
+    }
+  }
+}
+
+@Suite("Support code")
+struct SupportTests {
+  @Test("SHA-256 matches the FIPS 180-4 examples")
+  func sha256() {
+    #expect(SHA256.hex([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    #expect(
+      SHA256.hex(Array("abc".utf8))
+        == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    #expect(
+      SHA256.hex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
+        == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+  }
+
+  @Test(
+    "shebang lines give the interpreter and its arguments",
+    arguments: [
+      ("#!/bin/sh\necho", ["/bin/sh"]),
+      ("#!/usr/bin/env bash\n", ["bash"]),
+      ("#! /usr/bin/perl -w\n", ["/usr/bin/perl", "-w"]),
+      ("#!/usr/bin/env -S python3 -u\n", ["python3", "-u"]),
+      ("#!/bin/bash\r\n", ["/bin/bash"]),
+    ])
+  func shebang(text: String, words: [String]) {
+    #expect(Shebang.parse(Array(text.utf8)) == words)
+  }
+
+  @Test("no shebang, no interpreter")
+  func noShebang() {
+    #expect(Shebang.parse(Array("echo hi\n".utf8)) == nil)
+    #expect(Shebang.parse(Array("#!\n".utf8)) == nil)
+  }
+
+  @Test("interpreters map to their launcher family")
+  func launchers() {
+    #expect(HostFreezer.launcher(for: "/bin/bash") == "sh")
+    #expect(HostFreezer.launcher(for: "dash") == "sh")
+    #expect(HostFreezer.launcher(for: "python3.11") == "python")
+    #expect(HostFreezer.launcher(for: "perl") == "perl")
+    #expect(HostFreezer.launcher(for: "/usr/bin/awk") == "exec")
+  }
+}
