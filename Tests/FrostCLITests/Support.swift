@@ -77,6 +77,13 @@ enum CLI {
       stderr: String(decoding: errData, as: UTF8.self), stdoutBytes: outData)
   }
 
+  /// Runs `path` with every descriptor above 2 closed first (the test runner's own pipes are
+  /// not close-on-exec), so that what the program sees is only what it was given.
+  static func runClean(_ path: String, _ args: [String] = []) throws -> Result {
+    let closer = "for f in /proc/$$/fd/*; do n=${f##*/}; [ $n -gt 2 ] && eval \"exec $n<&-\"; done; exec \"$@\""
+    return try run("/bin/bash", ["-c", closer, "bash", path] + args)
+  }
+
   /// Runs `frost` with `args`.
   @discardableResult
   static func frost(_ args: [String], cwd: String? = nil, env: [String: String]? = nil) throws
