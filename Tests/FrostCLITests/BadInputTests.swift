@@ -155,7 +155,7 @@ struct ReadBackTests {
     let mode = try FileManager.default.attributesOfItem(atPath: f.dir + "/x/prog.sh")[.posixPermissions]
     #expect(mode as? Int == 0o755)
     let v = try CLI.frost(["verify", f.binary])
-    #expect(v.status == 0 && v.stdout == "frost: \(f.binary): ok (1 entries, CRC-32 and SHA-256 checked)\n")
+    #expect(v.status == 0 && v.stdout == "frost: \(f.binary): ok (1 entry, CRC-32 and SHA-256 checked)\n")
   }
 
   @Test("verify names the first bad entry")

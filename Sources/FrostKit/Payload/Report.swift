@@ -2,9 +2,14 @@
 public enum Report {
   /// "wrote OUT (SIZE: stub SIZE, payload SIZE in N entries, RATIO of raw)".
   public static func buildSummary(_ s: FreezeSummary) -> String {
-    let payload = s.fileSize - s.stubSize
+    let added = s.fileSize - s.stubSize
     return
-      "frost: wrote \(s.output) (\(bytes(s.fileSize)): stub \(bytes(s.stubSize)), payload \(bytes(payload)) in \(s.entries) \(s.entries == 1 ? "entry" : "entries"), \(bytes(s.rawBytes)) raw)"
+      "frost: wrote \(s.output) (\(bytes(s.fileSize)) = stub \(bytes(s.stubSize)) + \(bytes(added)) .frost section and tables; \(count(s.entries, "entry", "entries")), \(bytes(s.rawBytes)) raw)"
+  }
+
+  /// "1 entry", "3 entries".
+  public static func count(_ n: Int, _ one: String, _ many: String) -> String {
+    "\(n) \(n == 1 ? one : many)"
   }
 
   /// `frost ls` as a text table.

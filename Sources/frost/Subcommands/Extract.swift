@@ -16,7 +16,7 @@ extension FrostCommand {
     func run() throws {
       do {
         let written = try Extractor.extract(try PayloadFile.open(binary), to: directory)
-        print("frost: extracted \(written.count) entries to \(directory)")
+        print("frost: extracted \(Report.count(written.count, "entry", "entries")) to \(directory)")
       } catch {
         fail(binary, error)
       }

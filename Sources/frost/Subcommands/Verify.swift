@@ -14,7 +14,7 @@ extension FrostCommand {
       do {
         let reader = try PayloadFile.open(binary)
         try reader.verify()
-        print("frost: \(binary): ok (\(reader.entries.count) entries, CRC-32 and SHA-256 checked)")
+        print("frost: \(binary): ok (\(Report.count(reader.entries.count, "entry", "entries")), CRC-32 and SHA-256 checked)")
       } catch {
         fail(binary, error)
       }
