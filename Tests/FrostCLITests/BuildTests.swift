@@ -196,3 +196,33 @@ struct StripTests {
     #expect(!all.stdout.lowercased().contains("warning"))
   }
 }
+
+@Suite("frost finds its stubs")
+struct StubLocationTests {
+  @Test("--version prints the version")
+  func version() throws {
+    let r = try CLI.frost(["--version"])
+    #expect(r.status == 0 && r.stdout == "0.1.0\n")
+  }
+
+  @Test("installed as bin/frost with the stubs in ../libexec/frost, or with FROST_STUB_DIR")
+  func installedLayout() throws {
+    let root = try CLI.tempDir()
+    defer { CLI.cleanup(root) }
+    let fm = FileManager.default
+    try fm.createDirectory(atPath: root + "/bin", withIntermediateDirectories: true)
+    try fm.createDirectory(atPath: root + "/libexec/frost", withIntermediateDirectories: true)
+    try fm.copyItem(atPath: CLI.frost, toPath: root + "/bin/frost")
+    try fm.copyItem(
+      atPath: CLI.binDir.path + "/frost-stub-host", toPath: root + "/libexec/frost/frost-stub-host")
+    let r = try CLI.run(root + "/bin/frost", ["build", CLI.sample("hello.sh"), "-o", root + "/h"])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(try CLI.run(root + "/h").stdout.hasPrefix("hello from h "))
+    try fm.removeItem(atPath: root + "/libexec")
+    let missing = try CLI.run(root + "/bin/frost", ["build", CLI.sample("hello.sh"), "-o", root + "/h2"])
+    #expect(missing.status == 1 && missing.stderr.contains("stub 'frost-stub-host' not found"))
+    let env = ["FROST_STUB_DIR": CLI.binDir.path, "PATH": "/usr/bin:/bin"]
+    let viaEnv = try CLI.run(root + "/bin/frost", ["build", CLI.sample("hello.sh"), "-o", root + "/h3"], env: env)
+    #expect(viaEnv.status == 0)
+  }
+}
