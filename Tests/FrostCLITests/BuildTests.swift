@@ -226,3 +226,55 @@ struct StubLocationTests {
     #expect(viaEnv.status == 0)
   }
 }
+
+@Suite("What a host-interpreter binary is and does at run time")
+struct HostRuntimeTests {
+  @Test("the stub is a plain C executable: ldd lists only glibc's libraries")
+  func lddGlibcOnly() throws {
+    let r = try CLI.run("/usr/bin/ldd", [CLI.binDir.path + "/frost-stub-host"])
+    let libs = r.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+    #expect(!libs.isEmpty)
+    for lib in libs {
+      #expect(
+        lib.hasPrefix("linux-vdso") || lib.hasPrefix("libc.so.6") || lib.contains("ld-linux"),
+        "unexpected dependency: \(lib)")
+    }
+  }
+
+  @Test("a run creates no file and opens none for writing (strace -f)")
+  func writesNothing() throws {
+    let dir = try CLI.tempDir()
+    defer { CLI.cleanup(dir) }
+    _ = try CLI.frost(["build", CLI.sample("hello.sh"), "-o", dir + "/hello"])
+    let log = dir + "/trace"
+    let r = try CLI.run(
+      "/usr/bin/strace",
+      ["-f", "-qq", "-e", "trace=open,openat,creat,mkdir,rename,unlink", "-o", log, dir + "/hello", "x"])
+    #expect(r.status == 0 && r.stdout.hasPrefix("hello from hello"))
+    let calls = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
+    #expect(calls.contains { $0.contains("memfd") || $0.contains("/proc/self/fd/") })
+    // bash probes its controlling terminal; that is the interpreter's, not a file written.
+    for call in calls where !call.contains("\"/dev/tty\"") {
+      #expect(!call.contains("O_WRONLY") && !call.contains("O_RDWR") && !call.contains("O_CREAT"), "\(call)")
+      #expect(!call.contains("creat(") && !call.contains("mkdir(") && !call.contains("rename("), "\(call)")
+    }
+  }
+
+  @Test("--compress-level 0 stores entries as they are; 9 compresses them")
+  func compressLevel() throws {
+    let dir = try CLI.tempDir()
+    defer { CLI.cleanup(dir) }
+    let script = "#!/bin/sh\n" + String(repeating: "echo same line again\n", count: 200)
+    try script.write(toFile: dir + "/s.sh", atomically: true, encoding: .utf8)
+    _ = try CLI.frost(["build", dir + "/s.sh", "-o", dir + "/l0", "--compress-level", "0"])
+    _ = try CLI.frost(["build", dir + "/s.sh", "-o", dir + "/l9", "--compress-level", "9"])
+    let l0 = try CLI.frost(["ls", dir + "/l0"]).stdout
+    let l9 = try CLI.frost(["ls", dir + "/l9"]).stdout
+    #expect(l0.contains(" 4210    4210  100.0%"))
+    #expect(l9.contains(" 4210      "))
+    #expect(!l9.contains("100.0%"))
+    #expect(try CLI.run(dir + "/l0").stdout == (try CLI.run(dir + "/l9").stdout))
+    let bad = try CLI.frost(["build", dir + "/s.sh", "--compress-level", "12"])
+    #expect(bad.status != 0 && bad.stderr.contains("--compress-level must be 0-9"))
+  }
+}
