@@ -1,0 +1,45 @@
+# bench/lib.sh - measurement helpers shared by the bench scripts (source it; not a test).
+# Every figure comes from real runs on this machine; compare ratios measured in one run.
+
+# Peak resident set size of one run, in kB (GNU time).
+peak_rss_kb() {
+  /usr/bin/time -f '%M' -o /tmp/frost-bench-rss.$$ "$@" >/dev/null 2>&1 || true
+  tail -n 1 /tmp/frost-bench-rss.$$
+  rm -f /tmp/frost-bench-rss.$$
+}
+
+# Files created or opened for writing during one run, and the processes it made:
+# prints "FILES PROCS".
+files_and_procs() {
+  local log=/tmp/frost-bench-strace.$$
+  strace -f -qq -o "$log" -e trace=open,openat,creat,clone,clone3,fork,vfork "$@" >/dev/null 2>&1 || true
+  local files procs
+  files=$(grep -E 'O_CREAT|O_WRONLY|O_RDWR|creat\(' "$log" | grep -v -E '"/dev/(tty|null)"' \
+    | grep -v ' = -1 ' | wc -l)
+  procs=$(( $(grep -E '^[0-9]+ +(clone|clone3|fork|vfork)\(' "$log" | grep -v ' = -1 ' \
+    | grep -v 'CLONE_THREAD' | wc -l) + 1 ))
+  rm -f "$log"
+  echo "$files $procs"
+}
+
+# Mean wall time in milliseconds of COMMAND (a string run without a shell) over hyperfine runs.
+mean_ms() {
+  local json=/tmp/frost-bench-hf.$$.json
+  hyperfine -N --warmup 3 --min-runs 20 --export-json "$json" "$1" >/dev/null 2>&1
+  /usr/bin/python3 -c 'import json,sys; print("%.1f" % (json.load(open(sys.argv[1]))["results"][0]["mean"]*1000))' "$json"
+  rm -f "$json"
+}
+
+# Wall seconds of one run of a command.
+seconds() {
+  local start end
+  start=$(date +%s.%N)
+  "$@" >/dev/null 2>&1
+  end=$(date +%s.%N)
+  /usr/bin/python3 -c "print('%.2f' % ($end - $start))"
+}
+
+# Size in MB (decimal) of a file or folder.
+size_mb() {
+  du -sb "$1" | awk '{printf "%.2f", $1/1000000}'
+}
