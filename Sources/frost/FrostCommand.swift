@@ -11,7 +11,7 @@ struct FrostCommand: ParsableCommand {
     commandName: "frost",
     abstract: "Turn script programs into single-file executables and ship them as services.",
     version: Frost.version,
-    subcommands: [Build.self, Ls.self, Extract.self, Verify.self])
+    subcommands: [Build.self, Ls.self, Extract.self, Verify.self, Inspect.self])
 }
 
 /// Flags shared by the commands that print a report.

@@ -4,56 +4,55 @@ import CLibELF
   import Glibc
 #endif
 
-/// One section as described by the section header table.
-public struct ELFSection: Codable, Sendable, Equatable {
-  public var index: Int
-  public var name: String
-  /// `sh_type`.
-  public var type: UInt32
-  /// `sh_flags`.
-  public var flags: UInt64
-  public var address: UInt64
-  public var offset: UInt64
-  public var size: UInt64
-  public var alignment: UInt64
-  /// Whether the section occupies bytes in the file (not `SHT_NOBITS`).
-  public var hasFileBytes: Bool { type != UInt32(SHT_NOBITS) }
-}
-
 /// An ELF file opened read-only through libelf (`elf_begin` with `ELF_C_READ_MMAP`): the file
 /// is mapped, not copied. Every libelf call of Frost lives in this folder.
+///
+/// Opening checks every table the other methods read: the ELF header, the program header
+/// table, the section header table, each segment's and each section's file range and each
+/// section name, with overflow-checked arithmetic against the file size (libelf itself leaves
+/// some of these to the caller). After `init` succeeds, `header`, `sections()` and `segments`
+/// can no longer fail.
 public final class ELFFile {
+  /// The path the file was opened with.
   public let path: String
-  let fd: Int32
-  let elf: OpaquePointer
   /// Size of the file in bytes.
   public let fileSize: UInt64
+  /// The ELF header (`gelf_getehdr`, with extended section numbering resolved).
+  public let header: ELFHeader
+  /// The program header table, in table order (`gelf_getphdr`).
+  public let segments: [ELFSegment]
+  let sectionList: [ELFSection]
+  let fd: Int32
+  let elf: OpaquePointer
 
-  /// Opens `path`; throws `.unreadable`, `.notELF` or `.damaged`.
+  /// Opens and checks `path`.
+  ///
+  /// Throws `.unreadable` when the file cannot be opened or read, `.notELF` when it does not
+  /// start with the ELF magic (text, empty file, directory, device) and `.damaged` when it does
+  /// but a structure in it is truncated, out of bounds or inconsistent.
   public init(path: String) throws(ELFError) {
     self.path = path
-    var st = stat()
     let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else {
-      throw .unreadable(reason: String(cString: strerror(errno)))
-    }
-    guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
-      close(fd)
-      throw .notELF(reason: "not a regular file")
-    }
+    guard fd >= 0 else { throw .unreadable(reason: String(cString: strerror(errno))) }
+    var ok = false
+    defer { if !ok { close(fd) } }
+    let size = try Self.checkIdentification(fd)
     elf_version(UInt32(EV_CURRENT))
     guard let elf = elf_begin(fd, ELF_C_READ_MMAP, nil) else {
-      close(fd)
-      throw .notELF(reason: String(cString: elf_errmsg(-1)))
+      throw .damaged(reason: "libelf: \(Self.lastError())")
     }
-    guard elf_kind(elf) == ELF_K_ELF else {
-      elf_end(elf)
-      close(fd)
-      throw .notELF(reason: st.st_size == 0 ? "empty file" : "no ELF magic")
-    }
+    var began = true
+    defer { if began && !ok { elf_end(elf) } }
+    guard elf_kind(elf) == ELF_K_ELF else { throw .damaged(reason: "libelf does not see an ELF file") }
+    let header = try Self.readHeader(elf, fileSize: size)
+    self.segments = try Self.readSegments(elf, header, fileSize: size)
+    self.sectionList = try Self.readSections(elf, header, fileSize: size)
     self.fd = fd
     self.elf = elf
-    self.fileSize = UInt64(st.st_size)
+    self.fileSize = size
+    self.header = header
+    ok = true
+    began = false
   }
 
   deinit {
@@ -62,50 +61,248 @@ public final class ELFFile {
   }
 
   /// The last libelf error (`elf_errmsg(-1)`).
-  static func lastError() -> String { String(cString: elf_errmsg(-1)) }
+  static func lastError() -> String {
+    guard let message = elf_errmsg(-1) else { return "unknown libelf error" }
+    return String(cString: message)
+  }
 
-  /// Every section, in header table order (`elf_nextscn`, `gelf_getshdr`, `elf_strptr`).
-  public func sections() throws(ELFError) -> [ELFSection] {
-    var shstrndx = 0
-    guard elf_getshdrstrndx(elf, &shstrndx) == 0 else {
-      throw .damaged(reason: "section name table: \(Self.lastError())")
+  /// Every section, in header table order, index 0 included (read at `init`).
+  public func sections() throws(ELFError) -> [ELFSection] { sectionList }
+
+  /// The bytes of `section` (`elf_rawfile`; copies only the section).
+  public func bytes(of section: ELFSection) throws(ELFError) -> [UInt8] {
+    guard section.hasFileBytes else { return [] }
+    return try bytes(at: section.offset, count: section.size)
+  }
+
+  /// `count` bytes at `offset` of the mapped file (`elf_rawfile`), checked against the file.
+  public func bytes(at offset: UInt64, count: UInt64) throws(ELFError) -> [UInt8] {
+    try withBytes(at: offset, count: count) { Array($0) }
+  }
+
+  /// Calls `body` with `count` bytes at `offset` of the mapped file, without copying them.
+  func withBytes<T>(at offset: UInt64, count: UInt64, _ body: (UnsafeRawBufferPointer) -> T)
+    throws(ELFError) -> T
+  {
+    var size = 0
+    guard let base = elf_rawfile(elf, &size) else {
+      throw .unreadable(reason: "libelf: \(Self.lastError())")
     }
-    var result: [ELFSection] = []
-    var scn: OpaquePointer? = nil
-    while true {
-      scn = elf_nextscn(elf, scn)
-      guard let scn else { break }
-      var shdr = GElf_Shdr()
-      guard gelf_getshdr(scn, &shdr) != nil else {
-        throw .damaged(reason: "section header: \(Self.lastError())")
+    let (end, overflow) = offset.addingReportingOverflow(count)
+    guard !overflow, end <= UInt64(size) else {
+      throw .damaged(reason: "range at offset \(offset), size \(count) ends past end of file")
+    }
+    return body(UnsafeRawBufferPointer(start: UnsafeRawPointer(base) + Int(offset), count: Int(count)))
+  }
+
+  // MARK: - Checks done at open
+
+  /// Classifies the file from its first 16 bytes (`e_ident`) before libelf sees it, so that a
+  /// file with the ELF magic is never reported as "not an ELF file"; returns the file size.
+  private static func checkIdentification(_ fd: Int32) throws(ELFError) -> UInt64 {
+    var st = stat()
+    guard fstat(fd, &st) == 0 else { throw .unreadable(reason: String(cString: strerror(errno))) }
+    switch st.st_mode & S_IFMT {
+    case S_IFREG: break
+    case S_IFDIR: throw .notELF(reason: "is a directory")
+    default: throw .notELF(reason: "not a regular file")
+    }
+    guard st.st_size > 0 else { throw .notELF(reason: "empty file") }
+    var ident = [UInt8](repeating: 0, count: Int(EI_NIDENT))
+    let n = ident.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
+    guard n >= 0 else { throw .unreadable(reason: String(cString: strerror(errno))) }
+    guard n >= 4, ident[0..<4].elementsEqual([0x7f, 0x45, 0x4c, 0x46]) else {
+      throw .notELF(reason: "no ELF magic")
+    }
+    guard n == Int(EI_NIDENT) else {
+      throw .damaged(reason: "truncated: file is \(st.st_size) bytes, shorter than the ELF identification")
+    }
+    let fileClass = ident[Int(EI_CLASS)]
+    guard fileClass == ELFCLASS32 || fileClass == ELFCLASS64 else {
+      throw .damaged(reason: "invalid ELF class \(fileClass)")
+    }
+    guard ident[Int(EI_DATA)] == ELFDATA2LSB || ident[Int(EI_DATA)] == ELFDATA2MSB else {
+      throw .damaged(reason: "invalid byte order \(ident[Int(EI_DATA)])")
+    }
+    guard ident[Int(EI_VERSION)] == EV_CURRENT else {
+      throw .damaged(reason: "invalid ELF version \(ident[Int(EI_VERSION)])")
+    }
+    let headerSize: Int64 = fileClass == ELFCLASS64 ? 64 : 52
+    guard st.st_size >= headerSize else {
+      throw .damaged(
+        reason: "truncated: file is \(st.st_size) bytes, the ELF header needs \(headerSize)")
+    }
+    return UInt64(st.st_size)
+  }
+
+  /// `gelf_getehdr`, `elf_getshdrnum`, `elf_getshdrstrndx`, `elf_getphdrnum`; checks that both
+  /// header tables lie inside the file.
+  private static func readHeader(_ elf: OpaquePointer, fileSize: UInt64) throws(ELFError)
+    -> ELFHeader
+  {
+    var ehdr = GElf_Ehdr()
+    guard gelf_getehdr(elf, &ehdr) != nil else {
+      throw .damaged(reason: "ELF header: \(lastError())")
+    }
+    let is64 = gelf_getclass(elf) == ELFCLASS64
+    var shnum = 0
+    var shstrndx = 0
+    var phnum = 0
+    guard elf_getshdrnum(elf, &shnum) == 0 else {
+      throw .damaged(reason: "section count: \(lastError())")
+    }
+    guard elf_getphdrnum(elf, &phnum) == 0 else {
+      throw .damaged(reason: "program header count: \(lastError())")
+    }
+    // libelf reports 0 entries for a table that lies past the end of the file; the header's
+    // own counts (unless extended numbering defers them to section 0) are checked instead.
+    let (phdrSize, shdrSize): (UInt64, UInt64) = is64 ? (56, 64) : (32, 40)
+    if ehdr.e_shoff != 0, ehdr.e_shnum == 0 {
+      try checkTable(
+        "section header table", offset: ehdr.e_shoff, count: 1,
+        entrySize: UInt64(ehdr.e_shentsize), expected: shdrSize, fileSize: fileSize)
+    }
+    let headerShnum = ehdr.e_shnum == 0 ? UInt64(shnum) : UInt64(ehdr.e_shnum)
+    let headerPhnum = ehdr.e_phnum == 0xffff ? UInt64(phnum) : UInt64(ehdr.e_phnum)
+    try checkTable(
+      "program header table", offset: ehdr.e_phoff, count: headerPhnum,
+      entrySize: UInt64(ehdr.e_phentsize), expected: phdrSize, fileSize: fileSize)
+    try checkTable(
+      "section header table", offset: ehdr.e_shoff, count: headerShnum,
+      entrySize: UInt64(ehdr.e_shentsize), expected: shdrSize, fileSize: fileSize)
+    guard headerShnum == UInt64(shnum), headerPhnum == UInt64(phnum) else {
+      throw .damaged(
+        reason:
+          "libelf sees \(shnum) sections and \(phnum) program headers, the header says \(headerShnum) and \(headerPhnum)"
+      )
+    }
+    if shnum > 0 {
+      guard elf_getshdrstrndx(elf, &shstrndx) == 0 else {
+        throw .damaged(reason: "section name table index: \(lastError())")
       }
-      let namePtr = elf_strptr(elf, shstrndx, Int(shdr.sh_name))
-      let s = ELFSection(
-        index: Int(elf_ndxscn(scn)), name: namePtr.map { String(cString: $0) } ?? "",
-        type: shdr.sh_type, flags: shdr.sh_flags, address: shdr.sh_addr, offset: shdr.sh_offset,
-        size: shdr.sh_size, alignment: shdr.sh_addralign)
-      if s.hasFileBytes {
-        let (end, o) = s.offset.addingReportingOverflow(s.size)
-        if o || end > fileSize {
-          throw .damaged(
-            reason: "section \(s.index) '\(s.name)' ends past end of file (offset \(s.offset), size \(s.size), file \(fileSize))"
-          )
-        }
+      guard shstrndx < shnum else {
+        throw .damaged(
+          reason: "section name string table index \(shstrndx) out of range (\(shnum) sections)")
+      }
+    }
+    let h = ELFHeader(
+      is64: is64, bigEndian: ehdr.e_ident.5 == ELFDATA2MSB, osABI: ehdr.e_ident.7,
+      abiVersion: ehdr.e_ident.8, type: ehdr.e_type, machine: ehdr.e_machine,
+      entry: ehdr.e_entry, flags: ehdr.e_flags, headerSize: UInt64(ehdr.e_ehsize),
+      programHeaderOffset: ehdr.e_phoff, programHeaderEntrySize: UInt64(ehdr.e_phentsize),
+      programHeaderCount: UInt64(phnum), sectionHeaderOffset: ehdr.e_shoff,
+      sectionHeaderEntrySize: UInt64(ehdr.e_shentsize), sectionCount: UInt64(shnum),
+      sectionNameTableIndex: UInt64(shstrndx))
+    return h
+  }
+
+  private static func checkTable(
+    _ what: String, offset: UInt64, count: UInt64, entrySize: UInt64, expected: UInt64,
+    fileSize: UInt64
+  ) throws(ELFError) {
+    guard count > 0 else { return }
+    guard entrySize == expected else {
+      throw .damaged(reason: "\(what) entry size \(entrySize), expected \(expected)")
+    }
+    let (size, o1) = count.multipliedReportingOverflow(by: entrySize)
+    let (end, o2) = offset.addingReportingOverflow(size)
+    guard !o1, !o2, end <= fileSize else {
+      throw .damaged(
+        reason: "\(what) ends past end of file (offset \(offset), size \(size), file \(fileSize))")
+    }
+  }
+
+  /// `gelf_getphdr` for each entry; every segment's file range must lie inside the file.
+  private static func readSegments(_ elf: OpaquePointer, _ h: ELFHeader, fileSize: UInt64)
+    throws(ELFError) -> [ELFSegment]
+  {
+    var result: [ELFSegment] = []
+    result.reserveCapacity(Int(h.programHeaderCount))
+    for i in 0..<Int(h.programHeaderCount) {
+      var phdr = GElf_Phdr()
+      guard gelf_getphdr(elf, Int32(i), &phdr) != nil else {
+        throw .damaged(reason: "program header \(i): \(lastError())")
+      }
+      let s = ELFSegment(
+        index: i, type: phdr.p_type, flags: phdr.p_flags, offset: phdr.p_offset,
+        virtualAddress: phdr.p_vaddr, physicalAddress: phdr.p_paddr, fileSize: phdr.p_filesz,
+        memorySize: phdr.p_memsz, alignment: phdr.p_align)
+      let (end, overflow) = s.offset.addingReportingOverflow(s.fileSize)
+      guard !overflow, end <= fileSize else {
+        throw .damaged(
+          reason:
+            "segment \(i) (\(ELFNames.segmentType(s.type))) ends past end of file (offset \(s.offset), size \(s.fileSize), file \(fileSize))"
+        )
       }
       result.append(s)
     }
     return result
   }
 
-  /// The bytes of `section` (`elf_rawfile`, no copy beyond the returned array).
-  public func bytes(of section: ELFSection) throws(ELFError) -> [UInt8] {
-    var size = 0
-    guard let base = elf_rawfile(elf, &size) else {
-      throw .unreadable(reason: Self.lastError())
+  /// `elf_getscn`/`elf_nextscn`, `gelf_getshdr` and `elf_strptr` for each section; every
+  /// section's file range must lie inside the file and every name inside the name table.
+  private static func readSections(_ elf: OpaquePointer, _ h: ELFHeader, fileSize: UInt64)
+    throws(ELFError) -> [ELFSection]
+  {
+    guard h.sectionCount > 0 else { return [] }
+    let count = Int(h.sectionCount)
+    var result: [ELFSection] = []
+    result.reserveCapacity(count)
+    var raw: [(GElf_Shdr, Int)] = []
+    raw.reserveCapacity(count)
+    var scn = elf_getscn(elf, 0)
+    while let s = scn {
+      var shdr = GElf_Shdr()
+      guard gelf_getshdr(s, &shdr) != nil else {
+        throw .damaged(reason: "section header \(raw.count): \(lastError())")
+      }
+      raw.append((shdr, Int(elf_ndxscn(s))))
+      scn = elf_nextscn(elf, s)
     }
-    let (end, o) = section.offset.addingReportingOverflow(section.size)
-    guard !o, end <= UInt64(size) else { throw .damaged(reason: "section past end of file") }
-    let p = UnsafeRawPointer(base).advanced(by: Int(section.offset))
-    return Array(UnsafeRawBufferPointer(start: p, count: Int(section.size)))
+    guard raw.count == count else {
+      throw .damaged(reason: "libelf found \(raw.count) sections, the header says \(count)")
+    }
+    // The name table is checked before any name is looked up in it.
+    let strndx = Int(h.sectionNameTableIndex)
+    let names = raw[strndx].0
+    if strndx != 0 {
+      guard names.sh_type == UInt32(SHT_STRTAB) else {
+        throw .damaged(reason: "section name table (section \(strndx)) is not a string table")
+      }
+      try checkSectionRange(names, index: strndx, fileSize: fileSize)
+    }
+    for (shdr, index) in raw {
+      try checkSectionRange(shdr, index: index, fileSize: fileSize)
+      var name = ""
+      if strndx != 0 {
+        guard let p = elf_strptr(elf, strndx, Int(shdr.sh_name)) else {
+          throw .damaged(
+            reason:
+              "section \(index): name offset \(shdr.sh_name) outside the section name table (size \(names.sh_size))"
+          )
+        }
+        name = String(cString: p)
+      }
+      result.append(
+        ELFSection(
+          index: index, name: name, type: shdr.sh_type, flags: shdr.sh_flags,
+          address: shdr.sh_addr, offset: shdr.sh_offset, size: shdr.sh_size,
+          alignment: shdr.sh_addralign, link: shdr.sh_link, info: shdr.sh_info,
+          entrySize: shdr.sh_entsize))
+    }
+    return result
+  }
+
+  private static func checkSectionRange(_ shdr: GElf_Shdr, index: Int, fileSize: UInt64)
+    throws(ELFError)
+  {
+    guard shdr.sh_type != UInt32(SHT_NOBITS), shdr.sh_type != UInt32(SHT_NULL) else { return }
+    let (end, overflow) = shdr.sh_offset.addingReportingOverflow(shdr.sh_size)
+    guard !overflow, end <= fileSize else {
+      throw .damaged(
+        reason:
+          "section \(index) ends past end of file (offset \(shdr.sh_offset), size \(shdr.sh_size), file \(fileSize))"
+      )
+    }
   }
 }

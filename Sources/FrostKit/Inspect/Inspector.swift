@@ -1,0 +1,290 @@
+/// What `frost inspect` should look at beyond the default report.
+public struct InspectOptions: Sendable {
+  /// Read the symbol table and report the largest symbols.
+  public var symbols: Bool
+  /// How many symbols to report.
+  public var symbolLimit: Int
+
+  /// Defaults: no symbols, 10 when asked.
+  public init(symbols: Bool = false, symbolLimit: Int = 10) {
+    self.symbols = symbols
+    self.symbolLimit = symbolLimit
+  }
+}
+
+/// `frost inspect`: reads an ELF file through `ELFFile` and accounts for every byte of it.
+public enum Inspector {
+  /// The report for the ELF file at `path`.
+  ///
+  /// Throws `ELFError.unreadable`, `.notELF` or `.damaged`; a damaged `.frost` section is not
+  /// an error but is reported in `payloadError`.
+  public static func inspect(_ path: String, options: InspectOptions = InspectOptions())
+    throws(ELFError) -> InspectReport
+  {
+    let file = try ELFFile(path: path)
+    let sections = try file.sections()
+    let dynamic = try file.dynamicInfo()
+    var report = InspectReport(
+      file: path, fileSize: file.fileSize, elf: summary(file.header),
+      interpreter: try file.interpreter(), needed: dynamic.needed, soname: dynamic.soname,
+      rpath: dynamic.rpath, runpath: dynamic.runpath, buildID: try file.buildID(),
+      sections: sections.map(row), segments: file.segments.map(row),
+      regions: [], breakdown: [], memorySize: 0,
+      allocatedSize: sections.filter(\.isAllocated).reduce(0) { $0 &+ $1.size })
+    report.regions = regions(header: file.header, sections: sections, segments: file.segments,
+      fileSize: file.fileSize)
+    report.breakdown = totals(report.regions)
+    report.memorySize = report.regions.reduce(0) { $0 &+ $1.memoryBytes }
+    if options.symbols, let table = file.symbolTable() {
+      let (symbols, count) = try file.largestSymbols(in: table, limit: options.symbolLimit)
+      report.symbolTable = table.name
+      report.symbolCount = count
+      report.symbols = symbols.map { s in
+        SymbolRow(
+          name: s.name, size: s.size, value: s.value, type: ELFNames.symbolType(s.type),
+          binding: ELFNames.symbolBinding(s.binding),
+          section: s.sectionIndex > 0 && Int(s.sectionIndex) < sections.count
+            && s.sectionIndex < 0xff00 ? sections[Int(s.sectionIndex)].name : "")
+      }
+    } else if options.symbols {
+      report.symbols = []
+      report.symbolCount = 0
+    }
+    if let section = sections.first(where: { $0.name == PayloadFormat.sectionName }) {
+      do {
+        let reader = try PayloadReader(section: try file.bytes(of: section))
+        report.payload = payloadSummary(reader, section: section, fileSize: file.fileSize)
+      } catch {
+        report.payloadError = "\(error)"
+      }
+    }
+    return report
+  }
+
+  // MARK: - Breakdown
+
+  /// Splits `[0, fileSize)` into header tables, sections, gaps and the overlay, each byte
+  /// counted once: where structures overlap, the one that starts first (then: ELF header,
+  /// program headers, section headers, sections by index) keeps the shared bytes.
+  static func regions(
+    header: ELFHeader, sections: [ELFSection], segments: [ELFSegment], fileSize: UInt64
+  ) -> [SizeRegion] {
+    struct Claim {
+      var start: UInt64
+      var end: UInt64
+      var rank: Int
+      var region: SizeRegion
+    }
+    func claim(_ kind: SizeRegion.Kind, _ name: String, _ start: UInt64, _ size: UInt64,
+      rank: Int, category: SizeCategory, index: Int? = nil) -> Claim {
+      Claim(
+        start: start, end: start + size, rank: rank,
+        region: SizeRegion(
+          kind: kind, name: name, sectionIndex: index, category: category, offset: start,
+          fileBytes: 0, memoryBytes: 0))
+    }
+    // Table bounds were checked when the file was opened, so these sums do not overflow.
+    var claims = [claim(.elfHeader, "[ELF header]", 0, header.classHeaderSize, rank: 0,
+      category: .headers)]
+    if header.programHeaderCount > 0 {
+      claims.append(claim(.programHeaders, "[program headers]", header.programHeaderOffset,
+        header.programHeaderCount * header.programHeaderEntrySize, rank: 1, category: .headers))
+    }
+    if header.sectionCount > 0 {
+      claims.append(claim(.sectionHeaders, "[section headers]", header.sectionHeaderOffset,
+        header.sectionCount * header.sectionHeaderEntrySize, rank: 2, category: .headers))
+    }
+    for s in sections where s.index > 0 || s.type != 0 {
+      claims.append(claim(.section, s.name, s.offset, s.fileSize, rank: 3 + s.index,
+        category: SizeCategory.of(s), index: s.index))
+    }
+    claims.sort { ($0.start, $0.rank) < ($1.start, $1.rank) }
+
+    let loads = segments.filter(\.isLoad)
+    let loadless = loads.isEmpty
+    var result: [SizeRegion] = []
+    result.reserveCapacity(claims.count * 2 + 1)
+    var position: UInt64 = 0
+    func fileRegion(_ r: SizeRegion, from start: UInt64, to end: UInt64) -> SizeRegion {
+      var r = r
+      r.offset = start
+      r.fileBytes = end - start
+      r.memoryBytes = loads.reduce(0) { $0 + overlap(start, end, $1.offset, $1.offset + $1.fileSize) }
+      return r
+    }
+    for c in claims {
+      // Empty sections (and SHT_NOBITS ones, whose offset may even lie past the end) own no
+      // file bytes and must not open a gap.
+      if c.end == c.start {
+        var r = c.region
+        if let index = r.sectionIndex {
+          r.memoryBytes = memoryBytes(sections[index], fileMemory: 0, loads: loads,
+            loadless: loadless)
+        }
+        result.append(r)
+        continue
+      }
+      if c.start > position {
+        result.append(fileRegion(
+          SizeRegion(kind: .gap, name: "[gap]", sectionIndex: nil, category: .padding,
+            offset: position, fileBytes: 0, memoryBytes: 0), from: position, to: c.start))
+      }
+      let start = max(position, c.start)
+      let end = max(start, c.end)
+      var r = fileRegion(c.region, from: start, to: end)
+      if let index = c.region.sectionIndex {
+        r.memoryBytes = memoryBytes(sections[index], fileMemory: r.memoryBytes, loads: loads,
+          loadless: loadless)
+      }
+      result.append(r)
+      position = max(position, c.end)
+    }
+    if position < fileSize {
+      result.append(fileRegion(
+        SizeRegion(kind: .overlay, name: "[overlay]", sectionIndex: nil, category: .overlay,
+          offset: position, fileBytes: 0, memoryBytes: 0), from: position, to: fileSize))
+    }
+    result += memoryGaps(sections: sections, loads: loads)
+    return result
+  }
+
+  /// Memory of a section: its bytes inside a `PT_LOAD` file image, plus for `SHT_NOBITS`
+  /// (not TLS: `.tbss` lives in the TLS template) the part inside a segment's memory-only
+  /// tail. Without `PT_LOAD` segments (relocatable objects), `sh_size` of allocated sections.
+  private static func memoryBytes(
+    _ s: ELFSection, fileMemory: UInt64, loads: [ELFSegment], loadless: Bool
+  ) -> UInt64 {
+    if loadless { return s.isAllocated ? s.size : 0 }
+    guard s.isNoBits, s.isAllocated, !s.isTLS else { return fileMemory }
+    let (end, o) = s.address.addingReportingOverflow(s.size)
+    guard !o else { return 0 }
+    return loads.reduce(0) { total, l in
+      let (tail, bad) = tailRange(l)
+      return bad ? total : total + overlap(s.address, end, tail.0, tail.1)
+    }
+  }
+
+  /// For each `PT_LOAD`, the part of its memory-only tail (`p_memsz - p_filesz`) that no
+  /// `SHT_NOBITS` section covers, so that memory bytes sum to the segments' `p_memsz`.
+  private static func memoryGaps(sections: [ELFSection], loads: [ELFSegment]) -> [SizeRegion] {
+    let bss = sections.filter { $0.isNoBits && $0.isAllocated && !$0.isTLS }
+    var result: [SizeRegion] = []
+    for l in loads {
+      let (tail, bad) = tailRange(l)
+      guard !bad, tail.1 > tail.0 else { continue }
+      let covered = bss.reduce(UInt64(0)) { total, s in
+        let (end, o) = s.address.addingReportingOverflow(s.size)
+        return o ? total : total + overlap(s.address, end, tail.0, tail.1)
+      }
+      let size = tail.1 - tail.0
+      if covered < size {
+        result.append(
+          SizeRegion(
+            kind: .memoryGap, name: "[segment \(l.index) memory gap]", sectionIndex: nil,
+            category: .padding, offset: l.offset + l.fileSize, fileBytes: 0,
+            memoryBytes: size - covered))
+      }
+    }
+    return result
+  }
+
+  /// The virtual address range of a segment's memory-only tail; `bad` when it overflows or
+  /// `p_memsz < p_filesz`.
+  private static func tailRange(_ l: ELFSegment) -> ((UInt64, UInt64), bad: Bool) {
+    let (start, o1) = l.virtualAddress.addingReportingOverflow(l.fileSize)
+    let (end, o2) = l.virtualAddress.addingReportingOverflow(l.memorySize)
+    return ((start, end), o1 || o2 || end < start)
+  }
+
+  private static func overlap(_ a: UInt64, _ b: UInt64, _ c: UInt64, _ d: UInt64) -> UInt64 {
+    let lo = max(a, c)
+    let hi = min(b, d)
+    return hi > lo ? hi - lo : 0
+  }
+
+  /// Sums `regions` per category, one row per category in declaration order.
+  static func totals(_ regions: [SizeRegion]) -> [CategoryTotal] {
+    var rows = SizeCategory.allCases.map {
+      CategoryTotal(category: $0, fileBytes: 0, memoryBytes: 0, regions: 0)
+    }
+    let position = Dictionary(
+      uniqueKeysWithValues: SizeCategory.allCases.enumerated().map { ($1, $0) })
+    for r in regions {
+      let i = position[r.category]!
+      rows[i].fileBytes += r.fileBytes
+      rows[i].memoryBytes += r.memoryBytes
+      rows[i].regions += 1
+    }
+    return rows
+  }
+
+  // MARK: - Rows
+
+  private static func summary(_ h: ELFHeader) -> HeaderSummary {
+    HeaderSummary(
+      elfClass: h.is64 ? "ELF64" : "ELF32", byteOrder: h.bigEndian ? "big" : "little",
+      osABI: ELFNames.osABI(h.osABI), abiVersion: Int(h.abiVersion),
+      type: ELFNames.fileType(h.type), typeDescription: ELFNames.fileTypeDescription(h.type),
+      machine: ELFNames.machine(h.machine), machineNumber: Int(h.machine), entry: h.entry,
+      flags: h.flags, sectionCount: h.sectionCount, segmentCount: h.programHeaderCount)
+  }
+
+  private static func row(_ s: ELFSection) -> SectionRow {
+    SectionRow(
+      index: s.index, name: s.name, type: ELFNames.sectionType(s.type),
+      flags: ELFNames.sectionFlags(s.flags), address: s.address, offset: s.offset, size: s.size,
+      alignment: s.alignment, category: SizeCategory.of(s))
+  }
+
+  private static func row(_ p: ELFSegment) -> SegmentRow {
+    SegmentRow(
+      index: p.index, type: ELFNames.segmentType(p.type), flags: ELFNames.segmentFlags(p.flags),
+      offset: p.offset, virtualAddress: p.virtualAddress, physicalAddress: p.physicalAddress,
+      fileSize: p.fileSize, memorySize: p.memorySize, alignment: p.alignment)
+  }
+
+  // MARK: - Payload
+
+  static func payloadSummary(_ reader: PayloadReader, section: ELFSection, fileSize: UInt64)
+    -> PayloadSummary
+  {
+    let entries = reader.entries.sorted {
+      $0.storedSize != $1.storedSize ? $0.storedSize > $1.storedSize : $0.path < $1.path
+    }
+    let raw = entries.reduce(0) { $0 + $1.rawSize }
+    let stored = entries.reduce(0) { $0 + $1.storedSize }
+    var byKind = [
+      PayloadKindTotal(
+        kind: "stub", entries: 0, rawBytes: fileSize - section.size,
+        storedBytes: fileSize - section.size),
+      PayloadKindTotal(
+        kind: "index", entries: 0, rawBytes: section.size - min(stored, section.size),
+        storedBytes: section.size - min(stored, section.size)),
+    ]
+    for kind in EntryKind.allCases {
+      let of = entries.filter { $0.kind == kind }
+      byKind.append(
+        PayloadKindTotal(
+          kind: kind.label, entries: of.count, rawBytes: of.reduce(0) { $0 + $1.rawSize },
+          storedBytes: of.reduce(0) { $0 + $1.storedSize }))
+    }
+    let program = entries.filter { $0.kind == .program || $0.kind == .data }
+      .reduce(0) { $0 + $1.storedSize }
+    return PayloadSummary(
+      sectionOffset: section.offset, sectionSize: section.size, entryCount: entries.count,
+      rawBytes: raw, storedBytes: stored, ratio: ratio(stored, raw),
+      manifest: reader.manifest.pairs, byKind: byKind,
+      entries: entries.map {
+        PayloadEntryRow(
+          path: $0.path, kind: $0.kind.label,
+          compression: $0.compression == .zlib ? "zlib" : "stored", rawBytes: $0.rawSize,
+          storedBytes: $0.storedSize, ratio: ratio($0.storedSize, $0.rawSize))
+      }, programBytes: program, overheadBytes: fileSize - min(program, fileSize))
+  }
+
+  /// `stored / raw`, rounded to 4 decimals; 1 when `raw` is 0.
+  static func ratio(_ stored: UInt64, _ raw: UInt64) -> Double {
+    guard raw > 0 else { return 1 }
+    return (Double(stored) / Double(raw) * 10000).rounded() / 10000
+  }
+}
