@@ -5,10 +5,12 @@
 #
 #   bench/inspect.sh                  build frost (release) and measure
 #   FROST=path/to/frost bench/inspect.sh [FILE]
+#   BASELINE=path/to/older/frost ...  also time an older build's `inspect --format json`
 #
 # The release build links the Swift runtime statically and, with STATIC_EXECUTABLE=1 (the
-# default), the whole program (-static-executable): the run is then bound by process start,
-# which this also measures (`frost --version`) so that the inspect work itself can be read off.
+# default), the whole program (-static-executable). `frost inspect` skips ArgumentParser for
+# its documented argument forms (Sources/frost/InspectFastPath.swift); `frost --version` goes
+# through ArgumentParser, so it shows process start plus the parser.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SCRATCH=${SCRATCH:-.build-inspect-release}
@@ -38,25 +40,25 @@ echo "frost: $FROST"
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-hyperfine -N --warmup 20 --runs "$RUNS" --export-json "$out/h.json" \
-  "readelf -S -W $TARGET" \
-  "$FROST inspect --format json $TARGET" \
-  "$FROST --version" >&2
+commands=("readelf -S -W $TARGET" "$FROST inspect --format json $TARGET" "$FROST inspect $TARGET"
+  "$FROST --version")
+if [ -n "${BASELINE:-}" ]; then commands+=("$BASELINE inspect --format json $TARGET"); fi
+hyperfine -N --warmup 20 --runs "$RUNS" --export-json "$out/h.json" "${commands[@]}" >&2
 
 python3 - "$out/h.json" <<'EOF'
 import json, sys
-r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
-readelf, inspect, version = (x for x in r.values())
-ms = lambda x: x["mean"] * 1000
-print(f"readelf -S -W:              {ms(readelf):.2f} ms (median {readelf['median']*1000:.2f})")
-print(f"frost inspect --format json: {ms(inspect):.2f} ms (median {inspect['median']*1000:.2f})")
-print(f"frost --version (start-up):  {ms(version):.2f} ms")
-print(f"ratio inspect / readelf:     {inspect['mean'] / readelf['mean']:.2f}")
-print(f"inspect work past start-up:  {ms(inspect) - ms(version):.2f} ms")
+results = json.load(open(sys.argv[1]))["results"]
+readelf = results[0]
+names = ["readelf -S -W", "frost inspect --format json", "frost inspect (text)",
+         "frost --version (start-up)", "baseline inspect --format json"]
+for name, x in zip(names, results):
+    print(f"{name + ':':32}{x['mean'] * 1000:.2f} ms (median {x['median'] * 1000:.2f}),"
+          f" {x['mean'] / readelf['mean']:.2f} x readelf")
 EOF
 
 rss() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F': ' '/Maximum resident/ {print $2}'; }
 echo "peak RSS readelf -S -W:       $(rss readelf -S -W "$TARGET") KiB"
 echo "peak RSS frost inspect json:  $(rss "$FROST" inspect --format json "$TARGET") KiB"
+echo "peak RSS frost inspect text:  $(rss "$FROST" inspect "$TARGET") KiB"
 echo "peak RSS frost --version:     $(rss "$FROST" --version) KiB"
 echo "file size:                    $((SIZE / 1024)) KiB"

@@ -12,6 +12,13 @@ struct FrostCommand: ParsableCommand {
     abstract: "Turn script programs into single-file executables and ship them as services.",
     version: Frost.version,
     subcommands: [Build.self, Ls.self, Extract.self, Verify.self, Inspect.self])
+
+  /// Runs `frost inspect` directly when its arguments are a plain documented form
+  /// (`InspectFastPath`); everything else goes through ArgumentParser.
+  static func main() {
+    if InspectFastPath.run(Array(CommandLine.arguments.dropFirst())) { return }
+    main(nil)
+  }
 }
 
 /// Flags shared by the commands that print a report.

@@ -25,11 +25,12 @@ public enum InspectRender {
 
   // MARK: - JSON
 
-  /// Pretty-printed JSON with sorted keys, ending in a newline (`JSONText`).
-  public static func json<T: Encodable>(_ value: T) -> String {
-    // Reports hold only plain values, for which encoding cannot fail.
-    (try? JSONText.encode(value)) ?? "{}\n"
-  }
+  /// The JSON of a report (docs/INSPECT.md): keys sorted, two-space indent, ending in a
+  /// newline. Written by `JSONWriter`, not `Encodable` (see there why).
+  public static func json(_ r: InspectReport) -> String { r.jsonText }
+
+  /// The JSON of a diff, in the same shape.
+  public static func json(_ d: InspectDiff) -> String { d.jsonText }
 
   // MARK: - Text
 

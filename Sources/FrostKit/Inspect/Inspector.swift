@@ -90,15 +90,20 @@ public enum Inspector {
       claims.append(claim(.programHeaders, "[program headers]", header.programHeaderOffset,
         header.programHeaderCount * header.programHeaderEntrySize, rank: 1, category: .headers))
     }
-    if header.sectionCount > 0 {
-      claims.append(claim(.sectionHeaders, "[section headers]", header.sectionHeaderOffset,
-        header.sectionCount * header.sectionHeaderEntrySize, rank: 2, category: .headers))
-    }
     for s in sections where s.index > 0 || s.type != 0 {
       claims.append(claim(.section, s.name, s.offset, s.fileSize, rank: 3 + s.index,
         category: SizeCategory.of(s), index: s.index))
     }
-    claims.sort { ($0.start, $0.rank) < ($1.start, $1.rank) }
+    if header.sectionCount > 0 {
+      claims.append(claim(.sectionHeaders, "[section headers]", header.sectionHeaderOffset,
+        header.sectionCount * header.sectionHeaderEntrySize, rank: 2, category: .headers))
+    }
+    // Ranks are unique, so the order is total. Linkers usually leave the claims in it already
+    // (section headers last); the check saves the sort's first run-time conformance lookup
+    // (the stdlib's merge sort keeps its runs in an `Array<Range<Int>>`), a scan of every
+    // conformance record.
+    func before(_ a: Claim, _ b: Claim) -> Bool { (a.start, a.rank) < (b.start, b.rank) }
+    if !zip(claims, claims.dropFirst()).allSatisfy(before) { claims.sort(by: before) }
 
     let loads = segments.filter(\.isLoad)
     let loadless = loads.isEmpty
@@ -207,10 +212,10 @@ public enum Inspector {
     var rows = SizeCategory.allCases.map {
       CategoryTotal(category: $0, fileBytes: 0, memoryBytes: 0, regions: 0)
     }
-    let position = Dictionary(
-      uniqueKeysWithValues: SizeCategory.allCases.enumerated().map { ($1, $0) })
+    // A linear search, not a Dictionary: creating the first `Dictionary<SizeCategory, _>`
+    // looks up `SizeCategory: Hashable` at run time, a scan of every conformance record.
     for r in regions {
-      let i = position[r.category]!
+      let i = SizeCategory.allCases.firstIndex(of: r.category)!
       rows[i].fileBytes += r.fileBytes
       rows[i].memoryBytes += r.memoryBytes
       rows[i].regions += 1

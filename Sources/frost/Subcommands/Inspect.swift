@@ -42,44 +42,18 @@ extension FrostCommand {
     @Argument(help: "The ELF file (two with --diff: OLD NEW).")
     var files: [String]
 
-    func validate() throws {
-      if diff, files.count != 2 { throw ValidationError("--diff needs two files: OLD NEW.") }
-      if !diff, files.count != 1 { throw ValidationError("Give one file (or --diff OLD NEW).") }
-      if limit < 1 { throw ValidationError("-n must be at least 1.") }
-      if output.format == .csv, [sections, segments, symbols].filter({ $0 }).count > 1 {
-        throw ValidationError("CSV shows one table: give at most one of --sections, --segments, --symbols.")
-      }
+    /// What the parsed arguments ask for.
+    var request: Request {
+      Request(
+        files: files, diff: diff, format: output.format, sections: sections, segments: segments,
+        symbols: symbols, limit: limit)
     }
 
-    func run() throws {
-      let options = InspectOptions(symbols: symbols, symbolLimit: limit)
-      let tables = InspectRender.Tables(
-        sections: sections, segments: segments, symbols: symbols, limit: limit)
-      var reports: [InspectReport] = []
-      for path in files {
-        do throws(ELFError) {
-          reports.append(try Inspector.inspect(path, options: options))
-        } catch {
-          fail("cannot inspect '\(path)'", error, code: Self.exitCode(error))
-        }
-      }
-      let text: String
-      if diff {
-        let d = Inspector.diff(old: reports[0], new: reports[1])
-        switch output.format {
-        case .text: text = InspectRender.text(d, limit: limit)
-        case .json: text = InspectRender.json(d)
-        case .csv: text = InspectRender.csv(d)
-        }
-      } else {
-        switch output.format {
-        case .text: text = InspectRender.text(reports[0], tables: tables)
-        case .json: text = InspectRender.json(reports[0])
-        case .csv: text = InspectRender.csv(reports[0], tables: tables)
-        }
-      }
-      Self.writeOut(text)
+    func validate() throws {
+      if let problem = request.problem { throw ValidationError(problem) }
     }
+
+    func run() throws { request.run() }
 
     /// Writes `text` to standard output with write(2): `print` costs a dynamic cast per call.
     static func writeOut(_ text: String) {
@@ -101,6 +75,62 @@ extension FrostCommand {
       case .damaged: 4
       default: 1
       }
+    }
+  }
+}
+
+extension FrostCommand.Inspect {
+  /// What `frost inspect` is asked to do, from ArgumentParser (`Inspect`) or from the fast
+  /// path (`InspectFastPath`): both validate and run through here.
+  struct Request: Equatable {
+    var files: [String]
+    var diff = false
+    var format = OutputFormat.text
+    var sections = false
+    var segments = false
+    var symbols = false
+    var limit = 10
+
+    /// Why the arguments do not go together (the `ValidationError` message), or nil.
+    var problem: String? {
+      if diff, files.count != 2 { return "--diff needs two files: OLD NEW." }
+      if !diff, files.count != 1 { return "Give one file (or --diff OLD NEW)." }
+      if limit < 1 { return "-n must be at least 1." }
+      if format == .csv, [sections, segments, symbols].filter({ $0 }).count > 1 {
+        return "CSV shows one table: give at most one of --sections, --segments, --symbols."
+      }
+      return nil
+    }
+
+    /// Inspects the files and writes the report, or exits with the error's status.
+    func run() {
+      let options = InspectOptions(symbols: symbols, symbolLimit: limit)
+      let tables = InspectRender.Tables(
+        sections: sections, segments: segments, symbols: symbols, limit: limit)
+      var reports: [InspectReport] = []
+      for path in files {
+        do throws(ELFError) {
+          reports.append(try Inspector.inspect(path, options: options))
+        } catch {
+          fail("cannot inspect '\(path)'", error, code: FrostCommand.Inspect.exitCode(error))
+        }
+      }
+      let text: String
+      if diff {
+        let d = Inspector.diff(old: reports[0], new: reports[1])
+        switch format {
+        case .text: text = InspectRender.text(d, limit: limit)
+        case .json: text = InspectRender.json(d)
+        case .csv: text = InspectRender.csv(d)
+        }
+      } else {
+        switch format {
+        case .text: text = InspectRender.text(reports[0], tables: tables)
+        case .json: text = InspectRender.json(reports[0])
+        case .csv: text = InspectRender.csv(reports[0], tables: tables)
+        }
+      }
+      FrostCommand.Inspect.writeOut(text)
     }
   }
 }

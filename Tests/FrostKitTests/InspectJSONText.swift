@@ -1,3 +1,6 @@
+// The Encodable-based JSON encoder that `frost inspect --format json` used before
+// `JSONWriter`, kept here as the reference the writer's output is compared with.
+
 /// A small `Encoder` that writes pretty-printed JSON with sorted keys, for the inspect reports.
 ///
 /// Foundation's `JSONEncoder` checks each value with dynamic casts (`Date`, `URL`, `Data`,
@@ -5,9 +8,9 @@
 /// records: that cost more than the whole ELF analysis. Reports hold only strings, integers,
 /// doubles, booleans, optionals, arrays and structs, which this encodes without a cast.
 /// Output shape: two-space indent, `"key" : value`, keys in byte order, `[]`/`{}` when empty.
-public enum JSONText {
+enum JSONText {
   /// `value` as JSON text ending in a newline.
-  public static func encode<T: Encodable>(_ value: T) throws -> String {
+  static func encode<T: Encodable>(_ value: T) throws -> String {
     let root = Node()
     try value.encode(to: NodeEncoder(node: root, codingPath: []))
     var out: [UInt8] = []
