@@ -38,13 +38,29 @@ $(BIN)/frost-stub-host: $(HOST_SRC) $(COMMON_SRC) $(COMMON_HDR) $(wildcard stubs
 	$(CC) $(CFLAGS) -Os -o $@.tmp $(HOST_SRC) $(COMMON_SRC) $(ARCHLIB)/libz.a $(LDFLAGS_STUB) -s
 	mv $@.tmp $@
 
-# Static CPython (the PIC archive, so the stub is a PIE), expat and zlib; -E exports the
-# interpreter's symbols to extension modules; --exclude-libs keeps zlib/expat private.
+# Static CPython (the non-PIC archive with -no-pie, as Debian links /usr/bin/python3.11) and
+# zlib; -E exports the interpreter's symbols to extension modules; --exclude-libs keeps zlib
+# private. stub_inittab.c leaves the biggest built-in modules out of the stub: they are linked
+# from the PIC archive as extension modules into frost-python-lib/, and the payload carries them
+# only for programs that import them. bootstrap.py (the payload importer) and frost.py (the
+# `frost` module for services) are frozen into the stub by the same interpreter, so that their
+# bytecode matches.
+PY_SPLIT := unicodedata pyexpat _elementtree
+PY_EXT := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))' 2>/dev/null)
+PY_FROZEN := _frost_bootstrap=stubs/python/bootstrap.py $(if $(wildcard stubs/python/frost.py),frost=stubs/python/frost.py)
+PY_GEN := $(BIN)/python-gen
+PY_LIB := $(BIN)/frost-python-lib
 $(BIN)/frost-stub-python: $(PY_SRC) $(COMMON_SRC) $(COMMON_HDR) $(wildcard stubs/python/*.h) $(wildcard stubs/python/*.py)
-	@mkdir -p $(BIN)
-	$(CC) $(CFLAGS) -I$(PYINC) -o $@.tmp $(PY_SRC) $(COMMON_SRC) \
-		$(PYLIBPL)/libpython$(PYVER)-pic.a $(ARCHLIB)/libexpat.a $(ARCHLIB)/libz.a \
-		-lm -ldl -lpthread -lutil -Wl,-E -Wl,--exclude-libs,libz.a:libexpat.a $(LDFLAGS_STUB)
+	@mkdir -p $(PY_GEN) $(PY_LIB)
+	$(PYTHON) -I stubs/python/freeze_modules.py --split "$(PY_SPLIT)" $(PY_GEN)/frost_frozen.h $(PY_FROZEN)
+	for m in $(PY_SPLIT); do ar p $(PYLIBPL)/libpython$(PYVER)-pic.a $$m.o > $(PY_GEN)/$$m.o || exit 1; done
+	$(CC) -shared -s -o $(PY_LIB)/unicodedata$(PY_EXT) $(PY_GEN)/unicodedata.o $(LDFLAGS_STUB)
+	$(CC) -shared -s -o $(PY_LIB)/pyexpat$(PY_EXT) $(PY_GEN)/pyexpat.o $(ARCHLIB)/libexpat.a \
+		-Wl,--exclude-libs,ALL $(LDFLAGS_STUB)
+	$(CC) -shared -s -o $(PY_LIB)/_elementtree$(PY_EXT) $(PY_GEN)/_elementtree.o $(LDFLAGS_STUB)
+	$(CC) $(CFLAGS) -I$(PYINC) -I$(PY_GEN) -o $@.tmp $(PY_SRC) $(COMMON_SRC) \
+		$(ARCHLIB)/libpython$(PYVER).a $(ARCHLIB)/libz.a -lm -ldl -lpthread -lutil \
+		-no-pie -s -Wl,-E -Wl,--exclude-libs,libz.a $(LDFLAGS_STUB)
 	mv $@.tmp $@
 
 deps:

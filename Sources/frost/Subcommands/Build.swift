@@ -40,6 +40,9 @@ extension FrostCommand {
     @Option(help: "Pidfile written and locked in daemon mode.")
     var pidfile: String?
 
+    @OptionGroup(title: "Self-contained Python (a .py file, a folder with __main__.py, or -m)")
+    var python: PythonOptions
+
     func validate() throws {
       guard (0...9).contains(compressLevel) else {
         throw ValidationError("--compress-level must be 0-9")
@@ -48,9 +51,11 @@ extension FrostCommand {
     }
 
     func run() throws {
-      let out = output ?? Self.defaultOutput(for: script)
+      let out = output ?? python.defaultOutput(script) ?? Self.defaultOutput(for: script)
       do {
-        var plan = try HostFreezer.plan(
+        let selfContained = python.selfContained(script, hostPython: hostPython)
+        let pythonResult = selfContained ? try python.makePython(script: script) : nil
+        var plan = try pythonResult?.plan ?? HostFreezer.plan(
           .init(script: script, interpreter: interpreter, args: args, hostPython: hostPython))
         if daemon {
           plan.manifest.pairs.append(.init("daemon", "1"))
@@ -60,6 +65,7 @@ extension FrostCommand {
           for: plan.stub, environment: ProcessInfoEnv.environment)
         let summary = try Freezer.write(
           plan, stubDirectory: dir, output: out, level: compressLevel, inputs: [script])
+        if let pythonResult { print(pythonResult.summary.text) }
         print(Report.buildSummary(summary))
       } catch {
         fail("", error)

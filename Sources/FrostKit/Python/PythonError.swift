@@ -1,0 +1,40 @@
+/// Errors of collecting a self-contained Python program (`frost build app.py`).
+public enum PythonError: Error, CustomStringConvertible, Equatable {
+  /// The script, package folder or `--path` folder does not exist.
+  case notFound(path: String)
+  /// A folder given as the program has no `__main__.py`.
+  case noMain(path: String)
+  /// The collecting interpreter cannot be run.
+  case interpreterFailed(python: String, reason: String)
+  /// The collecting interpreter is another version than the one embedded in the stub.
+  case versionMismatch(python: String, found: String, embedded: String)
+  /// The stub carries no `.frost_python` section (not a Python stub, or an old build).
+  case badStub(path: String)
+  /// The collector script failed.
+  case collectorFailed(python: String, message: String)
+  /// A file of the program does not compile.
+  case syntaxError(message: String)
+  /// `--add-data` is not `SRC:DEST`, or SRC does not exist.
+  case badAddData(spec: String)
+  /// The entry module was not found by the collector.
+  case mainNotFound(module: String)
+  /// `[tool.frost]` in pyproject.toml has a value this parser does not accept.
+  case badPyproject(path: String, line: Int, reason: String)
+
+  public var description: String {
+    switch self {
+    case .notFound(let path): "\(path): no such file or directory"
+    case .noMain(let path): "\(path): directory has no __main__.py"
+    case .interpreterFailed(let python, let reason): "cannot run \(python): \(reason)"
+    case .versionMismatch(let python, let found, let embedded):
+      "\(python) is Python \(found), but the embedded interpreter is Python \(embedded): "
+        + "bytecode would not load; collect with a Python \(embedded) (--python)"
+    case .badStub(let path): "\(path): not a Python stub (no .frost_python section)"
+    case .collectorFailed(let python, let message): "collecting with \(python) failed: \(message)"
+    case .syntaxError(let message): "syntax error: \(message)"
+    case .badAddData(let spec): "--add-data '\(spec)': expected SRC:DEST with an existing SRC"
+    case .mainNotFound(let module): "module '\(module)' not found"
+    case .badPyproject(let path, let line, let reason): "\(path):\(line): [tool.frost]: \(reason)"
+    }
+  }
+}

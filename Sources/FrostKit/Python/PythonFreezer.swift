@@ -1,0 +1,198 @@
+import Foundation
+
+/// Plans self-contained Python binaries (`frost-stub-python`): the interpreter is in the stub,
+/// every module, extension, library and data file of the program is in the payload.
+/// Payload layout: docs/FORMAT.md, "Python payloads".
+public enum PythonFreezer {
+  /// The stub that runs these binaries, and its compact twin (`--compact`).
+  public static let stub = "frost-stub-python"
+  public static let compactStub = "frost-stub-python-compact"
+  /// Folder next to the stubs with the extension modules the stub leaves out of its built-ins.
+  public static let stubLibrary = "frost-python-lib"
+
+  /// What to freeze; the flags of `frost build` for Python, merged with `[tool.frost]`.
+  public struct Request: Sendable {
+    /// A script, or a folder with `__main__.py`; nil with `module`.
+    public var target: String?
+    /// `-m`: run this module (or package) as `__main__`.
+    public var module: String?
+    /// The interpreter that collects and compiles (its version must be the stub's).
+    public var python: String = "/usr/bin/python3"
+    /// `--path`: more import roots (third-party code).
+    public var paths: [String] = []
+    public var includeModules: [String] = []
+    public var includePackages: [String] = []
+    public var excludeModules: [String] = []
+    /// `--add-data SRC:DEST`: DEST is a folder relative to the import root.
+    public var addData: [String] = []
+    /// Bundle sources too (tracebacks show source lines).
+    public var includeSource = false
+    /// Compact output: compressed interpreter, fewer encodings.
+    public var compact = false
+    /// Called with a line of progress (only when collecting takes over a second).
+    public var progress: (@Sendable (String) -> Void)?
+
+    public init(target: String? = nil, module: String? = nil) {
+      self.target = target
+      self.module = module
+    }
+  }
+
+  /// A plan and what it holds.
+  public struct Result: Sendable {
+    public var plan: FreezePlan
+    public var summary: PythonSummary
+  }
+
+  /// Collects the program of `request` with its interpreter, checks that interpreter against
+  /// the stub found in `stubDirectory`, and returns the plan.
+  public static func plan(_ request: Request, stubDirectory: String) throws -> Result {
+    let stubName = request.compact ? compactStub : stub
+    let abi = try StubABI.read(stubDirectory + "/" + stub)
+    let entry = try entryPoint(request)
+    let work = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: work) }
+    let input = CollectorInput(
+      entry: entry.entry, roots: entry.roots, paths: request.paths.map(absolute),
+      include_modules: request.includeModules, include_packages: request.includePackages,
+      exclude_modules: request.excludeModules + (request.compact ? compactExcludes : []),
+      add_data: try request.addData.map(parseAddData), include_source: request.includeSource,
+      compact: request.compact, blob: work + "/bytecode", provided: abi.provided,
+      stub_lib: [stubDirectory + "/" + stubLibrary])
+    let start = Date()
+    let output = try PythonCollector.run(
+      python: request.python, input: input, progress: request.progress)
+    guard output.version == abi.version, output.magic == abi.magic else {
+      throw PythonError.versionMismatch(
+        python: request.python, found: output.full_version, embedded: abi.version)
+    }
+    if let bad = output.modules.first(where: { $0.error != nil }) {
+      throw PythonError.syntaxError(message: bad.error ?? "")
+    }
+    guard output.modules.contains(where: { $0.name == entry.main }) else {
+      throw PythonError.mainNotFound(module: entry.main)
+    }
+    let blob = try FileIO.read(work + "/bytecode")
+    var entries = try PythonPayload.entries(output, blob: blob)
+    entries += try PythonPayload.files(output)
+    var manifest = Manifest([
+      .init(ManifestKey.runtime, "python"), .init(ManifestKey.pythonVersion, abi.version),
+      .init(PythonManifestKey.mainModule, entry.main),
+      .init(ManifestKey.frostVersion, Frost.version),
+    ])
+    if request.includeSource { manifest.pairs.append(.init(PythonManifestKey.source, "1")) }
+    for need in output.needs {
+      manifest.pairs.append(
+        .init(PythonManifestKey.needs, need.path + ":" + need.sonames.joined(separator: ",")))
+    }
+    for input in entries where input.kind == .program {
+      manifest.pairs.append(.init(ManifestKey.input, "\(SHA256.hex(input.bytes)) \(input.path)"))
+    }
+    let summary = PythonSummary(entries: entries, missing: output.missing)
+    let elapsed = Date().timeIntervalSince(start)
+    if let progress = request.progress, elapsed > 1 || summary.rawBytes > slowPayload {
+      progress(
+        "collected \(Report.count(summary.moduleCount, "module", "modules")), "
+          + "\(Report.bytes(summary.rawBytes)) in \(String(format: "%.1f", elapsed)) s; compressing")
+    }
+    return Result(plan: FreezePlan(stub: stubName, entries: entries, manifest: manifest), summary: summary)
+  }
+
+  /// Raw payload size above which compressing takes about a second (zlib -9 here: ~7 MB/s).
+  static let slowPayload: UInt64 = 8_000_000
+
+  /// Modules left out of `--compact` builds (codecs for rarely used encodings).
+  static let compactExcludes: [String] = []
+
+  /// The entry for the collector, the import roots and the `__main__` module name.
+  static func entryPoint(_ request: Request) throws -> (
+    entry: CollectorInput.Entry, roots: [String], main: String
+  ) {
+    if let module = request.module {
+      return (.init(type: "module", module: module, path: nil), [cwd()], module)
+    }
+    guard let target = request.target else { throw PythonError.notFound(path: "") }
+    var isDir: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: target, isDirectory: &isDir) else {
+      throw PythonError.notFound(path: target)
+    }
+    let path = absolute(target)
+    let parent = (path as NSString).deletingLastPathComponent
+    let base = (path as NSString).lastPathComponent
+    if isDir.boolValue {
+      guard FileManager.default.fileExists(atPath: path + "/__main__.py") else {
+        throw PythonError.noMain(path: target)
+      }
+      return (.init(type: "package", module: base, path: path), [parent], base)
+    }
+    var name = base.hasSuffix(".py") ? String(base.dropLast(3)) : base
+    name = String(name.map { $0.isLetter || $0.isNumber || $0 == "_" ? $0 : "_" })
+    if name.isEmpty || name.first!.isNumber { name = "_" + name }
+    return (.init(type: "script", module: name, path: path), [parent], name)
+  }
+
+  static func parseAddData(_ spec: String) throws -> [String] {
+    guard let colon = spec.lastIndex(of: ":") else { throw PythonError.badAddData(spec: spec) }
+    let src = String(spec[..<colon])
+    let dest = String(spec[spec.index(after: colon)...])
+    guard !src.isEmpty, FileManager.default.fileExists(atPath: src), !dest.contains("..") else {
+      throw PythonError.badAddData(spec: spec)
+    }
+    return [absolute(src), dest]
+  }
+
+  static func cwd() -> String { FileManager.default.currentDirectoryPath }
+
+  static func absolute(_ path: String) -> String {
+    let p = path.hasPrefix("/") ? path : cwd() + "/" + path
+    return (p as NSString).standardizingPath
+  }
+
+  static func temporaryDirectory() throws -> String {
+    let dir = NSTemporaryDirectory() + "frost-python-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    return dir
+  }
+}
+
+/// Manifest keys of Python payloads (docs/FORMAT.md, "Python payloads").
+public enum PythonManifestKey {
+  /// The module run as `__main__` (a package runs its `__main__` submodule).
+  public static let mainModule = "main-module"
+  /// "PATH:SONAME,SONAME": bundled libraries to load before extension PATH, dependencies first.
+  public static let needs = "needs"
+  /// "1" when sources are bundled (tracebacks print source lines).
+  public static let source = "python-source"
+}
+
+/// The `.frost_python` section of the Python stub: what interpreter it embeds.
+public struct StubABI: Sendable, Equatable {
+  /// "3.11".
+  public var version: String
+  /// The bytecode magic number (first two bytes of a .pyc, little-endian).
+  public var magic: Int
+  /// Built-in and frozen module names: never bundled.
+  public var provided: [String]
+
+  /// Reads the section of the stub at `path`.
+  public static func read(_ path: String) throws -> StubABI {
+    let file: ELFFile
+    do { file = try ELFFile(path: path) } catch { throw BuildError.stubMissing(
+      stub: (path as NSString).lastPathComponent,
+      directory: (path as NSString).deletingLastPathComponent) }
+    guard let section = try file.sections().first(where: { $0.name == ".frost_python" }) else {
+      throw PythonError.badStub(path: path)
+    }
+    var values: [String: String] = [:]
+    for field in try file.bytes(of: section).split(separator: 0) {
+      let text = String(decoding: field, as: UTF8.self)
+      if let eq = text.firstIndex(of: "=") {
+        values[String(text[..<eq])] = String(text[text.index(after: eq)...])
+      }
+    }
+    guard let version = values["python-version"], let magic = values["magic"].flatMap({ Int($0) })
+    else { throw PythonError.badStub(path: path) }
+    let provided = (values["provided"] ?? "").split(separator: ",").map(String.init)
+    return StubABI(version: version, magic: magic, provided: provided)
+  }
+}

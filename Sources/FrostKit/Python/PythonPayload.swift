@@ -1,0 +1,102 @@
+/// Turns the collector's output into payload entries (layout: docs/FORMAT.md, "Python payloads").
+enum PythonPayload {
+  static func kind(_ name: String?) -> EntryKind {
+    switch name {
+    case "program": .program
+    case "stdlib": .stdlib
+    default: .thirdParty
+    }
+  }
+
+  /// Bytecode (from the collector's bytecode file), sources, extension modules.
+  static func entries(_ out: CollectorOutput, blob: [UInt8]) throws -> [PayloadInput] {
+    var entries: [PayloadInput] = []
+    for module in out.modules {
+      guard let path = module.path else { continue }
+      if module.type == "extension", let file = module.file {
+        entries.append(.init(path: path, kind: .extensionModule, mode: 0o755, bytes: try FileIO.read(file)))
+        continue
+      }
+      guard let pyc = module.pyc, pyc.count == 2, pyc[0] >= 0, pyc[1] >= 0,
+        pyc[0] <= blob.count, pyc[1] <= blob.count - pyc[0]
+      else { throw PythonError.collectorFailed(python: "collector", message: "bad bytecode range") }
+      entries.append(.init(path: path, kind: kind(module.kind), bytes: Array(blob[pyc[0]..<pyc[0] + pyc[1]])))
+      if let source = module.source {
+        entries.append(.init(path: String(path.dropLast()), kind: kind(module.kind), bytes: try FileIO.read(source)))
+      }
+    }
+    return entries
+  }
+
+  /// Bundled libraries, data files and metadata.
+  static func files(_ out: CollectorOutput) throws -> [PayloadInput] {
+    var entries: [PayloadInput] = []
+    for lib in out.natives {
+      entries.append(.init(path: "native/" + lib.soname, kind: .nativeLibrary, mode: 0o755, bytes: try FileIO.read(lib.src)))
+    }
+    for file in out.data {
+      entries.append(.init(path: file.dest, kind: .data, bytes: try FileIO.read(file.src)))
+    }
+    for file in out.metadata {
+      entries.append(.init(path: file.dest, kind: .metadata, bytes: try FileIO.read(file.src)))
+    }
+    return entries
+  }
+}
+
+/// What a Python payload holds, for the summary `frost build` prints.
+public struct PythonSummary: Codable, Sendable {
+  /// Number of modules (bytecode entries) by kind label ("program", "stdlib", "third-party").
+  public var modules: [String: Int] = [:]
+  public var extensions = 0
+  public var nativeLibraries = 0
+  public var dataFiles = 0
+  public var metadataFiles = 0
+  /// Raw bytes by the same groups: modules (bytecode and sources), extensions, native, data,
+  /// metadata (`*.dist-info`).
+  public var moduleBytes: UInt64 = 0
+  public var extensionBytes: UInt64 = 0
+  public var nativeBytes: UInt64 = 0
+  public var dataBytes: UInt64 = 0
+  public var metadataBytes: UInt64 = 0
+  /// Imports that were not found (often optional, platform-specific imports).
+  public var missing: [String] = []
+
+  init(entries: [PayloadInput], missing: [String]) {
+    for e in entries {
+      let size = UInt64(e.bytes.count)
+      switch e.kind {
+      case .extensionModule: extensions += 1; extensionBytes += size
+      case .nativeLibrary: nativeLibraries += 1; nativeBytes += size
+      case .data: dataFiles += 1; dataBytes += size
+      case .metadata: metadataFiles += 1; metadataBytes += size
+      default:
+        moduleBytes += size
+        if e.path.hasSuffix(".pyc") { modules[e.kind.label, default: 0] += 1 }
+      }
+    }
+    self.missing = missing
+  }
+
+  /// Modules of every kind.
+  public var moduleCount: Int { modules.values.reduce(0, +) }
+  /// Raw bytes of every entry.
+  public var rawBytes: UInt64 {
+    moduleBytes + extensionBytes + nativeBytes + dataBytes + metadataBytes
+  }
+
+  /// "frost: python: 92 modules (1 program, 91 stdlib), 522.3 kB; 0 extensions 0 B; 0 native
+  /// libraries 0 B; 0 data files 0 B; 0 metadata files 0 B" (raw sizes).
+  public var text: String {
+    let total = moduleCount
+    let byKind = ["program", "stdlib", "third-party"].compactMap { k in
+      modules[k].map { "\($0) \(k)" }
+    }.joined(separator: ", ")
+    return "frost: python: \(Report.count(total, "module", "modules")) (\(byKind)), "
+      + "\(Report.bytes(moduleBytes)); "
+      + "\(Report.count(extensions, "extension", "extensions")) \(Report.bytes(extensionBytes)); "
+      + "\(Report.count(nativeLibraries, "native library", "native libraries")) \(Report.bytes(nativeBytes)); "
+      + "\(Report.count(dataFiles, "data file", "data files")) \(Report.bytes(dataBytes)); "
+      + "\(Report.count(metadataFiles, "metadata file", "metadata files")) \(Report.bytes(metadataBytes))"
+  }
+}

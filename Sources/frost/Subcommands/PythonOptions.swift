@@ -1,0 +1,110 @@
+import ArgumentParser
+import FrostKit
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The flags of `frost build` for self-contained Python programs. Each may also be set in the
+/// project's pyproject.toml, `[tool.frost]`, under the same long name.
+struct PythonOptions: ParsableArguments {
+  @Flag(name: [.customShort("m"), .long], help: "The argument is a module (or package) to run as __main__.")
+  var module = false
+
+  @Option(help: "The Python that collects and compiles (default /usr/bin/python3; a venv's python for its packages).")
+  var python: String?
+
+  @Option(help: "A folder of more importable code (repeatable).")
+  var path: [String] = []
+
+  @Option(help: "A module to bundle that analysis cannot see (repeatable).")
+  var includeModule: [String] = []
+
+  @Option(help: "A package to bundle with all its submodules (repeatable).")
+  var includePackage: [String] = []
+
+  @Option(help: "A module (and its submodules) to leave out (repeatable).")
+  var excludeModule: [String] = []
+
+  @Option(help: "SRC:DEST: a file or folder to bundle at DEST under the import root (repeatable).")
+  var addData: [String] = []
+
+  @Flag(help: "Bundle the sources too: tracebacks show source lines.")
+  var includeSource = false
+
+  @Flag(help: "Smaller output: a compressed interpreter (starts a little slower).")
+  var compact = false
+
+  /// True when `script` is built as a self-contained Python program: `-m`, a folder with
+  /// `__main__.py`, a `.py` file, or a script with a python `#!` line.
+  func selfContained(_ script: String, hostPython: Bool) -> Bool {
+    if hostPython { return false }
+    if module || script.hasSuffix(".py") { return true }
+    var st = stat()
+    guard stat(script, &st) == 0 else { return false }
+    if (st.st_mode & S_IFMT) == S_IFDIR { return access(script + "/__main__.py", F_OK) == 0 }
+    guard let bytes = try? FileIO.read(script), bytes.starts(with: Array("#!".utf8)) else {
+      return false
+    }
+    let first = String(decoding: bytes.prefix(while: { $0 != 10 }), as: UTF8.self)
+    return first.split(separator: " ").contains { $0.split(separator: "/").last?.hasPrefix("python") == true }
+  }
+
+  /// The default output name: the module's last component with `-m`.
+  func defaultOutput(_ script: String) -> String? {
+    module ? String(script.split(separator: ".").last ?? "a.out") : nil
+  }
+
+  /// The request for `script`, with `[tool.frost]` of the nearest pyproject.toml underneath.
+  func request(script: String, progress: (@Sendable (String) -> Void)?) throws
+    -> PythonFreezer.Request
+  {
+    var r = PythonFreezer.Request(target: module ? nil : script, module: module ? script : nil)
+    let start = module ? "." : (isDirectory(script) ? script : FileIO.directoryName(script))
+    let project = try PyProject.find(from: FileIO.realPath(start) ?? start)
+    var lists = project?.lists ?? [:]
+    let flags = project?.flags ?? [:]
+    // Relative paths in pyproject.toml are relative to its folder, not to the current one.
+    if let project {
+      let base = FileIO.directoryName(project.path)
+      lists["python"] = lists["python"]?.map { $0.contains("/") ? Self.resolve($0, from: base) : $0 }
+      lists["path"] = lists["path"]?.map { Self.resolve($0, from: base) }
+      lists["add-data"] = lists["add-data"]?.map { spec in
+        guard let colon = spec.lastIndex(of: ":") else { return spec }
+        return Self.resolve(String(spec[..<colon]), from: base) + spec[colon...]
+      }
+    }
+    r.python = python ?? lists["python"]?.first ?? "/usr/bin/python3"
+    r.paths = (lists["path"] ?? []) + path
+    r.includeModules = (lists["include-module"] ?? []) + includeModule
+    r.includePackages = (lists["include-package"] ?? []) + includePackage
+    r.excludeModules = (lists["exclude-module"] ?? []) + excludeModule
+    r.addData = (lists["add-data"] ?? []) + addData
+    r.includeSource = includeSource || flags["include-source"] == true
+    r.compact = compact || flags["compact"] == true
+    r.progress = progress
+    return r
+  }
+
+  /// Collects the program and returns the plan and its summary.
+  func makePython(script: String) throws -> PythonFreezer.Result {
+    let progress: @Sendable (String) -> Void = { FileHandleOut.stderr("frost: \($0)\n") }
+    let request = try request(script: script, progress: progress)
+    let stub = request.compact ? PythonFreezer.compactStub : PythonFreezer.stub
+    let dir = try StubLocator.directory(for: stub, environment: ProcessInfoEnv.environment)
+    return try PythonFreezer.plan(request, stubDirectory: dir)
+  }
+
+  /// The plan alone.
+  func makePlan(script: String) throws -> FreezePlan { try makePython(script: script).plan }
+
+  /// `path` made absolute against `base` (unchanged when absolute or empty).
+  static func resolve(_ path: String, from base: String) -> String {
+    path.isEmpty || path.hasPrefix("/") ? path : (base == "/" ? "" : base) + "/" + path
+  }
+
+  private func isDirectory(_ path: String) -> Bool {
+    var st = stat()
+    return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+  }
+}

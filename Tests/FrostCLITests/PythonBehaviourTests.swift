@@ -1,0 +1,206 @@
+import Foundation
+import Testing
+
+/// Behaviour of self-contained Python programs (`frost build app.py`): what the program sees,
+/// exit statuses, signals, isolation from files around it.
+@Suite("Self-contained Python: behaviour")
+struct PythonBehaviourTests {
+  @Test("hello runs and the binary needs only glibc's libraries")
+  func helloGlibcOnly() throws {
+    let root = try PythonFixtures.project(["hello.py": "print('hello from frost')\n"])
+    defer { CLI.cleanup(root) }
+    let (bin, log) = PythonFixtures.build("hello", [root + "/hello.py"])
+    let path = try #require(bin, "\(log)")
+    #expect(log.contains("frost: python: "))
+    let r = try CLI.run(path)
+    #expect(r.status == 0)
+    #expect(r.stdout == "hello from frost\n")
+    let ldd = try CLI.run("/usr/bin/ldd", [path])
+    let libs = ldd.stdout.split(separator: "\n").compactMap {
+      $0.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map {
+        String($0.split(separator: "/").last ?? $0)
+      }
+    }
+    #expect(Set(libs).isSubset(of: ["linux-vdso.so.1", "libm.so.6", "libc.so.6", "ld-linux-x86-64.so.2"]), "\(libs)")
+  }
+
+  @Test("sys.argv, sys.executable, sys.frozen, __file__ and __spec__ of every module")
+  func programSees() throws {
+    let path = try #require(PythonFixtures.probe.binary)
+    let r = try CLI.run(path, ["a", "b c"])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(
+      r.stdout == """
+        argv ['a', 'b c']
+        executable True
+        frozen True
+        file True __main__ probe
+        helper True True
+        json True json
+        os True
+        path True
+        all have __file__ []
+
+        """)
+  }
+
+  @Test("sys.exit(n) gives status n")
+  func exitStatus() throws {
+    let path = try #require(PythonFixtures.probe.binary)
+    for n in [0, 3, 7, 255] {
+      #expect(try CLI.run(path, ["exit", String(n)]).status == Int32(n))
+    }
+  }
+
+  @Test("an uncaught exception: status 1, traceback with file names, lines and source lines")
+  func tracebackWithSource() throws {
+    let path = try #require(PythonFixtures.probe.binary)
+    let r = try CLI.run(path, ["raise"])
+    #expect(r.status == 1)
+    #expect(
+      r.stderr == """
+        Traceback (most recent call last):
+          File "\(path)/lib/probe.py", line 15, in <module>
+            helper.fail()
+          File "\(path)/lib/helper.py", line 2, in fail
+            raise ValueError("boom")
+        ValueError: boom
+
+        """)
+  }
+
+  @Test("without --include-source a traceback has file names and line numbers")
+  func tracebackWithoutSource() throws {
+    let root = try PythonFixtures.project(["t.py": "def f():\n    1 / 0\nf()\n"])
+    defer { CLI.cleanup(root) }
+    let path = try #require(PythonFixtures.build("tb", [root + "/t.py"]).0)
+    let r = try CLI.run(path)
+    #expect(r.status == 1)
+    #expect(
+      r.stderr == """
+        Traceback (most recent call last):
+          File "\(path)/lib/t.py", line 3, in <module>
+          File "\(path)/lib/t.py", line 2, in f
+        ZeroDivisionError: division by zero
+
+        """)
+  }
+
+  @Test("SIGINT ends the program by SIGINT (KeyboardInterrupt), as python3 does")
+  func sigint() throws {
+    let path = try #require(PythonFixtures.probe.binary)
+    let (status, bySignal) = try PythonFixtures.runAndSignal(path, ["sleep"], signal: SIGINT)
+    #expect(bySignal && status == SIGINT)
+  }
+
+  @Test("SIGTERM reaches the program itself: its handler runs, or it dies by SIGTERM")
+  func sigterm() throws {
+    let path = try #require(PythonFixtures.probe.binary)
+    let handled = try PythonFixtures.runAndSignal(path, ["sleep", "handler"], signal: SIGTERM)
+    #expect(handled == (3, false))
+    let plain = try PythonFixtures.runAndSignal(path, ["sleep"], signal: SIGTERM)
+    #expect(plain == (SIGTERM, true))
+  }
+
+  @Test("hostile encodings/, os.py, json.py, sitecustomize.py in the cwd or next to the binary do not load")
+  func hostileFiles() throws {
+    let path = try #require(PythonFixtures.probe.binary)
+    let dir = try CLI.tempDir("frost-hostile")
+    defer { CLI.cleanup(dir) }
+    let bomb = "raise SystemExit('hostile file imported')\n"
+    for folder in [dir, dir + "/bin"] {
+      try FileManager.default.createDirectory(atPath: folder + "/encodings", withIntermediateDirectories: true)
+      for file in ["encodings/__init__.py", "os.py", "json.py", "helper.py", "sitecustomize.py", "usercustomize.py", "pyvenv.cfg"] {
+        try bomb.write(toFile: folder + "/" + file, atomically: true, encoding: .utf8)
+      }
+    }
+    try FileManager.default.copyItem(atPath: path, toPath: dir + "/bin/probe")
+    let env = ["PYTHONPATH": dir, "PYTHONHOME": dir, "PYTHONSTARTUP": dir + "/os.py", "PATH": "/usr/bin:/bin"]
+    let r = try CLI.run(dir + "/bin/probe", ["x"], env: env, cwd: dir)
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout.hasPrefix("argv ['x']\nexecutable True\n"))
+    #expect(!r.stderr.contains("hostile"))
+  }
+
+  @Test("multiprocessing with spawn and forkserver works without freeze_support()")
+  func multiprocessing() throws {
+    let source = """
+      import multiprocessing as mp
+      import sys
+
+      def square(n):
+          return n * n
+
+      if __name__ == "__main__":
+          for method in sys.argv[1:]:
+              ctx = mp.get_context(method)
+              with ctx.Pool(2) as pool:
+                  print(method, pool.map(square, range(5)))
+              q = ctx.Queue()
+              p = ctx.Process(target=q.put, args=(method + " child",))
+              p.start()
+              print(q.get())
+              p.join()
+              print("exitcode", p.exitcode)
+
+      """
+    let root = try PythonFixtures.project(["mp.py": source])
+    defer { CLI.cleanup(root) }
+    let path = try #require(PythonFixtures.build("mp", [root + "/mp.py"]).0)
+    let r = try PythonFixtures.runClean(path, ["spawn", "forkserver"])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(
+      r.stdout == """
+        spawn [0, 1, 4, 9, 16]
+        spawn child
+        exitcode 0
+        forkserver [0, 1, 4, 9, 16]
+        forkserver child
+        exitcode 0
+
+        """)
+  }
+
+  @Test("a package folder with __main__.py: importlib.resources, pkgutil.get_data, iter_modules")
+  func packageResources() throws {
+    let path = try #require(PythonFixtures.build("pkgapp", [CLI.sample("pkgapp")]).0)
+    let frozen = try CLI.run(path, ["you"])
+    let python = try CLI.run(
+      PythonFixtures.python, ["-m", "pkgapp", "you"], cwd: CLI.repoRoot.path + "/samples")
+    #expect(frozen.status == 0, "\(frozen.stderr)")
+    #expect(frozen.stdout == python.stdout)
+    #expect(frozen.stdout.contains("resource Frost says hi\nget_data Frost says hi\n"))
+  }
+
+  @Test("-m runs a module of the current folder; --add-data bundles files under a package")
+  func moduleAndAddData() throws {
+    let root = try PythonFixtures.project([
+      "tool/__init__.py": "",
+      "tool/cli.py": "import pkgutil\nprint(pkgutil.get_data('tool', 'extra/notes.txt').decode().strip())\n",
+      "notes.txt": "added data\n",
+    ])
+    defer { CLI.cleanup(root) }
+    let (bin, log) = PythonFixtures.build("tool", ["-m", "tool.cli", "--add-data", "notes.txt:tool/extra"], cwd: root)
+    let path = try #require(bin, "\(log)")
+    let r = try CLI.run(path)
+    #expect(r.stdout == "added data\n", "\(r.stderr)")
+  }
+
+  @Test("two builds of the same program are byte for byte the same")
+  func reproducible() throws {
+    let a = try #require(PythonFixtures.build("repro-a", [CLI.sample("pkgapp")]).0)
+    let b = try #require(PythonFixtures.build("repro-b", [CLI.sample("pkgapp")]).0)
+    #expect(try Data(contentsOf: URL(fileURLWithPath: a)) == Data(contentsOf: URL(fileURLWithPath: b)))
+  }
+
+  @Test("a collecting interpreter of another version is refused with a clear message",
+    .enabled(if: FileManager.default.isExecutableFile(atPath: "/root/.pyenv/versions/3.12.1/bin/python3")))
+  func versionMismatch() throws {
+    let root = try PythonFixtures.project(["v.py": "print(1)\n"])
+    defer { CLI.cleanup(root) }
+    let r = try CLI.frost(["build", root + "/v.py", "-o", root + "/v", "--python", "/root/.pyenv/versions/3.12.1/bin/python3"])
+    #expect(r.status == 1)
+    #expect(r.stderr.contains("is Python 3.12.1, but the embedded interpreter is Python 3.11"), "\(r.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: root + "/v"))
+  }
+}

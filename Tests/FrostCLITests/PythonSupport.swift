@@ -1,0 +1,124 @@
+import Foundation
+
+/// Shared fixtures of the self-contained Python tests: programs built once per test run.
+enum PythonFixtures {
+  static let python = "/usr/bin/python3"
+
+  /// A folder for this run's builds.
+  static let dir: String = {
+    let d = (try? CLI.tempDir("frost-python")) ?? "/tmp/frost-python"
+    return d
+  }()
+
+  /// Writes `files` (relative path -> text) under a new folder; returns the folder.
+  static func project(_ files: [String: String]) throws -> String {
+    let root = try CLI.tempDir("frost-pyproj")
+    for (path, text) in files {
+      let url = URL(fileURLWithPath: root).appendingPathComponent(path)
+      try FileManager.default.createDirectory(
+        at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+      try text.write(to: url, atomically: true, encoding: .utf8)
+    }
+    return root
+  }
+
+  /// Builds `args` into `dir/name` and returns the path, or nil with the build's output.
+  static func build(_ name: String, _ args: [String], cwd: String? = nil) -> (String?, String) {
+    let out = dir + "/" + name
+    guard let r = try? CLI.frost(["build"] + args + ["-o", out], cwd: cwd) else {
+      return (nil, "frost did not run")
+    }
+    return (r.status == 0 ? out : nil, r.stdout + r.stderr)
+  }
+
+  /// The stdlib sample, built once.
+  static let stdlibApp: String? = build("stdlib_app", [CLI.sample("stdlib_app.py")]).0
+
+  /// The behaviour probe (see `probeSource`), built once, with sources.
+  static let probe: (dir: String, binary: String?) = {
+    guard let root = try? project(["probe.py": probeSource, "helper.py": helperSource]) else {
+      return ("", nil)
+    }
+    return (root, build("probe", [root + "/probe.py", "--include-source"]).0)
+  }()
+
+  static let probeSource = """
+    import os, sys, helper, json
+    print("argv", sys.argv[1:])
+    print("executable", sys.executable == os.path.realpath("/proc/self/exe"))
+    print("frozen", getattr(sys, "frozen", None) is True)
+    print("file", __file__ == sys.executable + "/lib/probe.py", __name__, __spec__.name)
+    print("helper", helper.__file__ == sys.executable + "/lib/helper.py", helper.__spec__.origin == helper.__file__)
+    print("json", json.__file__ == sys.executable + "/lib/json/__init__.py", json.__spec__.name)
+    print("os", os.__file__ == sys.executable + "/lib/os.py")
+    print("path", sys.path == [sys.executable + "/lib"])
+    print("all have __file__", [m for m, v in sorted(sys.modules.items()) if getattr(v, "__spec__", None) is not None and v.__spec__.origin not in ("built-in",) and not hasattr(v, "__file__")])
+    mode = sys.argv[1] if len(sys.argv) > 1 else ""
+    if mode == "exit":
+        sys.exit(int(sys.argv[2]))
+    if mode == "raise":
+        helper.fail()
+    if mode == "sleep":
+        import signal, time
+        if len(sys.argv) > 2:
+            signal.signal(signal.SIGTERM, lambda *a: (os.write(1, b"got SIGTERM\\n"), sys.exit(3)))
+        print("ready", flush=True)
+        time.sleep(30)
+    """
+
+  static let helperSource = """
+    def fail():
+        raise ValueError("boom")
+    """
+
+  /// The test runner's threads block most signals, and a child inherits the mask (so
+  /// multiprocessing's forkserver never sees SIGCHLD): run through python3, which clears the
+  /// mask and execs `path`, as a shell would start it.
+  static let cleanStart = [
+    "-I", "-S", "-c",
+    "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.execv(sys.argv[1], sys.argv[1:])",
+  ]
+
+  /// Runs `path` with an empty signal mask.
+  static func runClean(_ path: String, _ args: [String]) throws -> CLI.Result {
+    try CLI.run(python, cleanStart + [path] + args)
+  }
+
+  /// Runs `path` (empty signal mask) and sends `signal` once it printed "ready"; returns
+  /// (status, whether it died by a signal).
+  static func runAndSignal(_ path: String, _ args: [String], signal: Int32) throws -> (Int32, Bool) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: python)
+    p.arguments = cleanStart + [path] + args
+    let out = Pipe()
+    p.standardOutput = out
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    var seen = Data()
+    while !String(decoding: seen, as: UTF8.self).contains("ready") {
+      let chunk = out.fileHandleForReading.availableData
+      if chunk.isEmpty { break }
+      seen += chunk
+    }
+    kill(p.processIdentifier, signal)
+    _ = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, p.terminationReason == .uncaughtSignal)
+  }
+
+  /// Runs `path` with `args` in a new mount namespace where every host Python is hidden
+  /// (`PythonStdlibTests.hidden`) and so is each folder of `alsoHidden` (a venv, sources).
+  static func runHidden(_ path: String, _ args: [String] = [], alsoHidden: [String] = []) throws
+    -> CLI.Result
+  {
+    let quote = { (s: String) in "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+    let mounts = alsoHidden.map { "mount -t tmpfs none \(quote($0))\n" }.joined()
+    let command = mounts + ([path] + args).map(quote).joined(separator: " ")
+    return try CLI.run("/usr/bin/unshare", ["-m", "/bin/sh", "-c", PythonStdlibTests.hidden(command)])
+  }
+
+  /// Runs a shell command line; returns its result.
+  static func sh(_ script: String, cwd: String? = nil) throws -> CLI.Result {
+    try CLI.run("/bin/sh", ["-c", script], cwd: cwd)
+  }
+}

@@ -1,0 +1,22 @@
+/* stub_native.h - shared objects from the payload, loaded from memory: each entry is inflated
+ * into a memfd and handed to the dynamic loader as /proc/self/fd/N. No Python here. */
+#ifndef STUB_NATIVE_H
+#define STUB_NATIVE_H
+
+#include <stddef.h>
+
+#include "../common/stub_payload.h"
+
+/* Inflates `e` into a new close-on-exec memfd named after the entry's base name, streaming
+ * (no buffer of the whole file) and checking its CRC-32. Returns the fd, or -1 with a reason in
+ * `err`. */
+int stub_native_memfd(const struct stub_payload *p, const struct frost_entry *e, char *err,
+                      size_t errlen);
+
+/* Loads the bundled shared libraries listed for `path` in the manifest ("needs" values of the
+ * form "PATH:SONAME,SONAME,...", dependencies first), each once per process, from
+ * native/SONAME. Returns 0, or -1 with a reason in `err`. */
+int stub_native_load_needs(const struct stub_payload *p, const char *path, char *err,
+                           size_t errlen);
+
+#endif /* STUB_NATIVE_H */

@@ -1,0 +1,20 @@
+/* stub_pymod.h - the built-in module `_frost`: the payload as seen by the bootstrap importer
+ * (lookup, listing, reading, unmarshalling, loading extension modules from memory). */
+#ifndef STUB_PYMOD_H
+#define STUB_PYMOD_H
+
+#include "../common/stub_payload.h"
+
+/* Module kinds returned by _frost.find(). */
+enum stub_pymod_kind {
+    STUB_PY_PACKAGE = 1,   /* lib/NAME/__init__.pyc */
+    STUB_PY_MODULE = 2,    /* lib/NAME.pyc */
+    STUB_PY_EXTENSION = 3, /* lib/NAME.so, kind extension */
+    STUB_PY_NAMESPACE = 4, /* lib/NAME/ holds entries but no __init__.pyc */
+};
+
+/* Registers `_frost` as a built-in module (PyImport_AppendInittab); call before initializing
+ * the interpreter. `p` and `executable` must outlive it. */
+int stub_pymod_register(const struct stub_payload *p, const char *executable);
+
+#endif /* STUB_PYMOD_H */

@@ -1,0 +1,231 @@
+/* stub_python.c - start-up of the self-contained Python stub.
+ *
+ * The interpreter is configured isolated (no PYTHON* variable, no site, no user site, no
+ * script directory on sys.path) with sys.path = ["<executable>/lib"], prefixes pointing inside
+ * the executable (paths that can never exist), and two-phase initialization: the core is
+ * started, the payload importer (the frozen module _frost_bootstrap, made from bootstrap.py at
+ * build time) is put on sys.meta_path, and only then the main phase imports `encodings`. */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include "stub_python.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../common/stub_error.h"
+#include "../common/stub_payload.h"
+#include "frost_frozen.h"
+#include "stub_pymod.h"
+
+#if __has_include("../common/stub_daemon.h")
+#include "../common/stub_daemon.h"
+#define STUB_HAVE_DAEMON 1
+#endif
+
+#define XSTR(x) STR(x)
+#define STR(x) #x
+#define PY_MM XSTR(PY_MAJOR_VERSION) "." XSTR(PY_MINOR_VERSION)
+
+/* The embedded interpreter's version, bytecode magic and built-in + frozen module names, read by
+ * `frost build` from the stub file (section .frost_python): it refuses bytecode of another
+ * version and leaves out what the interpreter already holds. */
+__attribute__((used, section(".frost_python"))) static const char python_abi[] =
+    "python-version=" PY_MM "\0magic=" FROST_PY_MAGIC "\0provided=" FROST_PY_PROVIDED;
+
+const char *stub_progname = "frost";
+
+static struct stub_payload payload;
+static char exe[PATH_MAX];
+
+static const char *base_name(const char *s)
+{
+    const char *b = strrchr(s, '/');
+    return b ? b + 1 : s;
+}
+
+static int open_payload(void)
+{
+    char err[512];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0) {
+        STUB_PERROR("readlink", "cannot find own executable");
+        return -1;
+    }
+    exe[n] = '\0';
+    if (stub_payload_open(&payload, "/proc/self/exe", err, sizeof err) != 0) {
+        STUB_ERROR("%s", err);
+        return -1;
+    }
+    const char *rt = stub_payload_manifest_next(&payload, "runtime", NULL);
+    const char *ver = stub_payload_manifest_next(&payload, "python-version", NULL);
+    if (!rt || strcmp(rt, "python") != 0) {
+        STUB_ERROR("payload damaged: not a Python payload");
+        return -1;
+    }
+    if (!ver || strcmp(ver, PY_MM) != 0) {
+        STUB_ERROR("payload built for Python %s, but this executable embeds Python %s",
+                   ver ? ver : "?", PY_MM);
+        return -1;
+    }
+    return 0;
+}
+
+/* Sets a path field of `c` to exe + suffix. */
+static PyStatus set_path(PyConfig *c, wchar_t **field, const char *suffix)
+{
+    char buf[PATH_MAX + 16];
+    snprintf(buf, sizeof buf, "%s%s", exe, suffix);
+    return PyConfig_SetBytesString(c, field, buf);
+}
+
+static PyStatus set_search_path(PyConfig *c)
+{
+    char buf[PATH_MAX + 16];
+    snprintf(buf, sizeof buf, "%s/lib", exe);
+    wchar_t *w = Py_DecodeLocale(buf, NULL);
+    if (!w)
+        return PyStatus_NoMemory();
+    c->module_search_paths_set = 1;
+    PyStatus st = PyWideStringList_Append(&c->module_search_paths, w);
+    PyMem_RawFree(w);
+    return st;
+}
+
+static PyStatus preinitialize(void)
+{
+    PyPreConfig pre;
+    PyPreConfig_InitPythonConfig(&pre);
+    pre.isolated = 1;
+    pre.use_environment = 0;
+    pre.parse_argv = 0;
+    return Py_PreInitialize(&pre);
+}
+
+/* Fills `c`: isolated, argv as given, every path inside the executable. */
+static PyStatus configure(PyConfig *c, struct stub_python_context *ctx)
+{
+    PyConfig_InitPythonConfig(c);
+    c->isolated = 1;
+    c->use_environment = 0;
+    c->user_site_directory = 0;
+    c->site_import = 0;
+    c->safe_path = 1;
+    c->write_bytecode = 0;
+    c->parse_argv = 0;
+    c->pathconfig_warnings = 0;
+    c->install_signal_handlers = 1;
+    c->_init_main = 0;
+    PyStatus st = PyConfig_SetBytesArgv(c, ctx->argc, ctx->argv);
+    if (PyStatus_Exception(st))
+        return st;
+    wchar_t **fields[] = {&c->executable, &c->base_executable, &c->home, &c->prefix,
+                          &c->base_prefix, &c->exec_prefix, &c->base_exec_prefix};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        st = set_path(c, fields[i], "");
+        if (PyStatus_Exception(st))
+            return st;
+    }
+    st = set_path(c, &c->stdlib_dir, "/lib");
+    if (PyStatus_Exception(st))
+        return st;
+    st = PyConfig_SetBytesString(c, &c->program_name, ctx->argv[0] ? ctx->argv[0] : exe);
+    if (PyStatus_Exception(st))
+        return st;
+    return set_search_path(c);
+}
+
+/* Calls _frost_bootstrap.<name>() and returns its result (new reference) or NULL. */
+static PyObject *call_bootstrap(const char *name)
+{
+    PyObject *mod = PyImport_ImportModule("_frost_bootstrap");
+    if (!mod)
+        return NULL;
+    PyObject *r = PyObject_CallMethod(mod, name, NULL);
+    Py_DECREF(mod);
+    return r;
+}
+
+/* Core phase, importer, main phase. Returns -1 after printing why it failed, or an exit status
+ * (>= 0) when initialization asked to exit; 0 = continue. */
+static int initialize(struct stub_python_context *ctx)
+{
+    PyConfig c;
+    PyStatus st = preinitialize();
+    if (!PyStatus_Exception(st))
+        st = configure(&c, ctx);
+    if (!PyStatus_Exception(st))
+        st = Py_InitializeFromConfig(&c);
+    PyConfig_Clear(&c);
+    if (PyStatus_Exception(st))
+        goto fail;
+    PyObject *r = call_bootstrap("install");
+    if (!r) {
+        PyErr_Print();
+        return -1;
+    }
+    Py_DECREF(r);
+    st = _Py_InitializeMain();
+    if (!PyStatus_Exception(st))
+        return 0;
+fail:
+    if (PyStatus_IsExit(st))
+        return st.exitcode;
+    Py_ExitStatusException(st);
+}
+
+/* Exits by SIGINT, as python3 does after an uncaught KeyboardInterrupt. */
+static void exit_sigint(void)
+{
+    signal(SIGINT, SIG_DFL);
+    kill(getpid(), SIGINT);
+    _exit(128 + SIGINT);
+}
+
+/* Runs the program: bootstrap.prepare() returns (code, globals); evaluating the code here keeps
+ * the importer's frames out of tracebacks. */
+static int run(void)
+{
+    int status = 0;
+    int sigint = 0;
+    PyObject *res = NULL;
+    PyObject *prep = call_bootstrap("prepare");
+    if (prep && PyTuple_Check(prep) && PyTuple_GET_SIZE(prep) == 2)
+        res = PyEval_EvalCode(PyTuple_GET_ITEM(prep, 0), PyTuple_GET_ITEM(prep, 1),
+                              PyTuple_GET_ITEM(prep, 1));
+    else if (prep)
+        PyErr_SetString(PyExc_RuntimeError, "frost: bad bootstrap");
+    if (!res) {
+        sigint = PyErr_ExceptionMatches(PyExc_KeyboardInterrupt);
+        PyErr_Print(); /* SystemExit: finalizes and exits with its code */
+        status = 1;
+    }
+    Py_XDECREF(res);
+    Py_XDECREF(prep);
+    if (Py_FinalizeEx() < 0)
+        status = 120;
+    if (sigint)
+        exit_sigint();
+    return status;
+}
+
+int stub_main(struct stub_python_context *ctx)
+{
+    stub_progname = base_name(ctx->argc > 0 && ctx->argv[0] ? ctx->argv[0] : "frost");
+    if (open_payload() != 0)
+        return STUB_EXIT_CANNOT_RUN;
+    PyImport_FrozenModules = frost_frozen_modules;
+    if (stub_pymod_register(&payload, exe) != 0)
+        return STUB_EXIT_CANNOT_RUN;
+    int rc = initialize(ctx);
+    if (rc != 0)
+        return rc < 0 ? STUB_EXIT_CANNOT_RUN : rc;
+#ifdef STUB_HAVE_DAEMON
+    if (stub_daemon_setup(&payload) != 0)
+        return STUB_EXIT_CANNOT_RUN;
+#endif
+    return run();
+}
