@@ -17,7 +17,8 @@ let package = Package(
     .systemLibrary(
       name: "CLibELF", pkgConfig: "libelf", providers: [.apt(["libelf-dev"])]),
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-    .target(name: "FrostKit", dependencies: ["CLibELF", "CZlib"]),
+    .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+    .target(name: "FrostKit", dependencies: ["CLibELF", "CZlib", "CZstd"]),
     .executableTarget(
       name: "frost",
       dependencies: [

@@ -31,6 +31,21 @@ struct PayloadTests {
     try reader.verify()
   }
 
+  @Test("zstd entries round-trip, and a damaged frame is refused")
+  func zstd() throws {
+    let text = Array(String(repeating: "frost payload ", count: 500).utf8)
+    var bytes = try PayloadWriter.build(
+      [PayloadInput(path: "t", kind: .data, bytes: text)], manifest: Manifest(), level: 6,
+      codec: .zstd)
+    let reader = try PayloadReader(section: bytes)
+    let entry = try #require(reader.entry("t"))
+    #expect(entry.compression == .zstd && entry.storedSize < 200)
+    #expect(try reader.read(entry, checkDigest: true) == text)
+    bytes[Int(entry.dataOffset) + 6] ^= 0xff
+    let damaged = try PayloadReader(section: bytes)
+    #expect(throws: PayloadError.self) { try damaged.read(damaged.entries[0]) }
+  }
+
   @Test("the same inputs give the same bytes, whatever their order")
   func reproducible() throws {
     let a = try Self.sample()

@@ -12,6 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
+#ifdef FROST_WITH_ZSTD
+#include <zstd.h>
+#endif
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -205,6 +208,14 @@ int stub_payload_read(const struct stub_payload *p, const struct frost_entry *e,
             free(buf);
             return fail(err, errlen, "entry %.*s does not inflate", (int)nlen, name);
         }
+#ifdef FROST_WITH_ZSTD
+    } else if (e->compression == FROST_ZSTD) {
+        size_t n = ZSTD_decompress(buf, (size_t)e->raw_size, src, (size_t)e->stored_size);
+        if (ZSTD_isError(n) || n != e->raw_size) {
+            free(buf);
+            return fail(err, errlen, "entry %.*s does not decompress", (int)nlen, name);
+        }
+#endif
     } else {
         free(buf);
         return fail(err, errlen, "entry %.*s has unknown compression %u", (int)nlen, name,

@@ -39,6 +39,7 @@ enum frost_kind {
 enum frost_compression {
     FROST_STORED = 0, /* the bytes as they are */
     FROST_ZLIB = 1,   /* one zlib stream (RFC 1950) of the raw bytes */
+    FROST_ZSTD = 2,   /* one Zstandard frame (RFC 8878) of the raw bytes, content size set */
 };
 
 /* The section header: 64 bytes at offset 0 of the section. */

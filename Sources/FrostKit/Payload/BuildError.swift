@@ -8,8 +8,8 @@ public enum BuildError: Error, CustomStringConvertible, Equatable {
   case interpreterNotFound(path: String, interpreter: String)
   /// The stub is not in the stub folder.
   case stubMissing(stub: String, directory: String)
-  /// `--compress-level` is outside 0-9.
-  case badLevel(Int)
+  /// `--compress-level` is outside the codec's range.
+  case badLevel(Int, codec: Compression)
   /// A `--host-python` directory has no `__main__.py`.
   case noMain(path: String)
 
@@ -22,7 +22,8 @@ public enum BuildError: Error, CustomStringConvertible, Equatable {
       "\(path): interpreter '\(interpreter)' not found"
     case .stubMissing(let stub, let directory):
       "stub '\(stub)' not found in \(directory) (run `make`, or set FROST_STUB_DIR)"
-    case .badLevel(let level): "compress level \(level) is not in 0-9"
+    case .badLevel(let level, let codec):
+      "--compress-level \(level) is not in 0-\(codec.maxLevel) (\(codec) payload)"
     case .noMain(let path): "\(path): directory has no __main__.py"
     }
   }

@@ -6,10 +6,20 @@ public struct FreezePlan: Sendable {
   public var stub: String
   public var entries: [PayloadInput]
   public var manifest: Manifest
+  /// How entries are compressed: zlib for host-interpreter scripts (the small stub has no
+  /// zstd), zstd for self-contained Python.
+  public var codec: Compression
+  /// The level used unless `frost build --compress-level` says otherwise.
+  public var defaultLevel: Int
 
-  public init(stub: String, entries: [PayloadInput], manifest: Manifest) {
+  public init(
+    stub: String, entries: [PayloadInput], manifest: Manifest, codec: Compression = .zlib,
+    defaultLevel: Int = 9
+  ) {
     self.stub = stub
     self.entries = entries
     self.manifest = manifest
+    self.codec = codec
+    self.defaultLevel = defaultLevel
   }
 }

@@ -16,17 +16,24 @@ public struct FreezeSummary: Codable, Sendable {
 public enum Freezer {
   /// Builds the payload of `plan`, appends it to the stub found in `stubDirectory`, and writes
   /// the result to `output` through a temporary file in the same folder (fsync, rename), so
-  /// that a failed build leaves nothing behind. `inputs` are paths that must not be replaced.
+  /// that a failed build leaves nothing behind. `inputs` are paths that must not be replaced;
+  /// `level` overrides the plan's default level for its codec.
   public static func write(
-    _ plan: FreezePlan, stubDirectory: String, output: String, level: Int, inputs: [String] = []
+    _ plan: FreezePlan, stubDirectory: String, output: String, level: Int? = nil,
+    inputs: [String] = []
   ) throws -> FreezeSummary {
+    let level = level ?? plan.defaultLevel
+    guard (0...plan.codec.maxLevel).contains(level) else {
+      throw BuildError.badLevel(level, codec: plan.codec)
+    }
     try FileIO.checkOutput(output, inputs: inputs)
     let stubPath = stubDirectory + "/" + plan.stub
     let stub: [UInt8]
     do { stub = try FileIO.read(stubPath) } catch {
       throw BuildError.stubMissing(stub: plan.stub, directory: stubDirectory)
     }
-    let payload = try PayloadWriter.build(plan.entries, manifest: plan.manifest, level: level)
+    let payload = try PayloadWriter.build(
+      plan.entries, manifest: plan.manifest, level: level, codec: plan.codec)
     let binary = try SectionAppender.append(
       name: PayloadFormat.sectionName, payload: payload, to: stub)
     try FileIO.writeAtomically(binary, to: output, mode: 0o755)

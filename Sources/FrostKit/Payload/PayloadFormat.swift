@@ -47,11 +47,40 @@ public enum EntryKind: UInt8, Codable, Sendable, CaseIterable {
 }
 
 /// How an entry's bytes are stored (`enum frost_compression`).
-public enum Compression: UInt8, Codable, Sendable {
+public enum Compression: UInt8, Codable, Sendable, CaseIterable {
   /// The raw bytes.
   case stored = 0
   /// One zlib stream of the raw bytes.
   case zlib = 1
+  /// One Zstandard frame of the raw bytes.
+  case zstd = 2
+
+  /// The highest level of this codec (0 always means "store").
+  public var maxLevel: Int {
+    switch self {
+    case .stored: 0
+    case .zlib: 9
+    case .zstd: 19
+    }
+  }
+
+  /// `bytes` compressed at `level`.
+  func compress(_ bytes: [UInt8], level: Int) -> [UInt8] {
+    switch self {
+    case .stored: bytes
+    case .zlib: Zlib.compress(bytes, level: level)
+    case .zstd: Zstd.compress(bytes, level: level)
+    }
+  }
+
+  /// `stored` decompressed into `rawSize` bytes, or nil when damaged.
+  func decompress(_ stored: ArraySlice<UInt8>, rawSize: Int) -> [UInt8]? {
+    switch self {
+    case .stored: stored.count == rawSize ? Array(stored) : nil
+    case .zlib: Zlib.inflate(stored, rawSize: rawSize)
+    case .zstd: Zstd.decompress(stored, rawSize: rawSize)
+    }
+  }
 }
 
 /// Manifest keys (`FROST_MF_*`).

@@ -54,14 +54,8 @@ public struct PayloadReader: Sendable {
   public func read(_ entry: PayloadEntry, checkDigest: Bool = false) throws(PayloadError) -> [UInt8]
   {
     let stored = section[Int(entry.dataOffset)..<Int(entry.dataOffset + entry.storedSize)]
-    let raw: [UInt8]
-    switch entry.compression {
-    case .stored: raw = Array(stored)
-    case .zlib:
-      guard let inflated = Zlib.inflate(stored, rawSize: Int(entry.rawSize)) else {
-        throw .inflateFailed(path: entry.path)
-      }
-      raw = inflated
+    guard let raw = entry.compression.decompress(stored, rawSize: Int(entry.rawSize)) else {
+      throw .inflateFailed(path: entry.path)
     }
     let crc = Zlib.crc32(raw)
     guard crc == entry.crc32 else {

@@ -20,10 +20,11 @@ public struct PayloadInput: Sendable {
 /// Entries are sorted by path bytes and each is compressed on its own; an entry that does not
 /// shrink is stored as is. The output depends only on the inputs: no time, no order of arrival.
 public enum PayloadWriter {
-  /// The section bytes for `inputs` and `manifest`, zlib `level` 0-9 (0 stores everything).
-  public static func build(_ inputs: [PayloadInput], manifest: Manifest, level: Int) throws(
-    PayloadError
-  ) -> [UInt8] {
+  /// The section bytes for `inputs` and `manifest`, each entry compressed with `codec` at
+  /// `level` (zlib 1-9, zstd 1-19; 0 stores everything).
+  public static func build(
+    _ inputs: [PayloadInput], manifest: Manifest, level: Int, codec: Compression = .zlib
+  ) throws(PayloadError) -> [UInt8] {
     let sorted = inputs.sorted { Array($0.path.utf8).lexicographicallyPrecedes(Array($1.path.utf8)) }
     for (a, b) in zip(sorted, sorted.dropFirst()) where a.path == b.path {
       throw .duplicateEntry(path: a.path)
@@ -39,9 +40,9 @@ public enum PayloadWriter {
     let manifestOffset = indexOffset + indexSize + namesSize
     let dataStart = align(manifestOffset + manifestBytes.count)
     for input in sorted {
-      let compressed = level > 0 ? Zlib.compress(input.bytes, level: level) : nil
-      let useZlib = compressed.map { $0.count < input.bytes.count } ?? false
-      let stored = useZlib ? compressed! : input.bytes
+      let compressed = level > 0 ? codec.compress(input.bytes, level: level) : nil
+      let shrank = compressed.map { $0.count < input.bytes.count } ?? false
+      let stored = shrank ? compressed! : input.bytes
       let nameOffset = names.count
       names += Array(input.path.utf8)
       let dataOffset = dataStart + data.count
@@ -55,7 +56,7 @@ public enum PayloadWriter {
       rec.u32(UInt32(input.path.utf8.count))
       rec.u32(Zlib.crc32(input.bytes))
       rec.u32(input.mode)
-      rec.bytes([input.kind.rawValue, useZlib ? Compression.zlib.rawValue : 0, 0, 0, 0, 0, 0, 0])
+      rec.bytes([input.kind.rawValue, shrank ? codec.rawValue : 0, 0, 0, 0, 0, 0, 0])
       rec.bytes(SHA256.digest(input.bytes))
       records += rec.out
     }

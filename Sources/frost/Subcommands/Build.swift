@@ -28,8 +28,10 @@ extension FrostCommand {
       help: "A fixed argument for the interpreter (repeatable).")
     var args: [String] = []
 
-    @Option(help: "zlib level 0-9 (0 stores entries as they are).")
-    var compressLevel: Int = 9
+    @Option(
+      help: "Compression level: zlib 0-9 for scripts (default 9), zstd 0-19 for Python (default 6); 0 stores."
+    )
+    var compressLevel: Int?
 
     @Flag(help: "Run a Python script or package folder with the host's python3.")
     var hostPython = false
@@ -44,8 +46,8 @@ extension FrostCommand {
     var python: PythonOptions
 
     func validate() throws {
-      guard (0...9).contains(compressLevel) else {
-        throw ValidationError("--compress-level must be 0-9")
+      if let compressLevel, !(0...19).contains(compressLevel) {
+        throw ValidationError("--compress-level must be 0-19")
       }
       if pidfile != nil && !daemon { throw ValidationError("--pidfile needs --daemon") }
     }

@@ -1,0 +1,4 @@
+#ifndef FROST_CZSTD_SHIM_H
+#define FROST_CZSTD_SHIM_H
+#include <zstd.h>
+#endif
