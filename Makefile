@@ -16,7 +16,7 @@ PYTHON := /usr/bin/python3
 PYLIBPL := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("LIBPL"))' 2>/dev/null)
 PYVER := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("VERSION"))' 2>/dev/null)
 PYINC := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["include"])' 2>/dev/null)
-PACKAGES := libelf-dev zlib1g-dev python3-dev libpython3-dev python3-venv binutils strace \
+PACKAGES := libelf-dev zlib1g-dev libzstd-dev python3-dev libpython3-dev python3-venv binutils strace \
 	systemd hyperfine xinetd util-linux pkg-config gcc
 
 COMMON_SRC := $(wildcard stubs/common/*.c)
@@ -58,9 +58,9 @@ $(BIN)/frost-stub-python: $(PY_SRC) $(COMMON_SRC) $(COMMON_HDR) $(wildcard stubs
 	$(CC) -shared -s -o $(PY_LIB)/pyexpat$(PY_EXT) $(PY_GEN)/pyexpat.o $(ARCHLIB)/libexpat.a \
 		-Wl,--exclude-libs,ALL $(LDFLAGS_STUB)
 	$(CC) -shared -s -o $(PY_LIB)/_elementtree$(PY_EXT) $(PY_GEN)/_elementtree.o $(LDFLAGS_STUB)
-	$(CC) $(CFLAGS) -I$(PYINC) -I$(PY_GEN) -o $@.tmp $(PY_SRC) $(COMMON_SRC) \
-		$(ARCHLIB)/libpython$(PYVER).a $(ARCHLIB)/libz.a -lm -ldl -lpthread -lutil \
-		-no-pie -s -Wl,-E -Wl,--exclude-libs,libz.a $(LDFLAGS_STUB)
+	$(CC) $(CFLAGS) -DFROST_WITH_ZSTD -I$(PYINC) -I$(PY_GEN) -o $@.tmp $(PY_SRC) $(COMMON_SRC) \
+		$(ARCHLIB)/libpython$(PYVER).a $(ARCHLIB)/libz.a $(ARCHLIB)/libzstd.a -lm -ldl -lpthread -lutil \
+		-no-pie -s -Wl,-E -Wl,--exclude-libs,libz.a:libzstd.a $(LDFLAGS_STUB)
 	mv $@.tmp $@
 
 deps:

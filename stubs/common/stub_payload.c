@@ -221,7 +221,10 @@ int stub_payload_read(const struct stub_payload *p, const struct frost_entry *e,
         return fail(err, errlen, "entry %.*s has unknown compression %u", (int)nlen, name,
                     e->compression);
     }
-    if ((uint32_t)crc32_z(0, buf, (size_t)e->raw_size) != e->crc32) {
+    /* zlib streams carry an Adler-32 and Frost's zstd frames a content checksum, both checked
+     * while decompressing; only stored bytes need the CRC-32 here. */
+    if (e->compression == FROST_STORED &&
+        (uint32_t)crc32_z(0, buf, (size_t)e->raw_size) != e->crc32) {
         free(buf);
         return fail(err, errlen, "entry %.*s CRC-32 mismatch", (int)nlen, name);
     }

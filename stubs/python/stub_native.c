@@ -13,57 +13,39 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include <zlib.h>
+#include <zstd.h>
 
-#define CHUNK (256 * 1024)
 #define MAX_LOADED 256
 
 static char *loaded[MAX_LOADED]; /* sonames already loaded by this process */
 static size_t loaded_count;
 
-static int write_all(int fd, const uint8_t *buf, size_t len)
+/* Fills `fd` with the raw bytes of `e`: the memfd is sized, mapped and decompressed into
+ * directly (no intermediate buffer). Compressed entries are checked by their codec (zlib's
+ * Adler-32, zstd's content checksum); stored ones by their CRC-32. */
+static int fill_memfd(int fd, const uint8_t *src, const struct frost_entry *e)
 {
-    while (len > 0) {
-        ssize_t n = write(fd, buf, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        buf += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
-/* Streams the zlib entry `src` into `fd`; returns the CRC-32 of what was written, via `crc`. */
-static int inflate_to(int fd, const uint8_t *src, uint64_t srclen, uint64_t rawlen, uLong *crc)
-{
+    size_t raw = (size_t)e->raw_size;
+    if (raw == 0)
+        return e->stored_size == 0 ? 0 : -1;
+    if (ftruncate(fd, (off_t)raw) != 0)
+        return -1;
+    uint8_t *dst = mmap(NULL, raw, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (dst == MAP_FAILED)
+        return -1;
     int rc = -1;
-    z_stream zs = {0};
-    uint8_t *out = malloc(CHUNK);
-    if (!out || inflateInit(&zs) != Z_OK)
-        goto cleanup;
-    zs.next_in = (Bytef *)src;
-    zs.avail_in = (uInt)srclen;
-    uint64_t total = 0;
-    int zr = Z_OK;
-    while (zr != Z_STREAM_END) {
-        zs.next_out = out;
-        zs.avail_out = CHUNK;
-        zr = inflate(&zs, Z_NO_FLUSH);
-        if (zr != Z_OK && zr != Z_STREAM_END)
-            goto cleanup;
-        size_t got = CHUNK - zs.avail_out;
-        if (got == 0 && zr != Z_STREAM_END)
-            goto cleanup;
-        *crc = crc32_z(*crc, out, got);
-        total += got;
-        if (write_all(fd, out, got) != 0)
-            goto cleanup;
+    if (e->compression == FROST_STORED && e->stored_size == raw) {
+        memcpy(dst, src, raw);
+        rc = (uint32_t)crc32_z(0, dst, raw) == e->crc32 ? 0 : -1;
+    } else if (e->compression == FROST_ZLIB) {
+        uLongf dlen = (uLongf)raw;
+        uLong slen = (uLong)e->stored_size;
+        rc = uncompress2(dst, &dlen, src, &slen) == Z_OK && dlen == raw ? 0 : -1;
+    } else if (e->compression == FROST_ZSTD) {
+        size_t n = ZSTD_decompress(dst, raw, src, (size_t)e->stored_size);
+        rc = !ZSTD_isError(n) && n == raw ? 0 : -1;
     }
-    rc = total == rawlen ? 0 : -1;
-cleanup:
-    inflateEnd(&zs);
-    free(out);
+    munmap(dst, raw);
     return rc;
 }
 
@@ -81,17 +63,8 @@ int stub_native_memfd(const struct stub_payload *p, const struct frost_entry *e,
         snprintf(err, errlen, "memfd_create for %.*s: %s", (int)nlen, name, strerror(errno));
         return -1;
     }
-    const uint8_t *src = p->section + e->data_offset;
-    uLong crc = 0;
-    int rc;
-    if (e->compression == FROST_ZLIB) {
-        rc = inflate_to(fd, src, e->stored_size, e->raw_size, &crc);
-    } else {
-        rc = e->stored_size == e->raw_size ? write_all(fd, src, e->stored_size) : -1;
-        crc = crc32_z(0, src, e->stored_size);
-    }
-    if (rc != 0 || (uint32_t)crc != e->crc32) {
-        snprintf(err, errlen, "payload damaged: entry %.*s does not inflate or CRC-32 mismatch",
+    if (fill_memfd(fd, p->section + e->data_offset, e) != 0) {
+        snprintf(err, errlen, "payload damaged: entry %.*s does not decompress or check out",
                  (int)nlen, name);
         close(fd);
         return -1;

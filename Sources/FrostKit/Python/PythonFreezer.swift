@@ -95,7 +95,10 @@ public enum PythonFreezer {
         "collected \(Report.count(summary.moduleCount, "module", "modules")), "
           + "\(Report.bytes(summary.rawBytes)) in \(String(format: "%.1f", elapsed)) s; compressing")
     }
-    return Result(plan: FreezePlan(stub: stubName, entries: entries, manifest: manifest), summary: summary)
+    let plan = FreezePlan(
+      stub: stubName, entries: entries, manifest: manifest, codec: .zstd,
+      defaultLevel: request.compact ? 19 : 6)
+    return Result(plan: plan, summary: summary)
   }
 
   /// Raw payload size above which compressing takes about a second (zlib -9 here: ~7 MB/s).
