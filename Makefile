@@ -16,7 +16,7 @@ PYTHON := /usr/bin/python3
 PYLIBPL := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("LIBPL"))' 2>/dev/null)
 PYVER := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("VERSION"))' 2>/dev/null)
 PYINC := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["include"])' 2>/dev/null)
-PACKAGES := libelf-dev zlib1g-dev libzstd-dev python3-dev libpython3-dev python3-venv binutils strace \
+PACKAGES := libelf-dev zlib1g-dev libzstd-dev python3-dev libpython3-dev python3-venv python3-wheel binutils strace time \
 	systemd hyperfine xinetd util-linux pkg-config gcc
 
 COMMON_SRC := $(wildcard stubs/common/*.c)

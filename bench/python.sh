@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# bench/python.sh - self-contained Python binaries (`frost build app.py`) against python3 and
+# the peers (PyInstaller onefile and onedir, Nuitka onefile; built by bench/peers.sh), for
+# samples/hello.py, samples/stdlib_app.py and a generated package of 300 modules of which the
+# program imports 3 (frost bundles all 300 with --include-package, so that its payload index
+# holds them; the peers bundle what their analysis finds). Prints markdown tables and the
+# issue's targets; figures go to docs/BENCHMARKS.md, "Python". Needs hyperfine, strace, GNU
+# time, patchelf (Nuitka) and, for the peers, a venv with pyinstaller, nuitka and zstandard.
+#
+#   bench/python.sh                            build frost (release) and measure
+#   PEERS_VENV=/tmp/peers-warm bench/python.sh reuse a venv with the peers installed
+#   FROST=path/to/frost bench/python.sh        use that frost (its stubs next to it)
+#   NO_PEERS=1 bench/python.sh                 frost and python3 only
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+source "$ROOT/bench/lib.sh"
+SCRATCH=${SCRATCH:-.build-bench-python}
+PY=/usr/bin/python3
+
+for tool in hyperfine strace /usr/bin/time; do
+  command -v "$tool" >/dev/null || { echo "bench/python.sh: $tool is missing" >&2; exit 1; }
+done
+if [ -z "${FROST:-}" ]; then
+  (cd "$ROOT" && make CONFIG=release SCRATCH="$SCRATCH" >&2)
+  FROST=$ROOT/$SCRATCH/release/frost
+fi
+
+work=$(mktemp -d /tmp/frost-bench-python.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+# The 300-module package: bigpkg/m000.py .. m299.py, each a few functions and a class;
+# pkg300.py imports three of them.
+mkdir -p "$work/src/bigpkg"
+: > "$work/src/bigpkg/__init__.py"
+for i in $(seq -w 0 299); do
+  cat > "$work/src/bigpkg/m$i.py" <<EOF
+"""Generated module $i."""
+VALUE = $((10#$i))
+
+
+def double(x):
+    return 2 * x + VALUE
+
+
+class Thing$i:
+    def __init__(self, n):
+        self.n = n
+
+    def total(self):
+        return sum(range(self.n)) + VALUE
+EOF
+done
+cat > "$work/src/pkg300.py" <<'EOF'
+from bigpkg import m000, m150, m299
+print(m000.double(1), m150.Thing150(3).total(), m299.VALUE)
+EOF
+cp "$ROOT/samples/hello.py" "$ROOT/samples/stdlib_app.py" "$work/src/"
+
+declare -A script=([hello]=hello.py [stdlib]=stdlib_app.py [pkg300]=pkg300.py)
+declare -A extra=([hello]="" [stdlib]="" [pkg300]="--include-package bigpkg")
+programs=(hello stdlib pkg300)
+
+# Columns of one row: build s, size MB, start-up ms, peak RSS MB, files written, processes.
+declare -A build size start rss files procs cmd
+
+measure_run() {  # KEY COMMAND...: peak RSS, files, processes of one run
+  local key=$1; shift
+  rss[$key]=$(awk '{printf "%.1f", $1/1000}' <<<"$(peak_rss_kb "$@")")
+  read -r files[$key] procs[$key] <<<"$(files_and_procs "$@")"
+}
+
+for p in "${programs[@]}"; do
+  src=$work/src/${script[$p]}
+  out=$work/out/$p
+  mkdir -p "$out"
+  # shellcheck disable=SC2086
+  build[$p/frost]=$(cd "$work/src" && seconds "$FROST" build "$src" ${extra[$p]} -o "$out/frost")
+  [ -x "$out/frost" ] || { echo "bench/python.sh: frost build of $p failed" >&2; exit 1; }
+  size[$p/frost]=$(size_mb "$out/frost")
+  cmd[$p/frost]="$out/frost"
+  # -I implies -P (no script folder on sys.path): pkg300 needs its folder, so -E -s there.
+  if [ "$p" = pkg300 ]; then cmd[$p/python3]="$PY -E -s $src"; else cmd[$p/python3]="$PY -I $src"; fi
+  size[$p/python3]=-; build[$p/python3]=-
+  if [ "$p" = hello ]; then
+    # shellcheck disable=SC2086
+    if (cd "$work/src" && "$FROST" build "$src" --compact -o "$out/frost-compact" >/dev/null 2>&1); then
+      build[$p/frost-compact]=$(cd "$work/src" && seconds "$FROST" build "$src" --compact -o "$out/frost-compact")
+      size[$p/frost-compact]=$(size_mb "$out/frost-compact")
+      cmd[$p/frost-compact]="$out/frost-compact"
+    fi
+  fi
+  if [ -z "${NO_PEERS:-}" ]; then
+    while read -r peer mb secs bin; do
+      build[$p/$peer]=$secs; size[$p/$peer]=$mb; cmd[$p/$peer]=$bin
+    done < <(cd "$work/src" && bash "$ROOT/bench/peers.sh" "$src" "$p" "$out/peers" 2>/dev/null)
+  fi
+done
+
+rows=(python3 frost frost-compact pyinstaller-onefile pyinstaller-onedir nuitka-onefile)
+floor="$PY -I -S -c pass"
+for p in "${programs[@]}"; do
+  # One hyperfine run with every command of this program (and the floor).
+  args=("$floor")
+  for r in "${rows[@]}"; do [ -n "${cmd[$p/$r]:-}" ] && args+=("${cmd[$p/$r]}"); done
+  json=$work/hf-$p.json
+  # shellcheck disable=SC2086
+  hyperfine -N --warmup 3 --min-runs 20 --export-json "$json" "${args[@]}" >/dev/null 2>&1
+  while IFS=$'\t' read -r command ms; do
+    for r in "${rows[@]}"; do [ "${cmd[$p/$r]:-}" = "$command" ] && start[$p/$r]=$ms; done
+    [ "$command" = "$floor" ] && start[$p/floor]=$ms
+  done < <($PY -c 'import json,sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    print("%s\t%.1f" % (r["command"], r["mean"] * 1000))' "$json")
+  for r in "${rows[@]}"; do
+    # shellcheck disable=SC2086
+    [ -n "${cmd[$p/$r]:-}" ] && measure_run "$p/$r" ${cmd[$p/$r]}
+  done
+done
+
+ratio() { $PY -c "import sys; a, b = sys.argv[1:]; print('%.2f' % (float(a) / float(b)) if a not in ('', '-') and b not in ('', '-') else '-')" "$1" "$2"; }
+
+echo "floor: \`$floor\` ${start[hello/floor]} ms (hello run), ${start[stdlib/floor]} ms (stdlib run), ${start[pkg300/floor]} ms (pkg300 run)"
+echo
+for p in "${programs[@]}"; do
+  echo "### $p (${script[$p]})"
+  echo
+  echo "| | build s | size MB | start-up ms | × python3 -I | peak RSS MB | × python3 | files written | processes |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+  for r in "${rows[@]}"; do
+    [ -n "${cmd[$p/$r]:-}" ] || continue
+    echo "| $r | ${build[$p/$r]} | ${size[$p/$r]} | ${start[$p/$r]} | $(ratio "${start[$p/$r]}" "${start[$p/python3]}") | ${rss[$p/$r]} | $(ratio "${rss[$p/$r]}" "${rss[$p/python3]}") | ${files[$p/$r]} | ${procs[$p/$r]} |"
+  done
+  echo
+done
+
+check() {  # LABEL VALUE LIMIT: "LABEL: VALUE (target <= LIMIT): met|missed"
+  local verdict
+  verdict=$($PY -c "import sys; print('met' if float(sys.argv[1]) <= float(sys.argv[2]) else 'missed')" "$2" "$3")
+  echo "- $1: $2 (target ≤ $3): $verdict"
+}
+echo "Targets:"
+check "hello start-up ÷ python3 -I -S -c pass" "$(ratio "${start[hello/frost]}" "${start[hello/floor]}")" 1.05
+check "stdlib start-up ÷ python3 -I stdlib_app.py" "$(ratio "${start[stdlib/frost]}" "${start[stdlib/python3]}")" 1.0
+check "pkg300 start-up ÷ hello start-up (same kind of run)" "$(ratio "${start[pkg300/frost]}" "${start[hello/frost]}")" 1.05
+check "build hello, s" "${build[hello/frost]}" 1.0
+check "build stdlib, s" "${build[stdlib/frost]}" 2.0
+for p in "${programs[@]}"; do
+  check "peak RSS $p ÷ python3's" "$(ratio "${rss[$p/frost]}" "${rss[$p/python3]}")" 1.1
+done
+for p in "${programs[@]}"; do
+  [ -n "${size[$p/pyinstaller-onefile]:-}" ] && check "size $p, MB (PyInstaller onefile)" "${size[$p/frost]}" "${size[$p/pyinstaller-onefile]}"
+done
+if [ -n "${size[hello/frost-compact]:-}" ]; then
+  check "size hello --compact, MB" "${size[hello/frost-compact]}" 4.0
+else
+  echo "- size hello --compact: no compact stub built (frost-stub-python-compact)"
+fi
