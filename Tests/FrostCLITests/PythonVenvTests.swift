@@ -10,7 +10,6 @@ enum PythonVenv {
   /// The venv's setuptools (66) builds wheels with the `wheel` package, which a Debian venv
   /// lacks; the host's (python3-wheel, which python3-pip needs) is copied into the venv.
   static let wheel = "/usr/lib/python3/dist-packages/wheel"
-  static let available = FileManager.default.fileExists(atPath: wheel)
 
   /// Folder holding `venv/`, the package sources and the programs; nil with the setup's log.
   static let made: (root: String?, log: String) = {
@@ -145,7 +144,7 @@ enum PythonVenv {
 
 /// Third-party packages from a venv (`--python VENV/bin/python`), their metadata, the other
 /// flags of `frost build` for Python and `[tool.frost]`, the summary and progress lines.
-@Suite("Self-contained Python: venvs, packages, flags", .enabled(if: PythonVenv.available))
+@Suite("Self-contained Python: venvs, packages, flags")
 struct PythonVenvTests {
   @Test(
     "a pure-Python package from a venv: same output as the venv's python, host Python and venv hidden"
