@@ -3,12 +3,12 @@
 #include "stub_payload.h"
 
 #include <elf.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -33,73 +33,94 @@ static int inside(uint64_t off, uint64_t len, uint64_t limit)
     return off <= limit && len <= limit - off;
 }
 
-static int map_file(struct stub_payload *p, const char *path, char *err, size_t errlen)
+static int read_at(int fd, uint64_t off, void *buf, size_t len)
 {
-    struct stat st;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        snprintf(err, errlen, "cannot open own executable %s", path);
-        return -1;
+    uint8_t *b = buf;
+    while (len > 0) {
+        ssize_t n = pread(fd, b, len, (off_t)off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        b += n;
+        off += (uint64_t)n;
+        len -= (size_t)n;
     }
-    int rc = -1;
-    if (fstat(fd, &st) != 0 || st.st_size < (off_t)sizeof(Elf64_Ehdr)) {
-        fail(err, errlen, "file too small for an ELF header");
-        goto cleanup;
-    }
-    void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-    if (map == MAP_FAILED) {
-        snprintf(err, errlen, "cannot map own executable");
-        goto cleanup;
-    }
-    p->map = map;
-    p->map_size = (size_t)st.st_size;
-    rc = 0;
-cleanup:
-    close(fd);
-    return rc;
+    return 0;
 }
 
-/* Locates the .frost section; sets p->section and p->size. */
-static int find_section(struct stub_payload *p, char *err, size_t errlen)
+/* The section headers (malloc'ed) and their count, after checking them against `size`. */
+static Elf64_Shdr *read_section_headers(int fd, uint64_t size, uint64_t *count,
+                                        uint64_t *strndx, char *err, size_t errlen)
 {
-    const uint8_t *b = p->map;
-    const Elf64_Ehdr *eh = p->map;
-    uint64_t size = p->map_size;
-    if (memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 || eh->e_ident[EI_CLASS] != ELFCLASS64)
-        return fail(err, errlen, "not an ELF64 file");
-    if (eh->e_shentsize != sizeof(Elf64_Shdr) || eh->e_shoff == 0 ||
-        !inside(eh->e_shoff, sizeof(Elf64_Shdr), size))
-        return fail(err, errlen, "section header table missing or past end of file");
-    const Elf64_Shdr *sh = (const Elf64_Shdr *)(b + eh->e_shoff);
-    uint64_t shnum = eh->e_shnum ? eh->e_shnum : sh[0].sh_size;
-    uint64_t strndx = eh->e_shstrndx == SHN_XINDEX ? sh[0].sh_link : eh->e_shstrndx;
-    if (shnum > size / sizeof(Elf64_Shdr) ||
-        !inside(eh->e_shoff, shnum * sizeof(Elf64_Shdr), size) || strndx >= shnum)
-        return fail(err, errlen, "section header table past end of file");
+    Elf64_Ehdr eh;
+    Elf64_Shdr first;
+    if (read_at(fd, 0, &eh, sizeof eh) != 0 || memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
+        eh.e_ident[EI_CLASS] != ELFCLASS64) {
+        fail(err, errlen, "not an ELF64 file");
+        return NULL;
+    }
+    if (eh.e_shentsize != sizeof(Elf64_Shdr) || eh.e_shoff == 0 ||
+        !inside(eh.e_shoff, sizeof first, size) || read_at(fd, eh.e_shoff, &first, sizeof first)) {
+        fail(err, errlen, "section header table missing or past end of file");
+        return NULL;
+    }
+    *count = eh.e_shnum ? eh.e_shnum : first.sh_size;
+    *strndx = eh.e_shstrndx == SHN_XINDEX ? first.sh_link : eh.e_shstrndx;
+    Elf64_Shdr *sh = NULL;
+    if (*count > size / sizeof *sh || !inside(eh.e_shoff, *count * sizeof *sh, size) ||
+        *strndx >= *count || !(sh = malloc((size_t)*count * sizeof *sh)) ||
+        read_at(fd, eh.e_shoff, sh, (size_t)*count * sizeof *sh) != 0) {
+        free(sh);
+        fail(err, errlen, "section header table past end of file");
+        return NULL;
+    }
+    return sh;
+}
+
+/* Locates the .frost section; sets p->section_offset and p->size. */
+static int find_section(struct stub_payload *p, uint64_t size, char *err, size_t errlen)
+{
+    uint64_t count, strndx;
+    Elf64_Shdr *sh = read_section_headers(p->fd, size, &count, &strndx, err, errlen);
+    if (!sh)
+        return -1;
+    int rc = -1;
     const Elf64_Shdr *strtab = &sh[strndx];
-    if (!inside(strtab->sh_offset, strtab->sh_size, size))
-        return fail(err, errlen, "section name table past end of file");
-    const char *names = (const char *)b + strtab->sh_offset;
+    char *names = NULL;
+    if (!inside(strtab->sh_offset, strtab->sh_size, size) ||
+        !(names = malloc((size_t)strtab->sh_size + 1)) ||
+        read_at(p->fd, strtab->sh_offset, names, (size_t)strtab->sh_size) != 0) {
+        fail(err, errlen, "section name table past end of file");
+        goto cleanup;
+    }
     size_t want = sizeof(FROST_SECTION_NAME);
-    for (uint64_t i = 1; i < shnum; i++) {
+    for (uint64_t i = 1; i < count; i++) {
         if (sh[i].sh_name >= strtab->sh_size || strtab->sh_size - sh[i].sh_name < want ||
             memcmp(names + sh[i].sh_name, FROST_SECTION_NAME, want) != 0)
             continue;
-        if (!inside(sh[i].sh_offset, sh[i].sh_size, size))
-            return fail(err, errlen, ".frost section past end of file");
-        p->section = b + sh[i].sh_offset;
+        if (!inside(sh[i].sh_offset, sh[i].sh_size, size)) {
+            fail(err, errlen, ".frost section past end of file");
+            goto cleanup;
+        }
+        p->section_offset = sh[i].sh_offset;
         p->size = sh[i].sh_size;
-        return 0;
+        rc = 0;
+        goto cleanup;
     }
-    return fail(err, errlen, "no .frost section");
+    fail(err, errlen, "no .frost section");
+cleanup:
+    free(names);
+    free(sh);
+    return rc;
 }
 
-static int check_index(struct stub_payload *p, char *err, size_t errlen)
+/* Reads header, index, names and manifest into p->meta and checks them. */
+static int read_index(struct stub_payload *p, char *err, size_t errlen)
 {
     struct frost_header h;
-    if (p->size < sizeof h)
+    if (p->size < sizeof h || stub_payload_pread(p, 0, &h, sizeof h) != 0)
         return fail(err, errlen, "section smaller than its header");
-    memcpy(&h, p->section, sizeof h);
     if (memcmp(h.magic, FROST_MAGIC, FROST_MAGIC_SIZE) != 0)
         return fail(err, errlen, "bad magic");
     if (h.version != FROST_FORMAT_VERSION)
@@ -109,16 +130,24 @@ static int check_index(struct stub_payload *p, char *err, size_t errlen)
         !inside(h.names_offset, h.names_size, p->size) ||
         !inside(h.manifest_offset, h.manifest_size, p->size))
         return fail(err, errlen, "index, names or manifest past end of section");
-    uLong crc = crc32_z(0, p->section + h.index_offset, (size_t)h.index_size);
-    crc = crc32_z(crc, p->section + h.names_offset, (size_t)h.names_size);
-    crc = crc32_z(crc, p->section + h.manifest_offset, (size_t)h.manifest_size);
+    uint64_t end = h.manifest_offset + h.manifest_size;
+    if (h.index_offset + h.index_size > end)
+        end = h.index_offset + h.index_size;
+    if (h.names_offset + h.names_size > end)
+        end = h.names_offset + h.names_size;
+    if (end > ((uint64_t)1 << 31) || !(p->meta = malloc((size_t)end)) ||
+        stub_payload_pread(p, 0, p->meta, (size_t)end) != 0)
+        return fail(err, errlen, "cannot read the index (%llu bytes)", (unsigned long long)end);
+    uLong crc = crc32_z(0, p->meta + h.index_offset, (size_t)h.index_size);
+    crc = crc32_z(crc, p->meta + h.names_offset, (size_t)h.names_size);
+    crc = crc32_z(crc, p->meta + h.manifest_offset, (size_t)h.manifest_size);
     if ((uint32_t)crc != h.meta_crc32)
         return fail(err, errlen, "index checksum mismatch");
     p->count = h.entry_count;
-    p->entries = (const struct frost_entry *)(p->section + h.index_offset);
-    p->names = (const char *)p->section + h.names_offset;
+    p->entries = (const struct frost_entry *)(p->meta + h.index_offset);
+    p->names = (const char *)p->meta + h.names_offset;
     p->names_size = h.names_size;
-    p->manifest = (const char *)p->section + h.manifest_offset;
+    p->manifest = (const char *)p->meta + h.manifest_offset;
     p->manifest_size = h.manifest_size;
     if (p->manifest_size > 0 && p->manifest[p->manifest_size - 1] != '\0')
         return fail(err, errlen, "manifest not terminated");
@@ -133,10 +162,15 @@ static int check_index(struct stub_payload *p, char *err, size_t errlen)
 
 int stub_payload_open(struct stub_payload *p, const char *path, char *err, size_t errlen)
 {
+    struct stat st;
     memset(p, 0, sizeof *p);
-    if (map_file(p, path, err, errlen) != 0)
+    p->fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (p->fd < 0) {
+        snprintf(err, errlen, "cannot open own executable %s", path);
         return -1;
-    if (find_section(p, err, errlen) != 0 || check_index(p, err, errlen) != 0) {
+    }
+    if (fstat(p->fd, &st) != 0 || find_section(p, (uint64_t)st.st_size, err, errlen) != 0 ||
+        read_index(p, err, errlen) != 0) {
         stub_payload_close(p);
         return -1;
     }
@@ -145,9 +179,17 @@ int stub_payload_open(struct stub_payload *p, const char *path, char *err, size_
 
 void stub_payload_close(struct stub_payload *p)
 {
-    if (p->map)
-        munmap(p->map, p->map_size);
+    if (p->fd > 0)
+        close(p->fd);
+    free(p->meta);
     memset(p, 0, sizeof *p);
+}
+
+int stub_payload_pread(const struct stub_payload *p, uint64_t offset, void *buf, size_t len)
+{
+    if (!inside(offset, len, p->size))
+        return -1;
+    return read_at(p->fd, p->section_offset + offset, buf, len);
 }
 
 const char *stub_payload_name(const struct stub_payload *p, const struct frost_entry *e,
@@ -185,52 +227,59 @@ const struct frost_entry *stub_payload_find(const struct stub_payload *p, const 
     return NULL;
 }
 
+/* Decompresses `stored_size` bytes in `src` into `buf`; 0 when they give exactly raw_size. */
+static int decompress(const struct frost_entry *e, const uint8_t *src, uint8_t *buf)
+{
+    if (e->compression == FROST_ZLIB) {
+        uLongf dlen = (uLongf)e->raw_size;
+        uLong slen = (uLong)e->stored_size;
+        return uncompress2(buf, &dlen, src, &slen) == Z_OK && dlen == e->raw_size ? 0 : -1;
+    }
+#ifdef FROST_WITH_ZSTD
+    if (e->compression == FROST_ZSTD) {
+        size_t n = ZSTD_decompress(buf, (size_t)e->raw_size, src, (size_t)e->stored_size);
+        return !ZSTD_isError(n) && n == e->raw_size ? 0 : -1;
+    }
+#endif
+    return -1;
+}
+
 int stub_payload_read(const struct stub_payload *p, const struct frost_entry *e, uint8_t **out,
                       char *err, size_t errlen)
 {
     size_t nlen;
     const char *name = stub_payload_name(p, e, &nlen);
-    if (e->raw_size > (uint64_t)1 << 40)
+    if (e->raw_size > (uint64_t)1 << 40 || e->stored_size > (uint64_t)1 << 40)
         return fail(err, errlen, "entry %.*s: size %llu", (int)nlen, name,
                     (unsigned long long)e->raw_size);
     uint8_t *buf = malloc((size_t)e->raw_size + 1);
-    if (!buf) {
+    uint8_t *tmp = e->compression == FROST_STORED ? NULL : malloc((size_t)e->stored_size + 1);
+    uint8_t *stored = tmp ? tmp : buf;
+    int rc = -1;
+    if (!buf || (!tmp && e->compression != FROST_STORED)) {
         snprintf(err, errlen, "out of memory reading %.*s", (int)nlen, name);
-        return -1;
+        goto cleanup;
     }
-    const uint8_t *src = p->section + e->data_offset;
-    if (e->compression == FROST_STORED && e->stored_size == e->raw_size) {
-        memcpy(buf, src, (size_t)e->raw_size);
-    } else if (e->compression == FROST_ZLIB) {
-        uLongf dlen = (uLongf)e->raw_size;
-        uLong slen = (uLong)e->stored_size;
-        if (uncompress2(buf, &dlen, src, &slen) != Z_OK || dlen != e->raw_size) {
-            free(buf);
-            return fail(err, errlen, "entry %.*s does not inflate", (int)nlen, name);
-        }
-#ifdef FROST_WITH_ZSTD
-    } else if (e->compression == FROST_ZSTD) {
-        size_t n = ZSTD_decompress(buf, (size_t)e->raw_size, src, (size_t)e->stored_size);
-        if (ZSTD_isError(n) || n != e->raw_size) {
-            free(buf);
-            return fail(err, errlen, "entry %.*s does not decompress", (int)nlen, name);
-        }
-#endif
-    } else {
-        free(buf);
-        return fail(err, errlen, "entry %.*s has unknown compression %u", (int)nlen, name,
-                    e->compression);
+    if (stub_payload_pread(p, e->data_offset, stored, (size_t)e->stored_size) != 0) {
+        fail(err, errlen, "entry %.*s cannot be read", (int)nlen, name);
+        goto cleanup;
     }
     /* zlib streams carry an Adler-32 and Frost's zstd frames a content checksum, both checked
      * while decompressing; only stored bytes need the CRC-32 here. */
-    if (e->compression == FROST_STORED &&
-        (uint32_t)crc32_z(0, buf, (size_t)e->raw_size) != e->crc32) {
-        free(buf);
-        return fail(err, errlen, "entry %.*s CRC-32 mismatch", (int)nlen, name);
+    if (e->compression == FROST_STORED
+            ? e->stored_size != e->raw_size || (uint32_t)crc32_z(0, buf, (size_t)e->raw_size) != e->crc32
+            : decompress(e, stored, buf) != 0) {
+        fail(err, errlen, "entry %.*s does not decompress or check out", (int)nlen, name);
+        goto cleanup;
     }
     buf[e->raw_size] = '\0';
     *out = buf;
-    return 0;
+    buf = NULL;
+    rc = 0;
+cleanup:
+    free(tmp);
+    free(buf);
+    return rc;
 }
 
 const char *stub_payload_manifest_next(const struct stub_payload *p, const char *key,

@@ -8,12 +8,13 @@
 
 #include "../include/frost_format.h"
 
-/* An opened payload: the executable is mapped read-only; pointers point into the map. */
+/* An opened payload. The file is read with pread, never mapped: only the index, names and
+ * manifest are held in memory, so resident memory does not grow with the payload. */
 struct stub_payload {
-    void *map;                         /* the whole file, mmap'ed */
-    size_t map_size;
-    const uint8_t *section;            /* first byte of the .frost section */
+    int fd;                            /* the executable, open close-on-exec */
+    uint64_t section_offset;           /* file offset of the .frost section */
     uint64_t size;                     /* size of the section */
+    uint8_t *meta;                     /* header, index, names and manifest (malloc'ed) */
     uint32_t count;                    /* number of entries */
     const struct frost_entry *entries; /* the sorted index */
     const char *names;                 /* the names blob */
@@ -22,11 +23,12 @@ struct stub_payload {
     uint32_t manifest_size;
 };
 
-/* Maps `path` and checks the section header table, the payload header, the index checksum and
- * every record's bounds. Returns 0, or -1 with a reason in `err` ("payload damaged: ..."). */
+/* Opens `path`, checks the section header table, the payload header, the index checksum and
+ * every record's bounds, and reads the index. Returns 0, or -1 with a reason in `err`
+ * ("payload damaged: ..."). */
 int stub_payload_open(struct stub_payload *p, const char *path, char *err, size_t errlen);
 
-/* Unmaps the file. */
+/* Closes the file and frees the index. */
 void stub_payload_close(struct stub_payload *p);
 
 /* The entry named exactly `name` (`len` bytes), or NULL. Binary search. */
@@ -37,8 +39,12 @@ const struct frost_entry *stub_payload_find(const struct stub_payload *p, const 
 const char *stub_payload_name(const struct stub_payload *p, const struct frost_entry *e,
                               size_t *len);
 
-/* Inflates `e` into a malloc'ed buffer of e->raw_size bytes (+1 NUL byte, not counted) and
- * checks its CRC-32. Returns 0, or -1 with a reason in `err`. */
+/* Reads `len` stored bytes at `offset` from the start of the section. Returns 0 or -1. */
+int stub_payload_pread(const struct stub_payload *p, uint64_t offset, void *buf, size_t len);
+
+/* Decompresses `e` into a malloc'ed buffer of e->raw_size bytes (+1 NUL byte, not counted),
+ * checked by the codec's checksum (or the CRC-32 of a stored entry). Returns 0, or -1 with a
+ * reason in `err`. */
 int stub_payload_read(const struct stub_payload *p, const struct frost_entry *e, uint8_t **out,
                       char *err, size_t errlen);
 

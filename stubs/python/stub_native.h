@@ -7,8 +7,8 @@
 
 #include "../common/stub_payload.h"
 
-/* Inflates `e` into a new close-on-exec memfd named after the entry's base name, streaming
- * (no buffer of the whole file) and checking its CRC-32. Returns the fd, or -1 with a reason in
+/* A close-on-exec memfd holding the raw bytes of `e`, named after the entry's base name,
+ * decoded in chunks (no buffer of the whole file). Returns the fd, or -1 with a reason in
  * `err`. */
 int stub_native_memfd(const struct stub_payload *p, const struct frost_entry *e, char *err,
                       size_t errlen);
