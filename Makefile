@@ -22,6 +22,7 @@ PACKAGES := libelf-dev zlib1g-dev libzstd-dev python3-dev libpython3-dev python3
 COMMON_SRC := $(wildcard stubs/common/*.c)
 COMMON_HDR := $(wildcard stubs/common/*.h) stubs/include/frost_format.h
 HOST_SRC := $(wildcard stubs/host/*.c)
+COMPACT_SRC := $(wildcard stubs/compact/*.c)
 PY_SRC := $(wildcard stubs/python/*.c)
 
 .PHONY: all build swift stubs deps demo test clean
@@ -31,11 +32,19 @@ build: swift stubs
 swift:
 	$(SWIFT) build -c $(CONFIG) --scratch-path $(SCRATCH)
 
-stubs: $(BIN)/frost-stub-host $(if $(PY_SRC),$(BIN)/frost-stub-python)
+stubs: $(BIN)/frost-stub-host $(BIN)/frost-stub-python $(BIN)/frost-stub-python-compact
 
 $(BIN)/frost-stub-host: $(HOST_SRC) $(COMMON_SRC) $(COMMON_HDR) $(wildcard stubs/host/*.h)
 	@mkdir -p $(BIN)
 	$(CC) $(CFLAGS) -Os -o $@.tmp $(HOST_SRC) $(COMMON_SRC) $(ARCHLIB)/libz.a $(LDFLAGS_STUB) -s
+	mv $@.tmp $@
+
+# The --compact loader: decodes the zstd-compressed frost-stub-python from its payload into a
+# memfd and execs it.
+$(BIN)/frost-stub-python-compact: $(COMPACT_SRC) $(COMMON_SRC) $(COMMON_HDR) $(wildcard stubs/compact/*.h)
+	@mkdir -p $(BIN)
+	$(CC) $(CFLAGS) -Os -DFROST_WITH_ZSTD -o $@.tmp $(COMPACT_SRC) $(COMMON_SRC) $(ARCHLIB)/libzstd.a \
+		$(ARCHLIB)/libz.a $(LDFLAGS_STUB) -s
 	mv $@.tmp $@
 
 # Static CPython (the non-PIC archive with -no-pie, as Debian links /usr/bin/python3.11) and

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -279,6 +280,117 @@ int stub_payload_read(const struct stub_payload *p, const struct frost_entry *e,
 cleanup:
     free(tmp);
     free(buf);
+    return rc;
+}
+
+#define CHUNK (256 * 1024)
+#ifdef FROST_WITH_ZSTD
+#define STUB_HAVE_ZSTD 1
+#else
+#define STUB_HAVE_ZSTD 0
+#endif
+
+static int write_all(int fd, const uint8_t *buf, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, buf, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        buf += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+/* The decoder state of one entry being streamed into a memfd. */
+struct stream {
+    const struct frost_entry *e;
+    int fd;
+    uint8_t *out;
+    z_stream zs;
+    void *zd;       /* ZSTD_DCtx, when built with zstd */
+    uint64_t total; /* bytes written */
+    uLong crc;      /* CRC-32 of the bytes written (stored entries) */
+    int done;       /* the codec saw the end of its stream */
+};
+
+static int emit(struct stream *s, const uint8_t *buf, size_t len)
+{
+    s->total += len;
+    return write_all(s->fd, buf, len);
+}
+
+/* Feeds `len` stored bytes to the decoder and writes what comes out. */
+static int feed(struct stream *s, uint8_t *in, size_t len)
+{
+    if (s->e->compression == FROST_STORED) {
+        s->crc = crc32_z(s->crc, in, len);
+        return emit(s, in, len);
+    }
+    if (s->e->compression == FROST_ZLIB) {
+        s->zs.next_in = in;
+        s->zs.avail_in = (uInt)len;
+        do {
+            s->zs.next_out = s->out;
+            s->zs.avail_out = CHUNK;
+            int zr = inflate(&s->zs, Z_NO_FLUSH);
+            if (zr != Z_OK && zr != Z_STREAM_END && zr != Z_BUF_ERROR)
+                return -1;
+            if (emit(s, s->out, CHUNK - s->zs.avail_out) != 0)
+                return -1;
+            s->done = zr == Z_STREAM_END;
+        } while (s->zs.avail_out == 0 && !s->done);
+        return 0;
+    }
+#ifdef FROST_WITH_ZSTD
+    ZSTD_inBuffer ib = {in, len, 0};
+    for (;;) {
+        ZSTD_outBuffer ob = {s->out, CHUNK, 0};
+        size_t r = ZSTD_decompressStream(s->zd, &ob, &ib);
+        if (ZSTD_isError(r) || emit(s, s->out, ob.pos) != 0)
+            return -1;
+        s->done = r == 0;
+        if (ib.pos == ib.size && ob.pos < ob.size)
+            return 0;
+    }
+#else
+    return -1;
+#endif
+}
+
+int stub_payload_write_to_fd(const struct stub_payload *p, const struct frost_entry *e, int fd)
+{
+    struct stream s = {.e = e, .fd = fd};
+    uint8_t *in = malloc(CHUNK);
+    s.out = malloc(CHUNK);
+    int rc = -1, zinit = 0;
+    if (!in || !s.out || (e->compression != FROST_STORED && e->compression != FROST_ZLIB &&
+                          !(STUB_HAVE_ZSTD && e->compression == FROST_ZSTD)))
+        goto cleanup;
+    if (e->compression == FROST_ZLIB && !(zinit = inflateInit(&s.zs) == Z_OK))
+        goto cleanup;
+#ifdef FROST_WITH_ZSTD
+    if (e->compression == FROST_ZSTD && !(s.zd = ZSTD_createDCtx()))
+        goto cleanup;
+#endif
+    for (uint64_t off = 0; off < e->stored_size;) {
+        size_t n = e->stored_size - off < CHUNK ? (size_t)(e->stored_size - off) : CHUNK;
+        if (stub_payload_pread(p, e->data_offset + off, in, n) != 0 || feed(&s, in, n) != 0)
+            goto cleanup;
+        off += n;
+    }
+    int checked = e->compression == FROST_STORED ? (uint32_t)s.crc == e->crc32 : s.done;
+    rc = checked && s.total == e->raw_size ? 0 : -1;
+cleanup:
+    if (zinit)
+        inflateEnd(&s.zs);
+#ifdef FROST_WITH_ZSTD
+    ZSTD_freeDCtx(s.zd);
+#endif
+    free(in);
+    free(s.out);
     return rc;
 }
 

@@ -48,6 +48,12 @@ int stub_payload_pread(const struct stub_payload *p, uint64_t offset, void *buf,
 int stub_payload_read(const struct stub_payload *p, const struct frost_entry *e, uint8_t **out,
                       char *err, size_t errlen);
 
+/* Writes the raw bytes of `e` to `fd`, reading and decoding in 256 KB chunks, so that neither
+ * the compressed nor the raw bytes are ever held whole in memory. Compressed entries are
+ * checked by their codec (zlib's Adler-32, zstd's content checksum), stored ones by their
+ * CRC-32. Returns 0, or -1 when the entry is damaged or cannot be written. */
+int stub_payload_write_to_fd(const struct stub_payload *p, const struct frost_entry *e, int fd);
+
 /* Iterates manifest values of `key`: pass NULL first, then the previous result. */
 const char *stub_payload_manifest_next(const struct stub_payload *p, const char *key,
                                        const char *prev);

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -47,16 +48,37 @@ static const char *base_name(const char *s)
     return b ? b + 1 : s;
 }
 
-static int open_payload(void)
+/* The file holding the payload: our own, or (started by the compact loader, which execs this
+ * stub from a memfd) the one whose descriptor FROST_PAYLOAD_FD names. Sets `exe`. */
+static int payload_path(char *path, size_t len, int *handed)
 {
-    char err[512];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    const char *fd = getenv("FROST_PAYLOAD_FD");
+    *handed = -1;
+    snprintf(path, len, "/proc/self/exe");
+    if (fd && *fd && strspn(fd, "0123456789") == strlen(fd) && strlen(fd) < 8) {
+        *handed = atoi(fd);
+        snprintf(path, len, "/proc/self/fd/%d", *handed);
+    }
+    unsetenv("FROST_PAYLOAD_FD");
+    ssize_t n = readlink(path, exe, sizeof exe - 1);
     if (n <= 0) {
         STUB_PERROR("readlink", "cannot find own executable");
         return -1;
     }
     exe[n] = '\0';
-    if (stub_payload_open(&payload, "/proc/self/exe", err, sizeof err) != 0) {
+    return 0;
+}
+
+static int open_payload(void)
+{
+    char err[512], path[64];
+    int handed;
+    if (payload_path(path, sizeof path, &handed) != 0)
+        return -1;
+    int rc = stub_payload_open(&payload, path, err, sizeof err);
+    if (handed >= 0)
+        close(handed);
+    if (rc != 0) {
         STUB_ERROR("%s", err);
         return -1;
     }

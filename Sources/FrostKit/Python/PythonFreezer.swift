@@ -7,6 +7,9 @@ public enum PythonFreezer {
   /// The stub that runs these binaries, and its compact twin (`--compact`).
   public static let stub = "frost-stub-python"
   public static let compactStub = "frost-stub-python-compact"
+  /// Payload entry of a compact binary that holds the interpreter stub
+  /// (`STUB_COMPACT_INTERPRETER`).
+  public static let compactInterpreterEntry = "frost/interpreter"
   /// Folder next to the stubs with the extension modules the stub leaves out of its built-ins.
   public static let stubLibrary = "frost-python-lib"
 
@@ -94,6 +97,14 @@ public enum PythonFreezer {
       progress(
         "collected \(Report.count(summary.moduleCount, "module", "modules")), "
           + "\(Report.bytes(summary.rawBytes)) in \(String(format: "%.1f", elapsed)) s; compressing")
+    }
+    if request.compact {
+      // The compact loader decodes this interpreter stub into a memfd and execs it
+      // (stubs/compact/stub_compact.h).
+      entries.append(
+        PayloadInput(
+          path: compactInterpreterEntry, kind: .nativeLibrary, mode: 0o755,
+          bytes: try FileIO.read(stubDirectory + "/" + stub)))
     }
     let plan = FreezePlan(
       stub: stubName, entries: entries, manifest: manifest, codec: .zstd,

@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+
+@Suite("Self-contained Python: --compact")
+struct PythonCompactTests {
+  static let source = """
+    import sys, os
+    print("compact", sys.argv[1:], sys.executable == os.path.realpath(sys.argv[0]), sys.frozen)
+    print(sorted(os.listdir("/proc/self/fd")))
+    print("FROST_PAYLOAD_FD" in os.environ)
+
+    """
+
+  /// The probe built --compact once.
+  static let built: (dir: String, binary: String?, log: String) = {
+    guard let root = try? PythonFixtures.project(["probe.py": source]) else { return ("", nil, "") }
+    let (binary, log) = PythonFixtures.build("compact-probe", [root + "/probe.py", "--compact"])
+    return (root, binary, log)
+  }()
+
+  @Test("a compact hello is under 4.0 MB and prints what the default build prints")
+  func hello() throws {
+    let (compact, log) = PythonFixtures.build("hello-compact", [CLI.sample("hello.py"), "--compact"])
+    let path = try #require(compact, "\(log)")
+    let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+    #expect(size < 4_000_000, "compact hello is \(size) bytes")
+    let (plain, _) = PythonFixtures.build("hello-plain", [CLI.sample("hello.py")])
+    let expected = try CLI.run(try #require(plain)).stdout
+    #expect(try CLI.run(path).stdout == expected)
+    let ls = try CLI.frost(["ls", path])
+    #expect(ls.stdout.contains("frost/interpreter "), "the interpreter stub travels in the payload")
+  }
+
+  @Test("argv, sys.executable, no leftover descriptor or variable, with host Python hidden")
+  func behaviour() throws {
+    let path = try #require(Self.built.binary, "\(Self.built.log)")
+    let r = try PythonFixtures.runHidden(path, ["x", ""], alsoHidden: [Self.built.dir])
+    #expect(r.status == 0, "\(r.stderr)")
+    let lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+    #expect(lines.first == "compact ['x', ''] True True")
+    #expect(lines.count > 2 && lines[2] == "False")
+  }
+
+  @Test("one process, nothing written: the interpreter is exec'ed from a memfd")
+  func oneProcessNothingWritten() throws {
+    let path = try #require(Self.built.binary, "\(Self.built.log)")
+    let log = PythonFixtures.dir + "/strace-compact.log"
+    let r = try CLI.run(
+      "/usr/bin/strace",
+      ["-f", "-qq", "-o", log, "-e", "trace=open,openat,creat,mkdir,rename,unlink,execve,execveat,clone,clone3,fork,vfork", path])
+    #expect(r.status == 0, "\(r.stderr)")
+    let calls = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
+    let writes = calls.filter {
+      $0.contains("O_WRONLY") || $0.contains("O_RDWR") || $0.contains("O_CREAT")
+        || $0.contains("creat(") || $0.contains("mkdir(") || $0.contains("rename(")
+        || $0.contains("unlink(")
+    }
+    #expect(writes.isEmpty, "\(writes)")
+    #expect(calls.contains { $0.contains("execveat(") }, "the loader execs the interpreter")
+    let forks = calls.filter { $0.contains("clone(") || $0.contains("fork(") }
+      .filter { !$0.contains("CLONE_THREAD") }
+    #expect(forks.isEmpty, "\(forks)")
+    let pids = Set(calls.compactMap { $0.split(separator: " ").first })
+    #expect(pids.count == 1, "one process: \(pids)")
+  }
+}

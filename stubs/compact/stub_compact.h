@@ -1,0 +1,22 @@
+/* stub_compact.h - `frost build --compact`: a small loader whose payload also holds the
+ * interpreter stub, zstd-compressed. The loader decodes that stub into a memfd and execs it
+ * (same process, same PID), handing over a descriptor of its own file so that the stub reads
+ * the program's payload from it. Nothing is written to disk. */
+#ifndef STUB_COMPACT_H
+#define STUB_COMPACT_H
+
+/* Payload entry holding the interpreter stub. */
+#define STUB_COMPACT_INTERPRETER "frost/interpreter"
+/* Environment variable naming the descriptor of the file that holds the payload. */
+#define STUB_COMPACT_PAYLOAD_FD "FROST_PAYLOAD_FD"
+
+/* What main() knows. */
+struct stub_compact_ctx {
+    char **argv;
+    const char *self_path; /* the executable holding the payload: /proc/self/exe */
+};
+
+/* Decodes the interpreter and execs it; returns only on failure, with the exit status. */
+int stub_compact_main(struct stub_compact_ctx *ctx);
+
+#endif /* STUB_COMPACT_H */
