@@ -32,7 +32,12 @@ build: swift stubs
 swift:
 	$(SWIFT) build -c $(CONFIG) --scratch-path $(SCRATCH)
 
-stubs: $(BIN)/frost-stub-host $(BIN)/frost-stub-python $(BIN)/frost-stub-python-compact
+stubs: $(BIN)/frost-stub-host $(BIN)/frost-stub-python $(BIN)/frost-stub-python-compact $(BIN)/frost.py
+
+# The `frost` runtime module, bundled into every --host-python program.
+$(BIN)/frost.py: stubs/python/frost.py
+	@mkdir -p $(BIN)
+	cp $< $@
 
 $(BIN)/frost-stub-host: $(HOST_SRC) $(COMMON_SRC) $(COMMON_HDR) $(wildcard stubs/host/*.h)
 	@mkdir -p $(BIN)
@@ -56,7 +61,7 @@ $(BIN)/frost-stub-python-compact: $(COMPACT_SRC) $(COMMON_SRC) $(COMMON_HDR) $(w
 # bytecode matches.
 PY_SPLIT := unicodedata pyexpat _elementtree
 PY_EXT := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))' 2>/dev/null)
-PY_FROZEN := _frost_bootstrap=stubs/python/bootstrap.py $(if $(wildcard stubs/python/frost.py),frost=stubs/python/frost.py)
+PY_FROZEN := _frost_bootstrap=stubs/python/bootstrap.py frost=stubs/python/frost.py
 PY_GEN := $(BIN)/python-gen
 PY_LIB := $(BIN)/frost-python-lib
 $(BIN)/frost-stub-python: $(PY_SRC) $(COMMON_SRC) $(COMMON_HDR) $(wildcard stubs/python/*.h) $(wildcard stubs/python/*.py)

@@ -11,7 +11,7 @@ struct FrostCommand: ParsableCommand {
     commandName: "frost",
     abstract: "Turn script programs into single-file executables and ship them as services.",
     version: Frost.version,
-    subcommands: [Build.self, Ls.self, Extract.self, Verify.self, Inspect.self])
+    subcommands: [Build.self, Ls.self, Extract.self, Verify.self, Service.self, Inspect.self])
 
   /// Runs `frost inspect` directly when its arguments are a plain documented form
   /// (`InspectFastPath`); everything else goes through ArgumentParser.

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../common/stub_daemon.h"
 #include "../common/stub_error.h"
 #include "../common/stub_payload.h"
 #include "stub_launch.h"
@@ -169,6 +170,9 @@ int stub_host_main(struct stub_host_ctx *ctx)
                    m.interp_name ? m.interp_name : "");
         return 127;
     }
+    /* Detach first (daemon mode): what the program inherits is opened after this. */
+    if (stub_daemon_setup(&p) != 0)
+        return STUB_EXIT_CANNOT_RUN;
     int fd = open_script(&p, &m);
     if (fd < 0)
         return STUB_EXIT_CANNOT_RUN;

@@ -17,15 +17,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../common/stub_daemon.h"
 #include "../common/stub_error.h"
 #include "../common/stub_payload.h"
 #include "frost_frozen.h"
 #include "stub_pymod.h"
-
-#if __has_include("../common/stub_daemon.h")
-#include "../common/stub_daemon.h"
-#define STUB_HAVE_DAEMON 1
-#endif
 
 #define XSTR(x) STR(x)
 #define STR(x) #x
@@ -242,12 +238,11 @@ int stub_main(struct stub_python_context *ctx)
     PyImport_FrozenModules = frost_frozen_modules;
     if (stub_pymod_register(&payload, exe) != 0)
         return STUB_EXIT_CANNOT_RUN;
+    /* Detach before the interpreter starts, so that it sees the daemon's environment. */
+    if (stub_daemon_setup(&payload) != 0)
+        return STUB_EXIT_CANNOT_RUN;
     int rc = initialize(ctx);
     if (rc != 0)
         return rc < 0 ? STUB_EXIT_CANNOT_RUN : rc;
-#ifdef STUB_HAVE_DAEMON
-    if (stub_daemon_setup(&payload) != 0)
-        return STUB_EXIT_CANNOT_RUN;
-#endif
     return run();
 }

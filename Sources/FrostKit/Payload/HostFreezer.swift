@@ -52,7 +52,15 @@ public enum HostFreezer {
     for input in entries where input.kind == .program {
       manifest.pairs.append(.init(ManifestKey.input, "\(SHA256.hex(input.bytes)) \(input.path)"))
     }
-    return FreezePlan(stub: stub, entries: entries + request.pythonExtras, manifest: manifest)
+    let extras = request.pythonExtras.filter { extra in !entries.contains { $0.path == extra.path } }
+    return FreezePlan(stub: stub, entries: entries + extras, manifest: manifest)
+  }
+
+  /// The `frost` runtime module (`stubs/python/frost.py`: sd_notify, socket activation,
+  /// inetd), installed next to the stubs and bundled into every `--host-python` program.
+  public static func runtimeModule(environment: [String: String]) throws -> PayloadInput {
+    let dir = try StubLocator.directory(for: "frost.py", environment: environment)
+    return PayloadInput(path: "frost.py", kind: .thirdParty, bytes: try FileIO.read(dir + "/frost.py"))
   }
 
   /// The launcher family of an interpreter name (see `stubs/host/stub_launch.c`).

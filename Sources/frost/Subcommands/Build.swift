@@ -57,8 +57,13 @@ extension FrostCommand {
       do {
         let selfContained = python.selfContained(script, hostPython: hostPython)
         let pythonResult = selfContained ? try python.makePython(script: script) : nil
+        let extras =
+          hostPython && !selfContained
+          ? [try HostFreezer.runtimeModule(environment: ProcessInfoEnv.environment)] : []
         var plan = try pythonResult?.plan ?? HostFreezer.plan(
-          .init(script: script, interpreter: interpreter, args: args, hostPython: hostPython))
+          .init(
+            script: script, interpreter: interpreter, args: args, hostPython: hostPython,
+            pythonExtras: extras))
         if daemon {
           plan.manifest.pairs.append(.init("daemon", "1"))
           if let pidfile { plan.manifest.pairs.append(.init("pidfile", pidfile)) }
