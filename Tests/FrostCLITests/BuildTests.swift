@@ -280,3 +280,42 @@ struct HostRuntimeTests {
     #expect(try CLI.frost(["build", dir + "/s.sh", "--compress-level", "20"]).status != 0)
   }
 }
+
+@Suite("Host-interpreter binaries as services")
+struct HostServiceTests {
+  @Test("--host-python programs get the frost runtime module")
+  func frostModule() throws {
+    let f = try Frozen(
+      "import frost\nprint(frost.is_inetd(), frost.listen_sockets())\n", name: "svc.py",
+      flags: ["--host-python"])
+    defer { CLI.cleanup(f.dir) }
+    let r = try f.run()
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout == "False []\n")
+  }
+
+  @Test("a shell script built --daemon detaches, holds its pidfile and keeps one process")
+  func shellDaemon() throws {
+    let dir = try CLI.tempDir()
+    defer { CLI.cleanup(dir) }
+    let pidfile = dir + "/d.pid"
+    try "#!/bin/sh\necho \"$$ $PPID $(pwd)\" > \(dir)/info\nexec sleep 30\n".write(
+      toFile: dir + "/d.sh", atomically: true, encoding: .utf8)
+    #expect(try CLI.frost(["build", dir + "/d.sh", "--daemon", "--pidfile", pidfile, "-o", dir + "/d"]).status == 0)
+    let launch = try CLI.run(dir + "/d", env: ["PATH": "/usr/bin:/bin"])
+    #expect(launch.status == 0, "\(launch.stderr)")
+    var info = ""
+    for _ in 0..<100 where info.isEmpty {
+      usleep(20_000)
+      info = (try? String(contentsOfFile: dir + "/info", encoding: .utf8)) ?? ""
+    }
+    let fields = info.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+    try #require(fields.count == 3, "no daemon: \(info)")
+    let pid = try #require(Int32(fields[0]))
+    defer { kill(pid, SIGKILL) }
+    #expect(try String(contentsOfFile: pidfile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) == fields[0], "the pidfile names the script's own process")
+    #expect(fields[2] == "/")
+    let again = try CLI.run(dir + "/d", env: ["PATH": "/usr/bin:/bin"])
+    #expect(again.status == 1 && again.stderr.contains("already running"), "\(again.stderr)")
+  }
+}

@@ -101,15 +101,7 @@ struct ServiceLiveTests {
     #expect(try ServiceSupport.echo(port: port, "ready\n", timeout: 1) == "ready\n")
   }
 
-  /// Until each stub's main calls stub_daemon_setup (the lead's wiring), the two frozen-daemon
-  /// tests have nothing to test; ServiceDaemonTests covers the runtime itself meanwhile.
-  static let stubsWired =
-    ServiceSupport.stubCallsDaemonSetup("--host-python")
-    || ServiceSupport.stubCallsDaemonSetup("self-contained")
-
-  @Test(
-    "daemon mode of the frozen binary (frost build --daemon --pidfile)",
-    .enabled(if: stubsWired, "no stub calls stub_daemon_setup yet"))
+  @Test("daemon mode of the frozen binary (frost build --daemon --pidfile)")
   func frozenDaemon() throws {
     let dir = try CLI.tempDir("frost-live")
     defer { CLI.cleanup(dir) }
@@ -117,22 +109,15 @@ struct ServiceLiveTests {
     let (built, how) = ServiceSupport.buildEcho(
       extra: ["--daemon", "--pidfile", pidfile], name: "echod")
     let echo = try #require(built, "\(how)")
-    try #require(
-      ServiceSupport.stubCallsDaemonSetup(how), "the stub does not call stub_daemon_setup yet (\(how))")
     let port = try ServiceSupport.freePort()
     try DaemonChecks.lifecycle(
       launch: { try ServiceSupport.runBounded(echo, ["\(port)"], env: ["PATH": "/usr/bin:/bin"]) },
       pidfile: pidfile, port: port)
   }
 
-  @Test(
-    "the generated init.d script starts, reports, refuses a second start and stops",
-    .enabled(if: stubsWired, "no stub calls stub_daemon_setup yet"))
+  @Test("the generated init.d script starts, reports, refuses a second start and stops")
   func initScript() throws {
     let echo = try ServiceSupport.frozenEcho()
-    try #require(
-      ServiceSupport.stubCallsDaemonSetup(ServiceSupport.echoBuild.how),
-      "the stub does not call stub_daemon_setup yet")
     let dir = try CLI.tempDir("frost-live")
     defer { CLI.cleanup(dir) }
     chmod(dir, 0o755)

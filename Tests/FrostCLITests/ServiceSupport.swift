@@ -182,35 +182,16 @@ enum ServiceSupport {
     return path
   }
 
-  /// Builds samples/echo_service.py, trying in turn: the self-contained Python stub, the host
-  /// python3 (`--host-python`), and a `--host-python` folder carrying stubs/python/frost.py,
-  /// for as long as the `frost` module is not bundled automatically. Each candidate must
-  /// answer in inetd style on a socketpair before it is used.
+  /// Builds samples/echo_service.py self-contained (with `extra` flags); the binary must answer
+  /// in inetd style on a socketpair before it is used.
   static func buildEcho(extra: [String] = [], name: String = "echo-service") -> (String?, String) {
     guard let dir = try? CLI.tempDir("frost-echo") else { return (nil, "no temp dir") }
-    let sample = CLI.sample("echo_service.py")
     let out = dir + "/" + name
-    var notes: [String] = []
-    let folder = dir + "/src"
-    try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    try? FileManager.default.copyItem(atPath: sample, toPath: folder + "/__main__.py")
-    try? FileManager.default.copyItem(
-      atPath: CLI.repoRoot.appendingPathComponent("stubs/python/frost.py").path,
-      toPath: folder + "/frost.py")
-    let attempts: [(String, [String])] = [
-      ("self-contained", [sample]),
-      ("--host-python", [sample, "--host-python"]),
-      ("--host-python folder + frost.py", [folder, "--host-python"]),
-    ]
-    for (how, args) in attempts {
-      guard let r = try? CLI.frost(["build"] + args + extra + ["-o", out]), r.status == 0 else {
-        notes.append("\(how): build failed")
-        continue
-      }
-      if (try? inetdProbe(out)) == "probe\n" { return (out, how) }
-      notes.append("\(how): no echo")
-    }
-    return (nil, "cannot build a frozen echo service: " + notes.joined(separator: "; "))
+    guard let r = try? CLI.frost(["build", CLI.sample("echo_service.py")] + extra + ["-o", out])
+    else { return (nil, "frost did not run") }
+    guard r.status == 0 else { return (nil, "build failed: \(r.stderr)") }
+    let probe = try? inetdProbe(out)
+    return probe == "probe\n" ? (out, "self-contained") : (nil, "no echo: \(probe ?? "-")")
   }
 
   /// Runs `binary` with one end of a socketpair as stdin and stdout (what inetd does), sends
@@ -245,15 +226,5 @@ enum ServiceSupport {
       received += buffer[0..<n]
     }
     return String(decoding: received, as: UTF8.self)
-  }
-
-  /// True when the stub a build used calls the daemon runtime (stub_daemon.c is linked into
-  /// every stub by the Makefile; the call is what each stub's main adds).
-  static func stubCallsDaemonSetup(_ how: String) -> Bool {
-    let dir = CLI.repoRoot.appendingPathComponent(how == "self-contained" ? "stubs/python" : "stubs/host").path
-    let files = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
-    return files.filter { $0.hasSuffix(".c") }.contains {
-      ((try? String(contentsOfFile: dir + "/" + $0, encoding: .utf8)) ?? "").contains("stub_daemon_setup(")
-    }
   }
 }
