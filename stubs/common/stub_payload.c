@@ -290,15 +290,16 @@ cleanup:
 #define STUB_HAVE_ZSTD 0
 #endif
 
-static int write_all(int fd, const uint8_t *buf, size_t len)
+int stub_write_all(int fd, const void *buf, size_t len)
 {
+    const uint8_t *b = buf;
     while (len > 0) {
-        ssize_t n = write(fd, buf, len);
+        ssize_t n = write(fd, b, len);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
             return -1;
-        buf += n;
+        b += n;
         len -= (size_t)n;
     }
     return 0;
@@ -319,7 +320,7 @@ struct stream {
 static int emit(struct stream *s, const uint8_t *buf, size_t len)
 {
     s->total += len;
-    return write_all(s->fd, buf, len);
+    return stub_write_all(s->fd, buf, len);
 }
 
 /* Feeds `len` stored bytes to the decoder and writes what comes out. */

@@ -54,6 +54,9 @@ int stub_payload_read(const struct stub_payload *p, const struct frost_entry *e,
  * CRC-32. Returns 0, or -1 when the entry is damaged or cannot be written. */
 int stub_payload_write_to_fd(const struct stub_payload *p, const struct frost_entry *e, int fd);
 
+/* Writes all `len` bytes of `buf` to `fd`, retrying on EINTR and short writes. Returns 0 or -1. */
+int stub_write_all(int fd, const void *buf, size_t len);
+
 /* Iterates manifest values of `key`: pass NULL first, then the previous result. */
 const char *stub_payload_manifest_next(const struct stub_payload *p, const char *key,
                                        const char *prev);

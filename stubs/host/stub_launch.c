@@ -9,6 +9,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "../common/stub_payload.h"
+
 #ifndef MFD_NOEXEC_SEAL
 #define MFD_NOEXEC_SEAL 0x0008U
 #endif
@@ -60,21 +62,6 @@ static const char perl_boot[] =
     "my$s=do{local$/;<$f>};close$f;"
     "eval(qq{#line 1 \"$0\"\\n}.$s);die$@ if$@;";
 
-static int write_all(int fd, const void *buf, size_t len)
-{
-    const char *p = buf;
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
 /* A memfd at a number >= 3 (so that closed stdio slots stay closed), not close-on-exec. */
 static int make_memfd(const char *name)
 {
@@ -98,10 +85,10 @@ static int write_sh(int fd, const uint8_t *script, size_t size)
     if (size >= 2 && script[0] == '#' && script[1] == '!') {
         const uint8_t *nl = memchr(script, '\n', size);
         size_t skip = nl ? (size_t)(nl - script) : size;
-        return write_all(fd, line, strlen(line)) || write_all(fd, script + skip, size - skip);
+        return stub_write_all(fd, line, strlen(line)) || stub_write_all(fd, script + skip, size - skip);
     }
     strcat(line, " ; ");
-    return write_all(fd, line, strlen(line)) || write_all(fd, script, size);
+    return stub_write_all(fd, line, strlen(line)) || stub_write_all(fd, script, size);
 }
 
 int stub_launch_memfd(const char *launcher, const char *name, const uint8_t *script,
@@ -114,9 +101,9 @@ int stub_launch_memfd(const char *launcher, const char *name, const uint8_t *scr
     if (strcmp(launcher, "sh") == 0)
         rc = write_sh(fd, script, size);
     else if (strcmp(launcher, "python") == 0 && bundle)
-        rc = write_all(fd, bundle, bundle_size);
+        rc = stub_write_all(fd, bundle, bundle_size);
     else
-        rc = write_all(fd, script, size);
+        rc = stub_write_all(fd, script, size);
     if (rc != 0 || lseek(fd, 0, SEEK_SET) != 0) {
         int saved = errno;
         close(fd);
