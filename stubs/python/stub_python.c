@@ -31,7 +31,8 @@
  * `frost build` from the stub file (section .frost_python): it refuses bytecode of another
  * version and leaves out what the interpreter already holds. */
 __attribute__((used, section(".frost_python"))) static const char python_abi[] =
-    "python-version=" PY_MM "\0magic=" FROST_PY_MAGIC "\0provided=" FROST_PY_PROVIDED;
+    "python-version=" PY_MM "\0full-version=" PY_VERSION "\0magic=" FROST_PY_MAGIC
+    "\0provided=" FROST_PY_PROVIDED;
 
 const char *stub_progname = "frost";
 

@@ -193,7 +193,8 @@ class Collector:
         rec = {"name": name, "type": "module", "file": path, "kind": "program", "search": None}
         self.modules[name] = rec
         code = self.bytecode(rec, path)
-        self.scan(code, name, False)
+        if code is not None:
+            self.scan(code, name, False)
         return rec
 
     def hidden(self, extra, rec):

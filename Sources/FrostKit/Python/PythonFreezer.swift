@@ -65,9 +65,9 @@ public enum PythonFreezer {
     let start = Date()
     let output = try PythonCollector.run(
       python: request.python, input: input, progress: request.progress)
-    guard output.version == abi.version, output.magic == abi.magic else {
+    guard output.full_version == abi.fullVersion, output.magic == abi.magic else {
       throw PythonError.versionMismatch(
-        python: request.python, found: output.full_version, embedded: abi.version)
+        python: request.python, found: output.full_version, embedded: abi.fullVersion)
     }
     if let bad = output.modules.first(where: { $0.error != nil }) {
       throw PythonError.syntaxError(message: bad.error ?? "")
@@ -184,6 +184,9 @@ public enum PythonManifestKey {
 public struct StubABI: Sendable, Equatable {
   /// "3.11".
   public var version: String
+  /// "3.11.2": the collecting interpreter must be exactly this one, so that the modules it
+  /// finds are the sources of the embedded interpreter's standard library.
+  public var fullVersion: String
   /// The bytecode magic number (first two bytes of a .pyc, little-endian).
   public var magic: Int
   /// Built-in and frozen module names: never bundled.
@@ -205,9 +208,10 @@ public struct StubABI: Sendable, Equatable {
         values[String(text[..<eq])] = String(text[text.index(after: eq)...])
       }
     }
-    guard let version = values["python-version"], let magic = values["magic"].flatMap({ Int($0) })
+    guard let version = values["python-version"], let full = values["full-version"],
+      let magic = values["magic"].flatMap({ Int($0) })
     else { throw PythonError.badStub(path: path) }
     let provided = (values["provided"] ?? "").split(separator: ",").map(String.init)
-    return StubABI(version: version, magic: magic, provided: provided)
+    return StubABI(version: version, fullVersion: full, magic: magic, provided: provided)
   }
 }
