@@ -2,7 +2,7 @@
 # The stubs are built by cc, not SwiftPM, so that they never link the Swift runtime.
 #   make deps    install missing Debian packages (apt-get; sudo when not root)
 #   make         build frost and every stub into $(SCRATCH)/$(CONFIG) (SCRATCH=.build)
-#   make demo    deps + build + freeze samples/hello.sh and run it
+#   make demo    deps + build + freeze samples/hello.sh and samples/stdlib_app.py, run them
 #   make test    deps + build + the whole test suite
 CONFIG ?= debug
 SWIFT ?= swift
@@ -83,6 +83,8 @@ deps:
 demo: deps build
 	$(BIN)/frost build samples/hello.sh -o $(BIN)/hello
 	$(BIN)/hello from Frost
+	$(BIN)/frost build samples/stdlib_app.py -o $(BIN)/stdlib_app
+	$(BIN)/stdlib_app
 
 test: deps build
 	$(SWIFT) test --scratch-path $(SCRATCH)
