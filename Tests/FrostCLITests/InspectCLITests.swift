@@ -70,7 +70,7 @@ struct InspectCLITests {
     let path = InspectCLIFixtures.path("hi")
     let r = try CLI.frost(["inspect", path])
     #expect(r.status == 0)
-    #expect(r.stdout.contains("Frost payload: 1 entries in .frost"))
+    #expect(r.stdout.contains("Frost payload: 1 entry in .frost"))
     #expect(r.stdout.contains("interpreter stub"))
     #expect(r.stdout.contains("hi.sh"))
     #expect(r.stdout.contains("  overhead: "))

@@ -93,7 +93,7 @@ public enum InspectRender {
 
   private static func payload(_ p: PayloadSummary, fileSize: UInt64, limit: Int) -> String {
     var out =
-      "Frost payload: \(p.entryCount) entries in .frost (offset \(hex(p.sectionOffset)), \(grouped(p.sectionSize)) bytes)\n"
+      "Frost payload: \(Report.count(p.entryCount, "entry", "entries")) in .frost (offset \(hex(p.sectionOffset)), \(grouped(p.sectionSize)) bytes)\n"
     if !p.manifest.isEmpty {
       let shown = p.manifest.filter { $0.key != ManifestKey.input }
       out += "  manifest: " + shown.map { "\($0.key)=\($0.value)" }.joined(separator: " ") + "\n"
