@@ -180,6 +180,7 @@ struct PythonVenvTests {
       })
     #expect(dists == ["greet_lib-1.2.3.dist-info", "fastsum-0.4.0.dist-info"])
     #expect(ls["lib/greet_lib-1.2.3.dist-info/entry_points.txt"] == "metadata")
+    #expect(!ls.keys.contains { $0.hasSuffix("/direct_url.json") }, "no build-machine path")
   }
 
   @Test(

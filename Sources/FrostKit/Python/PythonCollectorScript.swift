@@ -523,6 +523,10 @@ def metadata(collector):
         for dirpath, dirnames, filenames in os.walk(str(path)):
             dirnames.sort()
             for fn in sorted(filenames):
+                # direct_url.json names the build machine's source folder (pip's record of a
+                # local install): nothing the program needs, and not the build's to publish.
+                if fn == "direct_url.json" and dirpath == str(path):
+                    continue
                 src = os.path.join(dirpath, fn)
                 out.append({"src": src, "dest": "lib/%s/%s" % (
                     base, os.path.relpath(src, str(path)))})
