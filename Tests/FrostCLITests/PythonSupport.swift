@@ -1,18 +1,15 @@
 import Foundation
-import Synchronization
 
 /// Shared fixtures of the self-contained Python tests: programs built once per test run.
 enum PythonFixtures {
   static let python = "/usr/bin/python3"
 
-  /// A folder for this run's builds, removed when the test process exits.
+  /// A folder for this run's builds (removed when the test process exits, as every
+  /// `CLI.tempDir`).
   static let dir: String = {
     let d = (try? CLI.tempDir("frost-python")) ?? "/tmp/frost-python"
-    createdDir.withLock { $0 = d }
-    atexit { createdDir.withLock { if let d = $0 { CLI.cleanup(d) } } }
     return d
   }()
-  static let createdDir = Mutex<String?>(nil)
 
   /// Writes `files` (relative path -> text) under a new folder; returns the folder.
   static func project(_ files: [String: String]) throws -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs programs for the end-to-end tests: the built `frost` (found next to the test bundle,
 /// where `make` puts it with the stubs) and what it builds.
@@ -92,13 +93,21 @@ enum CLI {
     try run(frost, args, env: env, cwd: cwd)
   }
 
-  /// A new empty temporary directory, removed by the caller with `cleanup`.
+  /// A new empty temporary directory. The caller may remove it with `cleanup`; whatever is
+  /// left is removed when the test process exits, so a run leaves nothing in /tmp.
   static func tempDir(_ label: String = "frost-test") throws -> String {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent(
       "\(label)-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    created.withLock { dirs in
+      if dirs.isEmpty { atexit { CLI.created.withLock { $0.forEach(CLI.cleanup) } } }
+      dirs.append(url.path)
+    }
     return url.path
   }
+
+  /// Every folder `tempDir` made in this process.
+  static let created = Mutex<[String]>([])
 
   /// Holds what a reader thread read; read only after the group is waited on.
   final class DataBox: @unchecked Sendable { var data = Data() }

@@ -71,6 +71,12 @@ enum InspectFixtures {
       .appendingPathComponent("frost-inspect-fixtures-\(getpid())").path
     try? FileManager.default.removeItem(atPath: dir)
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    // Gone when the test process exits: a run leaves nothing in /tmp.
+    atexit {
+      try? FileManager.default.removeItem(
+        atPath: FileManager.default.temporaryDirectory
+          .appendingPathComponent("frost-inspect-fixtures-\(getpid())").path)
+    }
     func write(_ name: String, _ text: String) throws {
       try text.write(toFile: dir + "/" + name, atomically: true, encoding: .utf8)
     }
