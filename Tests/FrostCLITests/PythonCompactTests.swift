@@ -31,6 +31,18 @@ struct PythonCompactTests {
     #expect(ls.stdout.contains("frost/interpreter "), "the interpreter stub travels in the payload")
   }
 
+  @Test("the compact loader is a plain C executable: ldd lists only glibc's libraries")
+  func lddGlibcOnly() throws {
+    let r = try CLI.run("/usr/bin/ldd", [CLI.binDir.path + "/frost-stub-python-compact"])
+    let libs = r.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+    #expect(libs.count >= 2)
+    for lib in libs {
+      #expect(
+        lib.hasPrefix("linux-vdso") || lib.hasPrefix("libc.so.6") || lib.contains("ld-linux"),
+        "unexpected dependency: \(lib)")
+    }
+  }
+
   @Test("argv, sys.executable, no leftover descriptor or variable, with host Python hidden")
   func behaviour() throws {
     let path = try #require(Self.built.binary, "\(Self.built.log)")
