@@ -238,7 +238,13 @@ static int decompress(const struct frost_entry *e, const uint8_t *src, uint8_t *
     }
 #ifdef FROST_WITH_ZSTD
     if (e->compression == FROST_ZSTD) {
-        size_t n = ZSTD_decompress(buf, (size_t)e->raw_size, src, (size_t)e->stored_size);
+        /* One context per thread, kept: creating one per entry costs more than decoding a
+         * small module. */
+        static __thread ZSTD_DCtx *dctx;
+        if (!dctx && !(dctx = ZSTD_createDCtx()))
+            return -1;
+        size_t n = ZSTD_decompressDCtx(dctx, buf, (size_t)e->raw_size, src,
+                                       (size_t)e->stored_size);
         return !ZSTD_isError(n) && n == e->raw_size ? 0 : -1;
     }
 #endif

@@ -4,6 +4,7 @@
  * "/proc/self/fd/N" string against the object already loaded under that name, so a number must
  * never be reused for another object. They are close-on-exec. */
 #include "stub_native.h"
+#include "stub_prefetch.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -18,8 +19,8 @@
 static char *loaded[MAX_LOADED]; /* sonames already loaded by this process */
 static size_t loaded_count;
 
-int stub_native_memfd(const struct stub_payload *p, const struct frost_entry *e, char *err,
-                      size_t errlen)
+int stub_native_create(const struct stub_payload *p, const struct frost_entry *e, char *err,
+                       size_t errlen)
 {
     size_t nlen;
     const char *name = stub_payload_name(p, e, &nlen);
@@ -28,11 +29,22 @@ int stub_native_memfd(const struct stub_payload *p, const struct frost_entry *e,
     char mname[64];
     snprintf(mname, sizeof mname, "%.*s", (int)(nlen - (size_t)(base - name)), base);
     int fd = memfd_create(mname, MFD_CLOEXEC);
-    if (fd < 0) {
+    if (fd < 0)
         snprintf(err, errlen, "memfd_create for %.*s: %s", (int)nlen, name, strerror(errno));
+    return fd;
+}
+
+int stub_native_memfd(const struct stub_payload *p, const struct frost_entry *e, char *err,
+                      size_t errlen)
+{
+    int fd = stub_prefetch_take(e);
+    if (fd >= 0)
+        return fd;
+    if ((fd = stub_native_create(p, e, err, errlen)) < 0)
         return -1;
-    }
     if (stub_payload_write_to_fd(p, e, fd) != 0) {
+        size_t nlen;
+        const char *name = stub_payload_name(p, e, &nlen);
         snprintf(err, errlen, "payload damaged: entry %.*s does not decompress or check out",
                  (int)nlen, name);
         close(fd);

@@ -7,9 +7,14 @@
 
 #include "../common/stub_payload.h"
 
-/* A close-on-exec memfd holding the raw bytes of `e`, named after the entry's base name,
- * decoded in chunks (no buffer of the whole file). Returns the fd, or -1 with a reason in
+/* An empty close-on-exec memfd named after the entry's base name, or -1 with a reason in
  * `err`. */
+int stub_native_create(const struct stub_payload *p, const struct frost_entry *e, char *err,
+                       size_t errlen);
+
+/* A close-on-exec memfd holding the raw bytes of `e`: the prefetch thread's (stub_prefetch.h)
+ * or decoded here in chunks (no buffer of the whole file). Returns the fd, or -1 with a reason
+ * in `err`. */
 int stub_native_memfd(const struct stub_payload *p, const struct frost_entry *e, char *err,
                       size_t errlen);
 

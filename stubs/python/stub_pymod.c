@@ -12,6 +12,7 @@
 
 #include "../common/stub_error.h"
 #include "stub_native.h"
+#include "stub_prefetch.h"
 
 #define PYC_HEADER 16
 #define MAX_PATH_LEN 4096
@@ -114,8 +115,8 @@ static const struct frost_entry *entry_arg(PyObject *arg, const char **path)
 static uint8_t *read_entry(const struct frost_entry *e)
 {
     char err[512];
-    uint8_t *buf = NULL;
-    if (stub_payload_read(payload, e, &buf, err, sizeof err) != 0)
+    uint8_t *buf = stub_prefetch_take_bytes(e);
+    if (!buf && stub_payload_read(payload, e, &buf, err, sizeof err) != 0)
         damaged(err);
     return buf;
 }

@@ -21,6 +21,7 @@
 #include "../common/stub_error.h"
 #include "../common/stub_payload.h"
 #include "frost_frozen.h"
+#include "stub_prefetch.h"
 #include "stub_pymod.h"
 
 #define XSTR(x) STR(x)
@@ -242,6 +243,7 @@ int stub_main(struct stub_python_context *ctx)
     /* Detach before the interpreter starts, so that it sees the daemon's environment. */
     if (stub_daemon_setup(&payload) != 0)
         return STUB_EXIT_CANNOT_RUN;
+    stub_prefetch_start(&payload);
     int rc = initialize(ctx);
     if (rc != 0)
         return rc < 0 ? STUB_EXIT_CANNOT_RUN : rc;

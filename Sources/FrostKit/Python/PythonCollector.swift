@@ -61,6 +61,8 @@ struct CollectorOutput: Decodable {
   var data: [File]
   var metadata: [File]
   var missing: [String]
+  /// Payload paths of the extension modules the program loads at start, in load order.
+  var preload: [String]
 }
 
 /// Runs the collector script (`PythonCollectorScript`) with the program's interpreter.

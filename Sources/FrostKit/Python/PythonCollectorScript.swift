@@ -278,7 +278,9 @@ class Collector:
             i = raw.find(bytes([IMPORT_NAME]))
             while i != -1:
                 if i % 2 == 0 and not (skip and skip[0] <= i < skip[1]):
-                    self.import_at(raw, i, consts, names, package)
+                    found = self.import_at(raw, i, consts, names, package)
+                    if found and co is code:
+                        rec.setdefault("eager", []).append(found)
                 i = raw.find(bytes([IMPORT_NAME]), i + 1)
             for c in consts:
                 if hasattr(c, "co_code") and not (self.from_stdlib and c.co_name in CLI_FUNCS):
@@ -332,16 +334,17 @@ class Collector:
             level = 0
         target = names[arg] if arg < len(names) else None
         if target is None:
-            return
+            return None
         if level > 0:
             base = package.rsplit(".", level - 1)[0] if level > 1 else package
             if not base:
-                return
+                return None
             target = base + "." + target if target else base
         if self.from_stdlib and target.split(".")[0] in DEV_TOOLS:
-            return
-        self.queue.append(("import", target, tuple(fromlist) if isinstance(fromlist, tuple)
-                           else ()))
+            return None
+        item = ("import", target, tuple(fromlist) if isinstance(fromlist, tuple) else ())
+        self.queue.append(item)
+        return item[1:]
 
     def drain(self):
         while self.queue:
@@ -404,6 +407,39 @@ class Collector:
                 if sub.isidentifier():
                     self.queue.append(("all", name + "." + sub) if os.path.isdir(full)
                                       else ("one", name + "." + sub))
+
+
+def preload_order(collector, main):
+    """Payload paths of the modules and extension modules that importing `main` loads, in load
+    order: module-level imports followed depth-first, parents first, as the interpreter runs
+    them (imports inside functions are left to load on demand)."""
+    order = []
+    seen = set()
+    stack = [iter([main])]
+    while stack:
+        for name in stack[-1]:
+            if name in seen:
+                continue
+            parent = name.rpartition(".")[0]
+            if parent and parent not in seen:
+                stack.append(iter([parent, name]))
+                break
+            seen.add(name)
+            rec = collector.modules.get(name)
+            if rec is None:
+                continue
+            if rec.get("type") in ("module", "package", "extension") and "file" in rec:
+                order.append(collector.payload_path(rec))
+            children = []
+            for target, fromlist in rec.get("eager", []):
+                children.append(target)
+                children += [target + "." + s for s in fromlist
+                             if target + "." + s in collector.modules]
+            stack.append(iter(children))
+            break
+        else:
+            stack.pop()
+    return order
 
 
 def elf_needed(path):
@@ -582,11 +618,12 @@ def main():
         if rec["type"] in ("provided", "namespace"):
             continue
         rec["path"] = c.payload_path(rec)
-        rec.pop("search", None)
-        modules.append(rec)
+        modules.append(dict((k, v) for k, v in rec.items() if k not in ("search", "eager")))
         if rec["type"] == "extension":
             extensions.append(rec["file"])
     libs, needs = native_order(extensions)
+    main_module = entry["module"] + (".__main__" if entry["type"] == "package" else "")
+    preload = preload_order(c, main_module)
     out = {
         "version": "%d.%d" % sys.version_info[:2],
         "full_version": sys.version.split()[0],
@@ -600,6 +637,7 @@ def main():
         "data": data_files(c) + add_data(req.get("add_data", [])),
         "metadata": metadata(c),
         "missing": sorted(c.missing),
+        "preload": preload,
     }
     json.dump(out, sys.stdout)
 

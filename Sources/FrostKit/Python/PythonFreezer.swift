@@ -88,6 +88,7 @@ public enum PythonFreezer {
       manifest.pairs.append(
         .init(PythonManifestKey.needs, need.path + ":" + need.sonames.joined(separator: ",")))
     }
+    manifest.pairs += preloadList(output).map { .init(PythonManifestKey.preload, $0) }
     for input in entries where input.kind == .program {
       manifest.pairs.append(.init(ManifestKey.input, "\(SHA256.hex(input.bytes)) \(input.path)"))
     }
@@ -110,6 +111,20 @@ public enum PythonFreezer {
       stub: stubName, entries: entries, manifest: manifest, codec: .zstd,
       defaultLevel: request.compact ? 19 : 6)
     return Result(plan: plan, summary: summary)
+  }
+
+  /// The entries the stub decodes ahead on its prefetch thread: each extension module the
+  /// program loads at start, after the bundled libraries it needs (in their load order).
+  static func preloadList(_ output: CollectorOutput) -> [String] {
+    let needs = Dictionary(output.needs.map { ($0.path, $0.sonames) }, uniquingKeysWith: { a, _ in a })
+    var list: [String] = []
+    var seen = Set<String>()
+    for ext in output.preload {
+      for path in (needs[ext] ?? []).map({ "native/" + $0 }) + [ext] where seen.insert(path).inserted {
+        list.append(path)
+      }
+    }
+    return list
   }
 
   /// Raw payload size above which compressing takes about a second here (zstd -6: ~40 MB/s;
@@ -176,6 +191,8 @@ public enum PythonManifestKey {
   public static let mainModule = "main-module"
   /// "PATH:SONAME,SONAME": bundled libraries to load before extension PATH, dependencies first.
   public static let needs = "needs"
+  /// Entries to decode ahead on a thread, in order (stubs/python/stub_prefetch.h).
+  public static let preload = "preload"
   /// "1" when sources are bundled (tracebacks print source lines).
   public static let source = "python-source"
 }

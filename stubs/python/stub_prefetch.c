@@ -1,0 +1,198 @@
+/* stub_prefetch.c - decodes the "preload" entries into memfds on a background thread.
+ *
+ * Each entry has a slot: PENDING (nobody has started it), BUSY (the thread is decoding it),
+ * READY (decoded, waiting for the main thread) or DONE (handed out, claimed by the main thread,
+ * or found damaged, which the main thread then reports). Shared objects go to a memfd, other
+ * entries (bytecode) to a malloc'ed buffer. */
+#include "stub_prefetch.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "stub_native.h"
+
+enum { PENDING, BUSY, READY, DONE };
+
+struct slot {
+    const struct frost_entry *e;
+    int state;
+    int fd;       /* the memfd of a shared object while BUSY or READY, else -1 */
+    uint8_t *buf; /* the bytes of another entry when READY */
+};
+
+static int is_shared_object(const struct frost_entry *e)
+{
+    return e->kind == FROST_KIND_EXTENSION || e->kind == FROST_KIND_NATIVE_LIB;
+}
+
+static const struct stub_payload *payload;
+static struct slot *slots;
+static size_t nslots;
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t changed = PTHREAD_COND_INITIALIZER;
+
+/* Decoded bytes not yet taken by the main thread: the thread runs at most this far ahead, so
+ * that memory does not grow with the program (memfds are not mapped until loaded). */
+#define AHEAD_LIMIT (1024 * 1024)
+static uint64_t ahead;
+
+/* Claims the next pending slot, giving a shared object an empty memfd; NULL when none is left. */
+static struct slot *claim(void)
+{
+    char err[256];
+    struct slot *s = NULL;
+    pthread_mutex_lock(&lock);
+    for (size_t i = 0; i < nslots && !s; i++) {
+        if (slots[i].state != PENDING)
+            continue;
+        if (!is_shared_object(slots[i].e) && ahead > 0 &&
+            ahead + slots[i].e->raw_size > AHEAD_LIMIT) {
+            pthread_cond_wait(&changed, &lock);
+            i = (size_t)-1; /* look again from the start */
+            continue;
+        }
+        int fd = -1;
+        if (is_shared_object(slots[i].e) &&
+            (fd = stub_native_create(payload, slots[i].e, err, sizeof err)) < 0)
+            break;
+        slots[i].fd = fd;
+        slots[i].state = BUSY;
+        s = &slots[i];
+    }
+    pthread_mutex_unlock(&lock);
+    return s;
+}
+
+static void *work(void *arg)
+{
+    (void)arg;
+    struct slot *s;
+    char err[256];
+    while ((s = claim()) != NULL) {
+        uint8_t *buf = NULL;
+        int ok = s->fd >= 0 ? stub_payload_write_to_fd(payload, s->e, s->fd) == 0
+                            : stub_payload_read(payload, s->e, &buf, err, sizeof err) == 0;
+        pthread_mutex_lock(&lock);
+        s->buf = buf;
+        if (buf)
+            ahead += s->e->raw_size;
+        if (!ok && s->fd >= 0) {
+            close(s->fd);
+            s->fd = -1;
+        }
+        s->state = ok ? READY : DONE;
+        pthread_cond_broadcast(&changed);
+        pthread_mutex_unlock(&lock);
+    }
+    return NULL;
+}
+
+static void before_fork(void)
+{
+    pthread_mutex_lock(&lock);
+}
+
+static void after_fork_parent(void)
+{
+    pthread_mutex_unlock(&lock);
+}
+
+/* The child has no thread: what it was decoding is left for the child to decode itself. */
+static void after_fork_child(void)
+{
+    pthread_mutex_init(&lock, NULL);
+    pthread_cond_init(&changed, NULL);
+    for (size_t i = 0; i < nslots; i++) {
+        if (slots[i].state == BUSY) {
+            if (slots[i].fd >= 0)
+                close(slots[i].fd);
+            slots[i].fd = -1;
+            slots[i].state = PENDING;
+        }
+    }
+}
+
+/* Fills the slots from the manifest; returns their number. */
+static size_t read_list(const struct stub_payload *p)
+{
+    size_t n = 0;
+    const char *v = NULL;
+    while ((v = stub_payload_manifest_next(p, "preload", v)) != NULL)
+        n++;
+    if (n == 0 || !(slots = calloc(n, sizeof *slots)))
+        return 0;
+    v = NULL;
+    while ((v = stub_payload_manifest_next(p, "preload", v)) != NULL) {
+        const struct frost_entry *e = stub_payload_find(p, v, strlen(v));
+        if (e)
+            slots[nslots++] = (struct slot){.e = e, .state = PENDING, .fd = -1, .buf = NULL};
+    }
+    return nslots;
+}
+
+void stub_prefetch_start(const struct stub_payload *p)
+{
+    payload = p;
+    if (read_list(p) == 0)
+        return;
+    /* Signals go to the main thread, as the interpreter expects: the thread blocks them all. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    pthread_attr_t attr;
+    pthread_t thread;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    pthread_attr_setstacksize(&attr, 256 * 1024);
+    if (pthread_atfork(before_fork, after_fork_parent, after_fork_child) != 0 ||
+        pthread_create(&thread, &attr, work, NULL) != 0)
+        nslots = 0; /* no thread: every entry is decoded on demand */
+    pthread_attr_destroy(&attr);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+/* Hands out the slot of `e` (waiting while it is being decoded); NULL when it has none. */
+static struct slot *take(const struct frost_entry *e)
+{
+    for (size_t i = 0; i < nslots; i++) {
+        if (slots[i].e != e)
+            continue;
+        while (slots[i].state == BUSY)
+            pthread_cond_wait(&changed, &lock);
+        if (slots[i].state != READY) {
+            slots[i].fd = -1;
+            slots[i].buf = NULL;
+        } else if (slots[i].buf) {
+            ahead -= slots[i].e->raw_size;
+        }
+        slots[i].state = DONE;
+        pthread_cond_broadcast(&changed);
+        return &slots[i];
+    }
+    return NULL;
+}
+
+int stub_prefetch_take(const struct frost_entry *e)
+{
+    pthread_mutex_lock(&lock);
+    struct slot *s = take(e);
+    int fd = s ? s->fd : -1;
+    if (s)
+        s->fd = -1;
+    pthread_mutex_unlock(&lock);
+    return fd;
+}
+
+uint8_t *stub_prefetch_take_bytes(const struct frost_entry *e)
+{
+    pthread_mutex_lock(&lock);
+    struct slot *s = take(e);
+    uint8_t *buf = s ? s->buf : NULL;
+    if (s)
+        s->buf = NULL;
+    pthread_mutex_unlock(&lock);
+    return buf;
+}
