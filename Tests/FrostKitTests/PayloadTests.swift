@@ -46,6 +46,31 @@ struct PayloadTests {
     #expect(throws: PayloadError.self) { try damaged.read(damaged.entries[0]) }
   }
 
+  @Test("levels by kind: shared objects get their own level unless one is given for all")
+  func levelsByKind() throws {
+    let plan = FreezePlan(
+      stub: "s", entries: [], manifest: Manifest(), codec: .zstd, defaultLevel: 6,
+      sharedObjectLevel: 17)
+    #expect(plan.levels(explicit: nil)(.stdlib) == 6)
+    #expect(plan.levels(explicit: nil)(.nativeLibrary) == 17)
+    #expect(plan.levels(explicit: nil)(.extensionModule) == 17)
+    #expect(plan.levels(explicit: 0)(.nativeLibrary) == 0)
+    #expect(plan.levels(explicit: 3)(.stdlib) == 3)
+    // Applied per entry: one text at level 1 and at level 19 differ in size.
+    let text = Array((0..<60_000).map { UInt8(truncatingIfNeeded: ($0 * 7919) % 251 ^ $0 / 97) })
+    let inputs = [
+      PayloadInput(path: "lib/x.so", kind: .extensionModule, bytes: text),
+      PayloadInput(path: "lib/x.pyc", kind: .stdlib, bytes: text),
+    ]
+    let bytes = try PayloadWriter.build(
+      inputs, manifest: Manifest(), level: 1, codec: .zstd, levels: { $0 == .stdlib ? 1 : 19 })
+    let reader = try PayloadReader(section: bytes)
+    let so = try #require(reader.entry("lib/x.so"))
+    let pyc = try #require(reader.entry("lib/x.pyc"))
+    #expect(so.storedSize < pyc.storedSize, "\(so.storedSize) vs \(pyc.storedSize)")
+    #expect(try reader.read(so, checkDigest: true) == text)
+  }
+
   @Test("the same inputs give the same bytes, whatever their order")
   func reproducible() throws {
     let a = try Self.sample()

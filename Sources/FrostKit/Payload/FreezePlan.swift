@@ -11,15 +11,28 @@ public struct FreezePlan: Sendable {
   public var codec: Compression
   /// The level used unless `frost build --compress-level` says otherwise.
   public var defaultLevel: Int
+  /// The level for extension modules and native libraries unless `--compress-level` is given:
+  /// they are most of a Python payload, and zstd decodes as fast whatever the level.
+  public var sharedObjectLevel: Int?
 
   public init(
     stub: String, entries: [PayloadInput], manifest: Manifest, codec: Compression = .zlib,
-    defaultLevel: Int = 9
+    defaultLevel: Int = 9, sharedObjectLevel: Int? = nil
   ) {
     self.stub = stub
     self.entries = entries
     self.manifest = manifest
     self.codec = codec
     self.defaultLevel = defaultLevel
+    self.sharedObjectLevel = sharedObjectLevel
+  }
+
+  /// The level of each entry kind: `explicit` for all when given.
+  public func levels(explicit: Int?) -> @Sendable (EntryKind) -> Int {
+    let (base, shared) = (explicit ?? defaultLevel, explicit == nil ? sharedObjectLevel : nil)
+    return { kind in
+      guard let shared, kind == .extensionModule || kind == .nativeLibrary else { return base }
+      return shared
+    }
   }
 }

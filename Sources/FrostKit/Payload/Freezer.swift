@@ -22,6 +22,7 @@ public enum Freezer {
     _ plan: FreezePlan, stubDirectory: String, output: String, level: Int? = nil,
     inputs: [String] = []
   ) throws -> FreezeSummary {
+    let explicit = level
     let level = level ?? plan.defaultLevel
     guard (0...plan.codec.maxLevel).contains(level) else {
       throw BuildError.badLevel(level, codec: plan.codec)
@@ -33,7 +34,8 @@ public enum Freezer {
       throw BuildError.stubMissing(stub: plan.stub, directory: stubDirectory)
     }
     let payload = try PayloadWriter.build(
-      plan.entries, manifest: plan.manifest, level: level, codec: plan.codec)
+      plan.entries, manifest: plan.manifest, level: level, codec: plan.codec,
+      levels: plan.levels(explicit: explicit))
     let binary = try SectionAppender.append(
       name: PayloadFormat.sectionName, payload: payload, to: stub)
     try FileIO.writeAtomically(binary, to: output, mode: 0o755)

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// One file to store in a payload.
 public struct PayloadInput: Sendable {
   /// Relative, '/'-separated path inside the payload.
@@ -22,8 +24,10 @@ public struct PayloadInput: Sendable {
 public enum PayloadWriter {
   /// The section bytes for `inputs` and `manifest`, each entry compressed with `codec` at
   /// `level` (zlib 1-9, zstd 1-19; 0 stores everything).
+  /// `levels`, when given, sets the level by entry kind instead.
   public static func build(
-    _ inputs: [PayloadInput], manifest: Manifest, level: Int, codec: Compression = .zlib
+    _ inputs: [PayloadInput], manifest: Manifest, level: Int, codec: Compression = .zlib,
+    levels: (@Sendable (EntryKind) -> Int)? = nil
   ) throws(PayloadError) -> [UInt8] {
     let sorted = inputs.sorted { Array($0.path.utf8).lexicographicallyPrecedes(Array($1.path.utf8)) }
     for (a, b) in zip(sorted, sorted.dropFirst()) where a.path == b.path {
@@ -39,10 +43,9 @@ public enum PayloadWriter {
     let namesSize = sorted.reduce(0) { $0 + $1.path.utf8.count }
     let manifestOffset = indexOffset + indexSize + namesSize
     let dataStart = align(manifestOffset + manifestBytes.count)
-    for input in sorted {
-      let compressed = level > 0 ? codec.compress(input.bytes, level: level) : nil
-      let shrank = compressed.map { $0.count < input.bytes.count } ?? false
-      let stored = shrank ? compressed! : input.bytes
+    let prepared = prepare(sorted, codec: codec, level: levels ?? { _ in level })
+    for (input, ready) in zip(sorted, prepared) {
+      let stored = ready.compressed ?? input.bytes
       let nameOffset = names.count
       names += Array(input.path.utf8)
       let dataOffset = dataStart + data.count
@@ -54,10 +57,10 @@ public enum PayloadWriter {
       rec.u64(UInt64(input.bytes.count))
       rec.u32(UInt32(nameOffset))
       rec.u32(UInt32(input.path.utf8.count))
-      rec.u32(Zlib.crc32(input.bytes))
+      rec.u32(ready.crc)
       rec.u32(input.mode)
-      rec.bytes([input.kind.rawValue, shrank ? codec.rawValue : 0, 0, 0, 0, 0, 0, 0])
-      rec.bytes(SHA256.digest(input.bytes))
+      rec.bytes([input.kind.rawValue, ready.compressed != nil ? codec.rawValue : 0, 0, 0, 0, 0, 0, 0])
+      rec.bytes(ready.sha256)
       records += rec.out
     }
     let meta = records + names + manifestBytes
@@ -75,6 +78,34 @@ public enum PayloadWriter {
     header.u32(Zlib.crc32(meta))
     let padding = [UInt8](repeating: 0, count: dataStart - manifestOffset - manifestBytes.count)
     return header.out + meta + padding + data
+  }
+
+  /// An entry's compressed bytes (nil when compressing does not shrink it) and checksums.
+  struct Prepared: Sendable {
+    var compressed: [UInt8]?
+    var crc: UInt32
+    var sha256: [UInt8]
+  }
+
+  /// Compresses and checksums every input, on all cores, largest first; the result does not
+  /// depend on the order the work finishes in.
+  static func prepare(
+    _ inputs: [PayloadInput], codec: Compression, level: @Sendable (EntryKind) -> Int
+  ) -> [Prepared] {
+    let order = inputs.indices.sorted { inputs[$0].bytes.count > inputs[$1].bytes.count }
+    var out = [Prepared?](repeating: nil, count: inputs.count)
+    out.withUnsafeMutableBufferPointer { buffer in
+      nonisolated(unsafe) let slots = buffer
+      DispatchQueue.concurrentPerform(iterations: order.count) { k in
+        let input = inputs[order[k]]
+        let lvl = level(input.kind)
+        let packed = lvl > 0 ? codec.compress(input.bytes, level: lvl) : nil
+        slots[order[k]] = Prepared(
+          compressed: packed.flatMap { $0.count < input.bytes.count ? $0 : nil },
+          crc: Zlib.crc32(input.bytes), sha256: SHA256.digest(input.bytes))
+      }
+    }
+    return out.map { $0! }
   }
 
   static func align(_ n: Int) -> Int {

@@ -109,7 +109,7 @@ public enum PythonFreezer {
     }
     let plan = FreezePlan(
       stub: stubName, entries: entries, manifest: manifest, codec: .zstd,
-      defaultLevel: request.compact ? 19 : 6)
+      defaultLevel: request.compact ? 19 : 6, sharedObjectLevel: request.compact ? 19 : sharedObjectLevel)
     return Result(plan: plan, summary: summary)
   }
 
@@ -126,6 +126,10 @@ public enum PythonFreezer {
     }
     return list
   }
+
+  /// The level of extension modules and native libraries in default builds (see
+  /// docs/PYTHON.md, "Compression").
+  static let sharedObjectLevel = 17
 
   /// Raw payload size above which compressing takes about a second here (zstd -6: ~40 MB/s;
   /// -19 with `--compact`: ~3 MB/s).
