@@ -16,7 +16,7 @@ PYTHON := /usr/bin/python3
 PYLIBPL := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("LIBPL"))' 2>/dev/null)
 PYVER := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("VERSION"))' 2>/dev/null)
 PYINC := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["include"])' 2>/dev/null)
-PACKAGES := libelf-dev zlib1g-dev libzstd-dev python3-dev libpython3-dev python3-venv python3-wheel binutils strace time \
+PACKAGES := libelf-dev zlib1g-dev libzstd-dev zstd python3-dev libpython3-dev python3-venv python3-wheel binutils strace time \
 	systemd hyperfine xinetd util-linux pkg-config gcc
 
 COMMON_SRC := $(wildcard stubs/common/*.c)
@@ -32,7 +32,8 @@ build: swift stubs
 swift:
 	$(SWIFT) build -c $(CONFIG) --scratch-path $(SCRATCH)
 
-stubs: $(BIN)/frost-stub-host $(BIN)/frost-stub-python $(BIN)/frost-stub-python-compact $(BIN)/frost.py
+stubs: $(BIN)/frost-stub-host $(BIN)/frost-stub-python $(BIN)/frost-stub-python.zst \
+	$(BIN)/frost-stub-python-compact $(BIN)/frost.py
 
 # The `frost` runtime module, bundled into every --host-python program.
 $(BIN)/frost.py: stubs/python/frost.py
@@ -75,6 +76,12 @@ $(BIN)/frost-stub-python: $(PY_SRC) $(COMMON_SRC) $(COMMON_HDR) $(wildcard stubs
 	$(CC) $(CFLAGS) -DFROST_WITH_ZSTD -I$(PYINC) -I$(PY_GEN) -o $@.tmp $(PY_SRC) $(COMMON_SRC) \
 		$(ARCHLIB)/libpython$(PYVER).a $(ARCHLIB)/libz.a $(ARCHLIB)/libzstd.a -lm -ldl -lpthread -lutil \
 		-no-pie -s -Wl,-E -Wl,--exclude-libs,libz.a:libzstd.a $(LDFLAGS_STUB)
+	mv $@.tmp $@
+
+# The interpreter stub as one zstd-19 frame (content size and checksum recorded), made once
+# here so that `frost build --compact` does not compress 6 MB at every build.
+$(BIN)/frost-stub-python.zst: $(BIN)/frost-stub-python
+	zstd -q -19 --check --content-size -f $< -o $@.tmp
 	mv $@.tmp $@
 
 deps:

@@ -1,4 +1,5 @@
 import Foundation
+import FrostKit
 import Testing
 
 @Suite("Self-contained Python: --compact")
@@ -29,6 +30,31 @@ struct PythonCompactTests {
     #expect(try CLI.run(path).stdout == expected)
     let ls = try CLI.frost(["ls", path])
     #expect(ls.stdout.contains("frost/interpreter "), "the interpreter stub travels in the payload")
+  }
+
+  @Test("the interpreter comes precompressed from make; without that file the build compresses it")
+  func precompressed() throws {
+    let bin = CLI.binDir.path
+    let frame = try Data(contentsOf: URL(fileURLWithPath: bin + "/frost-stub-python.zst"))
+    let (built, log) = PythonFixtures.build("hello-pre", [CLI.sample("hello.py"), "--compact"])
+    let path = try #require(built, "\(log)")
+    let payload = try PayloadFile.open(path)
+    let entry = try #require(payload.entry("frost/interpreter"))
+    #expect(Data(payload.section[Int(entry.dataOffset)..<Int(entry.dataOffset + entry.storedSize)]) == frame)
+    // A stub folder without the .zst (or with a stale one): compressed at build time instead.
+    let dir = try CLI.tempDir("frost-stubs")
+    defer { CLI.cleanup(dir) }
+    for name in ["frost-stub-python", "frost-stub-python-compact", "frost-python-lib"] {
+      try FileManager.default.copyItem(atPath: bin + "/" + name, toPath: dir + "/" + name)
+    }
+    try Data([0x28, 0xb5, 0x2f, 0xfd, 0]).write(to: URL(fileURLWithPath: dir + "/frost-stub-python.zst"))
+    let out = dir + "/hello"
+    let r = try CLI.frost(
+      ["build", CLI.sample("hello.py"), "--compact", "-o", out],
+      env: ProcessInfo.processInfo.environment.merging(["FROST_STUB_DIR": dir]) { $1 })
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(try CLI.run(out).stdout == CLI.run(path).stdout)
+    try PayloadFile.open(out).verify()
   }
 
   @Test("the compact loader is a plain C executable: ldd lists only glibc's libraries")

@@ -8,12 +8,19 @@ public struct PayloadInput: Sendable {
   /// Permission bits.
   public var mode: UInt32
   public var bytes: [UInt8]
+  /// The bytes already compressed with the payload's codec (one frame), used instead of
+  /// compressing them again unless the level is 0.
+  public var precompressed: [UInt8]?
 
-  public init(path: String, kind: EntryKind, mode: UInt32 = 0o644, bytes: [UInt8]) {
+  public init(
+    path: String, kind: EntryKind, mode: UInt32 = 0o644, bytes: [UInt8],
+    precompressed: [UInt8]? = nil
+  ) {
     self.path = path
     self.kind = kind
     self.mode = mode
     self.bytes = bytes
+    self.precompressed = precompressed
   }
 }
 
@@ -99,7 +106,7 @@ public enum PayloadWriter {
       DispatchQueue.concurrentPerform(iterations: order.count) { k in
         let input = inputs[order[k]]
         let lvl = level(input.kind)
-        let packed = lvl > 0 ? codec.compress(input.bytes, level: lvl) : nil
+        let packed = lvl > 0 ? input.precompressed ?? codec.compress(input.bytes, level: lvl) : nil
         slots[order[k]] = Prepared(
           compressed: packed.flatMap { $0.count < input.bytes.count ? $0 : nil },
           crc: Zlib.crc32(input.bytes), sha256: SHA256.digest(input.bytes))

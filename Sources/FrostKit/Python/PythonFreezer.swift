@@ -102,15 +102,25 @@ public enum PythonFreezer {
     if request.compact {
       // The compact loader decodes this interpreter stub into a memfd and execs it
       // (stubs/compact/stub_compact.h).
+      let interpreter = try FileIO.read(stubDirectory + "/" + stub)
       entries.append(
         PayloadInput(
-          path: compactInterpreterEntry, kind: .nativeLibrary, mode: 0o755,
-          bytes: try FileIO.read(stubDirectory + "/" + stub)))
+          path: compactInterpreterEntry, kind: .nativeLibrary, mode: 0o755, bytes: interpreter,
+          precompressed: precompressedStub(interpreter, stubDirectory: stubDirectory)))
     }
     let plan = FreezePlan(
       stub: stubName, entries: entries, manifest: manifest, codec: .zstd,
       defaultLevel: request.compact ? 19 : 6, sharedObjectLevel: request.compact ? 19 : sharedObjectLevel)
     return Result(plan: plan, summary: summary)
+  }
+
+  /// `frost-stub-python.zst` from the stub folder (made by `make`) when it holds exactly
+  /// `interpreter`; otherwise nil, and the build compresses the interpreter itself.
+  static func precompressedStub(_ interpreter: [UInt8], stubDirectory: String) -> [UInt8]? {
+    guard let frame = try? FileIO.read(stubDirectory + "/" + stub + ".zst"),
+      Zstd.decompress(frame[...], rawSize: interpreter.count) == interpreter
+    else { return nil }
+    return frame
   }
 
   /// The entries the stub decodes ahead on its prefetch thread: each extension module the
