@@ -81,13 +81,12 @@ for p in "${programs[@]}"; do
   # -I implies -P (no script folder on sys.path): pkg300 needs its folder, so -E -s there.
   if [ "$p" = pkg300 ]; then cmd[$p/python3]="$PY -E -s $src"; else cmd[$p/python3]="$PY -I $src"; fi
   size[$p/python3]=-; build[$p/python3]=-
-  if [ "$p" = hello ]; then
+  # shellcheck disable=SC2086
+  if (cd "$work/src" && "$FROST" build "$src" ${extra[$p]} --compact -o "$out/frost-compact" >/dev/null 2>&1); then
     # shellcheck disable=SC2086
-    if (cd "$work/src" && "$FROST" build "$src" --compact -o "$out/frost-compact" >/dev/null 2>&1); then
-      build[$p/frost-compact]=$(cd "$work/src" && seconds "$FROST" build "$src" --compact -o "$out/frost-compact")
-      size[$p/frost-compact]=$(size_mb "$out/frost-compact")
-      cmd[$p/frost-compact]="$out/frost-compact"
-    fi
+    build[$p/frost-compact]=$(cd "$work/src" && seconds "$FROST" build "$src" ${extra[$p]} --compact -o "$out/frost-compact")
+    size[$p/frost-compact]=$(size_mb "$out/frost-compact")
+    cmd[$p/frost-compact]="$out/frost-compact"
   fi
   if [ -z "${NO_PEERS:-}" ]; then
     while read -r peer mb secs bin; do
@@ -152,6 +151,10 @@ for p in "${programs[@]}"; do
 done
 if [ -n "${size[hello/frost-compact]:-}" ]; then
   check "size hello --compact, MB" "${size[hello/frost-compact]}" 4.0
+  for p in "${programs[@]}"; do
+    [ -n "${size[$p/pyinstaller-onefile]:-}" ] && check "size $p --compact, MB (PyInstaller onefile)" "${size[$p/frost-compact]}" "${size[$p/pyinstaller-onefile]}"
+    [ -n "${start[$p/nuitka-onefile]:-}" ] && check "start-up $p --compact, ms (Nuitka onefile)" "${start[$p/frost-compact]}" "${start[$p/nuitka-onefile]}"
+  done
 else
   echo "- size hello --compact: no compact stub built (frost-stub-python-compact)"
 fi

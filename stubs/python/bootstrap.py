@@ -69,7 +69,8 @@ class FrostImporter:
         for entry in _frost.listdir("lib"):
             if not entry.endswith((".dist-info", ".egg-info")):
                 continue
-            if wanted is None or _normalize(entry.partition("-")[0]) == wanted:
+            # "name-1.0.dist-info", or "name.egg-info" (setup.py develop: no version)
+            if wanted is None or _normalize(entry.rpartition(".")[0].partition("-")[0]) == wanted:
                 yield dist_class("lib/" + entry)
 
     # Loader

@@ -115,10 +115,15 @@ static void after_fork_child(void)
     }
 }
 
-/* Fills the slots from the manifest; returns their number. */
+/* Below this many raw bytes to decode, a thread costs more than it saves (creating it, and
+ * glibc's locking once a process has two threads): the main thread decodes on demand. */
+#define PREFETCH_MIN (256 * 1024)
+
+/* Fills the slots from the manifest; returns their number (0 when not worth a thread). */
 static size_t read_list(const struct stub_payload *p)
 {
     size_t n = 0;
+    uint64_t total = 0;
     const char *v = NULL;
     while ((v = stub_payload_manifest_next(p, "preload", v)) != NULL)
         n++;
@@ -127,9 +132,13 @@ static size_t read_list(const struct stub_payload *p)
     v = NULL;
     while ((v = stub_payload_manifest_next(p, "preload", v)) != NULL) {
         const struct frost_entry *e = stub_payload_find(p, v, strlen(v));
-        if (e)
+        if (e) {
             slots[nslots++] = (struct slot){.e = e, .state = PENDING, .fd = -1, .buf = NULL};
+            total += e->raw_size;
+        }
     }
+    if (total < PREFETCH_MIN)
+        nslots = 0;
     return nslots;
 }
 

@@ -10,9 +10,9 @@
 
 #include "../common/stub_payload.h"
 
-/* Starts the thread when the manifest lists entries; `p` must stay open for the life of the
- * process. Without a thread (none listed, or it cannot start) every entry is decoded on
- * demand, as before. Call after any fork of the daemon set-up. */
+/* Starts the thread when the manifest lists at least 256 KB (raw) to decode; `p` must stay
+ * open for the life of the process. Without a thread (less listed, or it cannot start) every
+ * entry is decoded on demand. Call after any fork of the daemon set-up. */
 void stub_prefetch_start(const struct stub_payload *p);
 
 /* The memfd holding `e` when the thread has decoded it (waiting while it is decoding it), else

@@ -23,6 +23,7 @@ import struct
 import subprocess
 import sys
 import sysconfig
+import urllib.parse
 import _imp
 import opcode
 
@@ -69,10 +70,20 @@ NOT_SCANNED = {"_frozen_importlib", "_frozen_importlib_external", "zipimport", "
 # Source twins of frozen modules, never loaded (importlib uses the frozen ones).
 NEVER = {"importlib._bootstrap", "importlib._bootstrap_external"}
 SOURCE_SUPPORT = ["io", "tokenize", "traceback", "linecache"]
+# importlib's own finders on sys.meta_path (PathFinder is run first, over the search path).
+IMPORTLIB_FINDERS = (importlib.machinery.BuiltinImporter, importlib.machinery.FrozenImporter,
+                     importlib.machinery.PathFinder)
+# Finders on sys.meta_path that answer by importing another module (setuptools' distutils shim
+# imports setuptools._distutils and redirects `distutils` to it): never asked.
+REDIRECTING_FINDERS = {"_distutils_hack"}
 
 
 def skip_cache(names):
     return [n for n in names if n != "__pycache__"]
+
+
+def under(path, folder):
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 class Collector:
@@ -132,9 +143,51 @@ class Collector:
         else:
             path = self.search
         try:
-            return importlib.machinery.PathFinder.find_spec(name, path)
+            spec = importlib.machinery.PathFinder.find_spec(name, path)
         except (ImportError, ValueError, SyntaxError):
-            return None
+            spec = None
+        if spec is None:
+            spec = self.find_on_meta_path(name, path if parent else None)
+        return spec
+
+    def find_on_meta_path(self, name, path):
+        """The spec that the other finders on sys.meta_path give `name` (those that the .pth
+        files of an editable install put there map names to source folders), as the
+        interpreter asks them after PathFinder; None unless it names a source or extension
+        file. Such a module, and its submodules, are third-party wherever their source lies."""
+        for finder in sys.meta_path:
+            if finder in IMPORTLIB_FINDERS or getattr(
+                    finder, "__module__", None) in REDIRECTING_FINDERS:
+                continue
+            find_spec = getattr(finder, "find_spec", None)
+            try:
+                spec = find_spec(name, path) if find_spec else None
+            except Exception:
+                continue
+            if spec is None:
+                continue
+            if not self.file_spec(spec):
+                return None
+            loc = spec.submodule_search_locations
+            self.classify(list(loc) if loc is not None else [spec.origin], "third-party")
+            return spec
+        return None
+
+    @staticmethod
+    def file_spec(spec):
+        """Whether `spec` loads its module from its origin file, as bundling it does."""
+        origin = spec.origin
+        if not isinstance(origin, str) or not os.path.isfile(origin):
+            return False
+        if isinstance(spec.loader, importlib.machinery.ExtensionFileLoader):
+            return origin.endswith(EXT_SUFFIXES)
+        return isinstance(spec.loader, importlib.machinery.SourceFileLoader) and origin.endswith(
+            ".py")
+
+    def classify(self, paths, kind):
+        """Files under each of `paths` (folders or files) are of `kind`, deepest first."""
+        self.kinds = sorted(self.kinds + [(os.path.realpath(p), kind) for p in paths],
+                            key=lambda k: -len(k[0]))
 
     def add(self, name, reason=None):
         """Adds module `name` and queues its imports; returns its record or None."""
@@ -531,8 +584,41 @@ def data_files(collector):
     return out
 
 
+def editable_source(dist):
+    """The source folder of `dist` when pip installed it in editable mode (its
+    direct_url.json says so), else None."""
+    try:
+        info = json.loads(dist.read_text("direct_url.json") or "{}")
+        url = urllib.parse.urlsplit(info["url"])
+        editable = info.get("dir_info", {}).get("editable")
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    if not editable or url.scheme != "file" or not url.path:
+        return None
+    return os.path.realpath(urllib.parse.unquote(url.path))
+
+
+def editable_tops(dist, third_party):
+    """Top-level names of the bundled third-party modules whose source lies in the source
+    folder of an editable install of `dist` (outside the folder holding its metadata, as a
+    venv inside the project): the RECORD of such a dist may list only the .pth and finder
+    files it put in site-packages, and not every build backend writes top_level.txt."""
+    source = editable_source(dist)
+    if source is None:
+        return set()
+    site = os.path.realpath(os.path.dirname(str(dist._path)))
+    out = set()
+    for rec in third_party:
+        real = os.path.realpath(rec["file"])
+        if under(real, source) and not under(real, site):
+            out.add(rec["name"].split(".")[0])
+    return out
+
+
 def metadata(collector):
     """The *.dist-info folders of the distributions that provide bundled top-level names."""
+    third_party = [r for r in collector.modules.values()
+                   if r.get("kind") == "third-party" and "file" in r]
     tops = {r["name"].split(".")[0] for r in collector.modules.values()
             if r.get("kind") == "third-party"}
     wanted = set(collector.req.get("include_packages", []))
@@ -551,6 +637,7 @@ def metadata(collector):
                 parts = f.parts
                 if parts and not parts[0].endswith((".dist-info", ".data")) and parts[0] != "..":
                     provided.add(parts[0][:-3] if parts[0].endswith(".py") else parts[0])
+        provided |= editable_tops(dist, third_party)
         name = dist.metadata["Name"] or ""
         if not (provided & tops) and name not in wanted:
             continue
