@@ -101,12 +101,15 @@ for p in "${programs[@]}"; do
   # One hyperfine run with every command of this program (and the floor).
   args=("$floor")
   for r in "${rows[@]}"; do [ -n "${cmd[$p/$r]:-}" ] && args+=("${cmd[$p/$r]}"); done
+  # pkg300 is compared with hello: both in the same run.
+  [ "$p" = pkg300 ] && args+=("${cmd[hello/frost]}")
   json=$work/hf-$p.json
   # shellcheck disable=SC2086
   hyperfine -N --warmup 3 --min-runs 20 --export-json "$json" "${args[@]}" >/dev/null 2>&1
   while IFS=$'\t' read -r command ms; do
     for r in "${rows[@]}"; do [ "${cmd[$p/$r]:-}" = "$command" ] && start[$p/$r]=$ms; done
     [ "$command" = "$floor" ] && start[$p/floor]=$ms
+    [ "$p" = pkg300 ] && [ "$command" = "${cmd[hello/frost]}" ] && start[pkg300/hello]=$ms
   done < <($PY -c 'import json,sys
 for r in json.load(open(sys.argv[1]))["results"]:
     print("%s\t%.1f" % (r["command"], r["mean"] * 1000))' "$json")
@@ -140,7 +143,7 @@ check() {  # LABEL VALUE LIMIT: "LABEL: VALUE (target <= LIMIT): met|missed"
 echo "Targets:"
 check "hello start-up ÷ python3 -I -S -c pass" "$(ratio "${start[hello/frost]}" "${start[hello/floor]}")" 1.05
 check "stdlib start-up ÷ python3 -I stdlib_app.py" "$(ratio "${start[stdlib/frost]}" "${start[stdlib/python3]}")" 1.0
-check "pkg300 start-up ÷ hello start-up (same kind of run)" "$(ratio "${start[pkg300/frost]}" "${start[hello/frost]}")" 1.05
+check "pkg300 start-up ÷ hello start-up (both in the pkg300 run)" "$(ratio "${start[pkg300/frost]}" "${start[pkg300/hello]}")" 1.05
 check "build hello, s" "${build[hello/frost]}" 1.0
 check "build stdlib, s" "${build[stdlib/frost]}" 2.0
 for p in "${programs[@]}"; do
