@@ -126,11 +126,11 @@ enum PythonEditable {
 
     """,
     "app/legacy.py": """
-      import legpkg
-      from importlib.metadata import version
-      print(legpkg.VALUE, legpkg.__name__, version("leg-pkg"))
+    import legpkg
+    from importlib.metadata import version
+    print(legpkg.VALUE, legpkg.__name__, version("leg-pkg"))
 
-      """,
+    """,
   ]
 }
 

@@ -189,8 +189,11 @@ int stub_prefetch_take(const struct frost_entry *e)
     pthread_mutex_lock(&lock);
     struct slot *s = take(e);
     int fd = s ? s->fd : -1;
-    if (s)
+    if (s) {
+        free(s->buf); /* asked as a shared object: never as bytes */
+        s->buf = NULL;
         s->fd = -1;
+    }
     pthread_mutex_unlock(&lock);
     return fd;
 }
@@ -200,8 +203,12 @@ uint8_t *stub_prefetch_take_bytes(const struct frost_entry *e)
     pthread_mutex_lock(&lock);
     struct slot *s = take(e);
     uint8_t *buf = s ? s->buf : NULL;
-    if (s)
+    if (s) {
+        if (s->fd >= 0) /* a shared object read as bytes (pkgutil.get_data): the copy goes */
+            close(s->fd);
         s->buf = NULL;
+        s->fd = -1;
+    }
     pthread_mutex_unlock(&lock);
     return buf;
 }
