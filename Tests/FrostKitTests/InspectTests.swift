@@ -201,6 +201,18 @@ struct InspectTests {
     #expect(InspectRender.csvText([["a,b", "c\"d"]]) == "\"a,b\",\"c\"\"d\"\n")
   }
 
+  @Test("the text manifest line: no input digests, a long list as its count")
+  func manifestLine() {
+    var pairs: [Manifest.Pair] = [.init("runtime", "python"), .init(ManifestKey.input, "abc prog.py")]
+    pairs += (0..<3).map { .init("needs", "lib/x\($0).so:liby.so") }
+    pairs += (0..<129).map { .init("preload", "lib/m\($0).pyc") }
+    pairs.append(.init("main-module", "app"))
+    #expect(
+      InspectRender.manifestLine(pairs)
+        == "runtime=python needs=lib/x0.so:liby.so needs=lib/x1.so:liby.so needs=lib/x2.so:liby.so "
+        + "preload=[129 values] main-module=app")
+  }
+
   private func total(_ r: InspectReport, _ c: SizeCategory) -> UInt64 {
     r.breakdown.first { $0.category == c }?.fileBytes ?? 0
   }

@@ -91,12 +91,30 @@ public enum InspectRender {
     return out
   }
 
+  /// "key=value ..." without the input digests; a key with more than eight values (the
+  /// Python `preload` list) shows as "key=[N values]" where its first value was (all of them
+  /// are in the JSON output).
+  static func manifestLine(_ pairs: [Manifest.Pair]) -> String {
+    let shown = pairs.filter { $0.key != ManifestKey.input }
+    let counts = Dictionary(shown.map { ($0.key, 1) }, uniquingKeysWith: +)
+    var summarized = Set<String>()
+    var words: [String] = []
+    for pair in shown {
+      let n = counts[pair.key] ?? 0
+      if n <= 8 {
+        words.append("\(pair.key)=\(pair.value)")
+      } else if summarized.insert(pair.key).inserted {
+        words.append("\(pair.key)=[\(n) values]")
+      }
+    }
+    return words.joined(separator: " ")
+  }
+
   private static func payload(_ p: PayloadSummary, fileSize: UInt64, limit: Int) -> String {
     var out =
       "Frost payload: \(Report.count(p.entryCount, "entry", "entries")) in .frost (offset \(hex(p.sectionOffset)), \(grouped(p.sectionSize)) bytes)\n"
     if !p.manifest.isEmpty {
-      let shown = p.manifest.filter { $0.key != ManifestKey.input }
-      out += "  manifest: " + shown.map { "\($0.key)=\($0.value)" }.joined(separator: " ") + "\n"
+      out += "  manifest: " + manifestLine(p.manifest) + "\n"
     }
     out += "  " + pad("by kind", 20) + lpad("entries", 8) + lpad("raw bytes", 14)
       + lpad("stored bytes", 14) + lpad("ratio", 8) + lpad("% of file", 11) + "\n"
