@@ -100,9 +100,11 @@ floor="$PY -I -S -c pass"
 for p in "${programs[@]}"; do
   # One hyperfine run with every command of this program (and the floor).
   args=("$floor")
-  for r in "${rows[@]}"; do [ -n "${cmd[$p/$r]:-}" ] && args+=("${cmd[$p/$r]}"); done
-  # pkg300 is compared with hello: both in the same run.
-  [ "$p" = pkg300 ] && args+=("${cmd[hello/frost]}")
+  for r in "${rows[@]}"; do
+    [ -n "${cmd[$p/$r]:-}" ] && args+=("${cmd[$p/$r]}")
+    # pkg300 is compared with hello: both in the same run, one right after the other.
+    [ "$p/$r" = pkg300/frost ] && args+=("${cmd[hello/frost]}")
+  done
   json=$work/hf-$p.json
   # shellcheck disable=SC2086
   hyperfine -N --warmup 3 --min-runs 20 --export-json "$json" "${args[@]}" >/dev/null 2>&1
