@@ -1,4 +1,4 @@
-/* stub_prefetch.c - decodes the "preload" entries into memfds on a background thread.
+/* stub_prefetch.c - decodes the "preload" entries on a background thread.
  *
  * Each entry has a slot: PENDING (nobody has started it), BUSY (the thread is decoding it),
  * READY (decoded, waiting for the main thread) or DONE (handed out, claimed by the main thread,
