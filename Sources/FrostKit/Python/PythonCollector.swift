@@ -61,7 +61,8 @@ struct CollectorOutput: Decodable {
   var data: [File]
   var metadata: [File]
   var missing: [String]
-  /// Payload paths of the extension modules the program loads at start, in load order.
+  /// Payload paths of the modules and extension modules the program loads at start, in load
+  /// order.
   var preload: [String]
 }
 

@@ -123,8 +123,9 @@ public enum PythonFreezer {
     return frame
   }
 
-  /// The entries the stub decodes ahead on its prefetch thread: each extension module the
-  /// program loads at start, after the bundled libraries it needs (in their load order).
+  /// The entries the stub decodes ahead on its prefetch thread: the modules and extension
+  /// modules the program loads at start, in load order, each extension module after the
+  /// bundled libraries it needs.
   static func preloadList(_ output: CollectorOutput) -> [String] {
     let needs = Dictionary(output.needs.map { ($0.path, $0.sonames) }, uniquingKeysWith: { a, _ in a })
     var list: [String] = []
