@@ -41,6 +41,7 @@ struct PythonCompactTests {
     let payload = try PayloadFile.open(path)
     let entry = try #require(payload.entry("frost/interpreter"))
     #expect(Data(payload.section[Int(entry.dataOffset)..<Int(entry.dataOffset + entry.storedSize)]) == frame)
+    try payload.verify()
     // A stub folder without the .zst (or with a stale one): compressed at build time instead.
     let dir = try CLI.tempDir("frost-stubs")
     defer { CLI.cleanup(dir) }
