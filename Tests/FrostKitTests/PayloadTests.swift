@@ -63,7 +63,7 @@ struct PayloadTests {
       PayloadInput(path: "lib/x.pyc", kind: .stdlib, bytes: text),
     ]
     let bytes = try PayloadWriter.build(
-      inputs, manifest: Manifest(), level: 1, codec: .zstd, levels: { $0 == .stdlib ? 1 : 19 })
+      inputs, manifest: Manifest(), codec: .zstd, levels: { $0 == .stdlib ? 1 : 19 })
     let reader = try PayloadReader(section: bytes)
     let so = try #require(reader.entry("lib/x.so"))
     let pyc = try #require(reader.entry("lib/x.pyc"))

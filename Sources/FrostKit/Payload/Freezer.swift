@@ -22,9 +22,7 @@ public enum Freezer {
     _ plan: FreezePlan, stubDirectory: String, output: String, level: Int? = nil,
     inputs: [String] = []
   ) throws -> FreezeSummary {
-    let explicit = level
-    let level = level ?? plan.defaultLevel
-    guard (0...plan.codec.maxLevel).contains(level) else {
+    if let level, !(0...plan.codec.maxLevel).contains(level) {
       throw BuildError.badLevel(level, codec: plan.codec)
     }
     try FileIO.checkOutput(output, inputs: inputs)
@@ -34,8 +32,7 @@ public enum Freezer {
       throw BuildError.stubMissing(stub: plan.stub, directory: stubDirectory)
     }
     let payload = try PayloadWriter.build(
-      plan.entries, manifest: plan.manifest, level: level, codec: plan.codec,
-      levels: plan.levels(explicit: explicit))
+      plan.entries, manifest: plan.manifest, codec: plan.codec, levels: plan.levels(explicit: level))
     let binary = try SectionAppender.append(
       name: PayloadFormat.sectionName, payload: payload, to: stub)
     try FileIO.writeAtomically(binary, to: output, mode: 0o755)

@@ -49,9 +49,7 @@ public enum HostFreezer {
     ])
     manifest.pairs += fixed.map { .init(ManifestKey.arg, $0) }
     manifest.pairs.append(.init(ManifestKey.frostVersion, Frost.version))
-    for input in entries where input.kind == .program {
-      manifest.pairs.append(.init(ManifestKey.input, "\(SHA256.hex(input.bytes)) \(input.path)"))
-    }
+    manifest.addInputDigests(entries)
     let extras = request.pythonExtras.filter { extra in !entries.contains { $0.path == extra.path } }
     return FreezePlan(stub: stub, entries: entries + extras, manifest: manifest)
   }
@@ -115,7 +113,7 @@ public enum HostFreezer {
       }
       return command
     }
-    let path = String(cString: getenv("PATH") ?? strdup("/usr/bin:/bin"))
+    let path = getenv("PATH").map { String(cString: $0) } ?? "/usr/bin:/bin"
     for dir in path.split(separator: ":") where access("\(dir)/\(command)", X_OK) == 0 {
       return "\(dir)/\(command)"
     }

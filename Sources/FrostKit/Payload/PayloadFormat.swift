@@ -136,6 +136,13 @@ public struct Manifest: Codable, Sendable, Equatable {
   /// Every value of `key`, in order.
   public func all(_ key: String) -> [String] { pairs.filter { $0.key == key }.map(\.value) }
 
+  /// Appends an `input-sha256` pair ("DIGEST PATH") for each of the program's own entries.
+  public mutating func addInputDigests(_ entries: [PayloadInput]) {
+    for input in entries where input.kind == .program {
+      pairs.append(.init(ManifestKey.input, "\(SHA256.hex(input.bytes)) \(input.path)"))
+    }
+  }
+
   /// The encoded bytes.
   public func encoded() -> [UInt8] {
     var out: [UInt8] = []

@@ -31,10 +31,16 @@ public struct PayloadInput: Sendable {
 public enum PayloadWriter {
   /// The section bytes for `inputs` and `manifest`, each entry compressed with `codec` at
   /// `level` (zlib 1-9, zstd 1-19; 0 stores everything).
-  /// `levels`, when given, sets the level by entry kind instead.
   public static func build(
-    _ inputs: [PayloadInput], manifest: Manifest, level: Int, codec: Compression = .zlib,
-    levels: (@Sendable (EntryKind) -> Int)? = nil
+    _ inputs: [PayloadInput], manifest: Manifest, level: Int, codec: Compression = .zlib
+  ) throws(PayloadError) -> [UInt8] {
+    try build(inputs, manifest: manifest, codec: codec, levels: { _ in level })
+  }
+
+  /// The same, with the level of each entry set by its kind.
+  public static func build(
+    _ inputs: [PayloadInput], manifest: Manifest, codec: Compression,
+    levels: @escaping @Sendable (EntryKind) -> Int
   ) throws(PayloadError) -> [UInt8] {
     let sorted = inputs.sorted { Array($0.path.utf8).lexicographicallyPrecedes(Array($1.path.utf8)) }
     for (a, b) in zip(sorted, sorted.dropFirst()) where a.path == b.path {
@@ -50,7 +56,7 @@ public enum PayloadWriter {
     let namesSize = sorted.reduce(0) { $0 + $1.path.utf8.count }
     let manifestOffset = indexOffset + indexSize + namesSize
     let dataStart = align(manifestOffset + manifestBytes.count)
-    let prepared = prepare(sorted, codec: codec, level: levels ?? { _ in level })
+    let prepared = prepare(sorted, codec: codec, level: levels)
     for (input, ready) in zip(sorted, prepared) {
       let stored = ready.compressed ?? input.bytes
       let nameOffset = names.count

@@ -16,7 +16,6 @@ struct CollectorInput: Encodable {
   var exclude_modules: [String]
   var add_data: [[String]]
   var include_source: Bool
-  var compact: Bool
   /// File the collector writes bytecode to.
   var blob: String
   var provided: [String]
@@ -50,9 +49,7 @@ struct CollectorOutput: Decodable {
   struct File: Decodable {
     var src: String
     var dest: String
-    var kind: String?
   }
-  var version: String
   var full_version: String
   var magic: Int
   var modules: [Module]

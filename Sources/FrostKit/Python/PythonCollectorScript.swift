@@ -9,9 +9,10 @@ enum PythonCollectorScript {
 
 Input (JSON on stdin): entry, roots, paths, include/exclude lists, add_data, blob (a file to
 write bytecode to), provided (built-in and frozen module names of the stub).
-Output (JSON on stdout): version, magic, main module, modules, native libraries and their
-order, data files, metadata, missing imports. Bytecode goes to `blob`, each module's at
-(offset, size), with a 16-byte header (hash-based, unchecked), so that builds are reproducible.
+Output (JSON on stdout): full version, magic, modules, native libraries and their order, data
+files, metadata, missing imports and the preload list. Bytecode goes to `blob`, each module's
+at (offset, size), with a 16-byte header (hash-based, unchecked), so that builds are
+reproducible.
 """
 import importlib.machinery
 import importlib.metadata
@@ -203,7 +204,7 @@ class Collector:
                 rec["kind"] = "stdlib"
                 self.scan(_imp.get_frozen_object(name), name, rec["search"] is not None)
             for extra in HIDDEN.get(name, []):
-                self.hidden(extra, rec)
+                self.hidden(extra)
             return rec
         spec = self.find(name)
         if spec is None:
@@ -239,7 +240,7 @@ class Collector:
             if code is not None:
                 self.scan(code, name, rec["type"] == "package")
         for extra in HIDDEN.get(name, []):
-            self.hidden(extra, rec)
+            self.hidden(extra)
         return rec
 
     def add_script(self, name, path):
@@ -250,7 +251,7 @@ class Collector:
             self.scan(code, name, False)
         return rec
 
-    def hidden(self, extra, rec):
+    def hidden(self, extra):
         if extra == "_sysconfigdata":
             extra = sysconfig._get_sysconfigdata_name()
         if extra.endswith(".*"):
@@ -580,7 +581,7 @@ def data_files(collector):
                     continue
                 src = os.path.join(dirpath, fn)
                 rel = os.path.relpath(src, folder)
-                out.append({"src": src, "dest": prefix + "/" + rel, "kind": rec["kind"]})
+                out.append({"src": src, "dest": prefix + "/" + rel})
     return out
 
 
@@ -667,11 +668,11 @@ def add_data(specs):
                     full = os.path.join(dirpath, fn)
                     rel = os.path.relpath(full, src)
                     out.append({"src": full, "dest": "/".join(
-                        p for p in ("lib", dest, rel) if p and p != "."), "kind": "program"})
+                        p for p in ("lib", dest, rel) if p and p != ".")})
         else:
             name = os.path.basename(src)
             out.append({"src": src, "dest": "/".join(
-                p for p in ("lib", dest, name) if p and p != "."), "kind": "program"})
+                p for p in ("lib", dest, name) if p and p != ".")})
     return out
 
 
@@ -712,10 +713,8 @@ def main():
     main_module = entry["module"] + (".__main__" if entry["type"] == "package" else "")
     preload = preload_order(c, main_module)
     out = {
-        "version": "%d.%d" % sys.version_info[:2],
         "full_version": sys.version.split()[0],
         "magic": int.from_bytes(MAGIC[:2], "little"),
-        "executable": sys.executable,
         "modules": modules,
         "natives": [{"soname": s, "src": p} for s, p in libs],
         "needs": [{"path": Collector.payload_path(c.modules[n]), "sonames": needs[c.modules[n]["file"]]}

@@ -30,7 +30,7 @@ public enum PythonFreezer {
     public var addData: [String] = []
     /// Bundle sources too (tracebacks show source lines).
     public var includeSource = false
-    /// Compact output: compressed interpreter, fewer encodings.
+    /// Compact output: a small loader and the interpreter compressed in the payload.
     public var compact = false
     /// Called with a line of progress (only when collecting takes over a second).
     public var progress: (@Sendable (String) -> Void)?
@@ -58,9 +58,9 @@ public enum PythonFreezer {
     let input = CollectorInput(
       entry: entry.entry, roots: entry.roots, paths: request.paths.map(absolute),
       include_modules: request.includeModules, include_packages: request.includePackages,
-      exclude_modules: request.excludeModules + (request.compact ? compactExcludes : []),
+      exclude_modules: request.excludeModules,
       add_data: try request.addData.map(parseAddData), include_source: request.includeSource,
-      compact: request.compact, blob: work + "/bytecode", provided: abi.provided,
+      blob: work + "/bytecode", provided: abi.provided,
       stub_lib: [stubDirectory + "/" + stubLibrary])
     let start = Date()
     let output = try PythonCollector.run(
@@ -89,9 +89,7 @@ public enum PythonFreezer {
         .init(PythonManifestKey.needs, need.path + ":" + need.sonames.joined(separator: ",")))
     }
     manifest.pairs += preloadList(output).map { .init(PythonManifestKey.preload, $0) }
-    for input in entries where input.kind == .program {
-      manifest.pairs.append(.init(ManifestKey.input, "\(SHA256.hex(input.bytes)) \(input.path)"))
-    }
+    manifest.addInputDigests(entries)
     let summary = PythonSummary(entries: entries, missing: output.missing)
     let elapsed = Date().timeIntervalSince(start)
     if let progress = request.progress, elapsed > 1 || summary.rawBytes > slowPayload(compact: request.compact) {
@@ -145,9 +143,6 @@ public enum PythonFreezer {
   /// Raw payload size above which compressing takes about a second here (zstd -6: ~40 MB/s;
   /// -19 with `--compact`: ~3 MB/s).
   static func slowPayload(compact: Bool) -> UInt64 { compact ? 3_000_000 : 40_000_000 }
-
-  /// Modules left out of `--compact` builds (codecs for rarely used encodings).
-  static let compactExcludes: [String] = []
 
   /// The entry for the collector, the import roots and the `__main__` module name.
   static func entryPoint(_ request: Request) throws -> (
