@@ -2,5 +2,5 @@ import Foundation
 
 /// The process environment, read once.
 enum ProcessInfoEnv {
-  static var environment: [String: String] { ProcessInfo.processInfo.environment }
+  static let environment = ProcessInfo.processInfo.environment
 }

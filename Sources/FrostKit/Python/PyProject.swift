@@ -33,15 +33,12 @@ public struct PyProject: Sendable, Equatable {
     for (key, value, line) in entries {
       switch value {
       case .bool(let b): out.flags[key] = b
-      case .string(let s): out.lists[key] = [s]
       case .integer(let i): out.lists[key] = [String(i)]
-      case .array(let items):
-        out.lists[key] = try items.map {
-          guard case .string(let s) = $0 else {
-            throw PythonError.badPyproject(path: path, line: line, reason: "\(key): expected strings")
-          }
-          return s
+      case .string, .array:
+        guard let list = value.strings else {
+          throw PythonError.badPyproject(path: path, line: line, reason: "\(key): expected strings")
         }
+        out.lists[key] = list
       case .table:
         throw PythonError.badPyproject(path: path, line: line, reason: "\(key): unsupported value")
       }

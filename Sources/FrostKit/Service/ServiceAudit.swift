@@ -60,12 +60,12 @@ public enum ServiceAudit {
         if paths == nil { continue }
         throw ServiceError.auditPathMissing(path)
       }
-      if isDir(path) {
+      if FileIO.isDirectory(path) {
         auditor.checkDirectoryChain(path, source: path)
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
         for name in names {
           let file = path + "/" + name
-          guard !isDir(file), let kind = kind(of: file, in: path) else { continue }
+          guard !FileIO.isDirectory(file), let kind = kind(of: file, in: path) else { continue }
           auditor.auditFile(file, kind: kind)
         }
       } else if let kind = kind(of: path, in: (path as NSString).deletingLastPathComponent) {
@@ -85,7 +85,7 @@ public enum ServiceAudit {
     for suffix in [".service", ".socket"] where name.hasSuffix(suffix) { return .systemd }
     if dirName == "xinetd.d" || name == "xinetd.conf" { return .xinetd }
     if dirName == "init.d" { return name == "README" ? nil : .initd }
-    let head = String(decoding: (FileManager.default.contents(atPath: file) ?? Data()).prefix(4096), as: UTF8.self)
+    let head = String(decoding: ((try? FileIO.read(file)) ?? []).prefix(4096), as: UTF8.self)
     if head.contains("### BEGIN INIT INFO") { return .initd }
     if head.contains("[Service]") || head.contains("[Socket]") { return .systemd }
     if head.range(of: #"(?m)^\s*service\s+\S+"#, options: .regularExpression) != nil,
@@ -94,11 +94,6 @@ public enum ServiceAudit {
       return .xinetd
     }
     return nil
-  }
-
-  static func isDir(_ path: String) -> Bool {
-    var st = stat()
-    return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
   }
 
   /// Collects findings; each (check, path) once.
@@ -121,7 +116,7 @@ public enum ServiceAudit {
       guard stat(file, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return }
       scanned.append(file)
       checkWritable(file, st: st, check: .writableConfig, source: file, what: "service file")
-      let text = String(decoding: FileManager.default.contents(atPath: file) ?? Data(), as: UTF8.self)
+      let text = String(decoding: (try? FileIO.read(file)) ?? [], as: UTF8.self)
       switch kind {
       case .systemd: auditUnit(file, text)
       case .xinetd:

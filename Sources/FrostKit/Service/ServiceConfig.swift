@@ -24,10 +24,10 @@ public enum ServiceConfig {
   /// has no such table.
   @discardableResult
   public static func apply(file path: String, to spec: inout ServiceSpec) throws -> Bool {
-    guard let data = FileManager.default.contents(atPath: path) else {
+    guard let bytes = try? FileIO.read(path) else {
       throw ServiceError.io(path: path, reason: "cannot read")
     }
-    let found = try entries(String(decoding: data, as: UTF8.self), path: path)
+    let found = try entries(String(decoding: bytes, as: UTF8.self), path: path)
     for (key, value, _) in found { try apply(key: key, value: value, to: &spec, path: path) }
     return !found.isEmpty
   }
@@ -51,12 +51,8 @@ public enum ServiceConfig {
       return i
     }
     func strings() throws -> [String] {
-      if case .string(let s) = value { return [s] }
-      guard case .array(let items) = value else { throw bad("expected an array of strings") }
-      return try items.map {
-        guard case .string(let s) = $0 else { throw bad("expected an array of strings") }
-        return s
-      }
+      guard let list = value.strings else { throw bad("expected an array of strings") }
+      return list
     }
     switch key {
     case "name": spec.name = try string()

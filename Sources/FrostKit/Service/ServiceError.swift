@@ -50,3 +50,10 @@ public enum ServiceError: Error, CustomStringConvertible, Equatable {
     }
   }
 }
+
+extension ServiceError {
+  /// A `FileIO` error as `.io`: the same "PATH: what went wrong" text.
+  static func file(_ error: FileError) -> ServiceError {
+    .io(path: error.path, reason: error.message)
+  }
+}

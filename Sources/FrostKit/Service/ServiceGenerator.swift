@@ -30,10 +30,8 @@ public struct ServiceBundle: Codable, Equatable, Sendable {
   /// Reads `DIR/frost-service.json`.
   public static func load(from dir: String) throws -> ServiceBundle {
     let path = dir + "/" + fileName
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw ServiceError.notABundle(path: dir)
-    }
-    do { return try JSONDecoder().decode(ServiceBundle.self, from: data) } catch {
+    guard let bytes = try? FileIO.read(path) else { throw ServiceError.notABundle(path: dir) }
+    do { return try JSONDecoder().decode(ServiceBundle.self, from: Data(bytes)) } catch {
       throw ServiceError.io(path: path, reason: "not a Frost service bundle (\(error))")
     }
   }
@@ -117,8 +115,7 @@ public enum ServiceGenerator {
     _ spec: ServiceSpec, binary: String, into directory: String, check: Bool = true
   ) throws -> GenerateReport {
     try spec.validate()
-    let fm = FileManager.default
-    guard fm.isExecutableFile(atPath: binary), !isDirectory(binary) else {
+    guard FileManager.default.isExecutableFile(atPath: binary), !FileIO.isDirectory(binary) else {
       throw ServiceError.notExecutable(path: binary)
     }
     let files = render(spec)
@@ -128,7 +125,7 @@ public enum ServiceGenerator {
     for (file, text) in files {
       let path = directory + "/" + file.path
       try makeDirectory((path as NSString).deletingLastPathComponent)
-      try writeFile(path, text, mode: file.mode)
+      try writeFile(path, Array(text.utf8), mode: file.mode)
     }
     let systemd = files.filter { $0.0.kind == .systemd }.map(\.0.path)
     let enable = systemd.filter { spec.listen == nil || $0.hasSuffix(".socket") }
@@ -138,14 +135,14 @@ public enum ServiceGenerator {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     try writeFile(
-      directory + "/" + ServiceBundle.fileName,
-      String(decoding: try encoder.encode(bundle), as: UTF8.self) + "\n", mode: 0o644)
+      directory + "/" + ServiceBundle.fileName, Array(try encoder.encode(bundle)) + [0x0a],
+      mode: 0o644)
 
     var report = GenerateReport(
       directory: directory, bundle: bundle, verification: nil, securityUnit: nil,
       securityScore: nil, warnings: warnings(spec))
     guard check else { return report }
-    let absoluteBinary = absolute(directory + "/" + binaryPath)
+    let absoluteBinary = FileIO.absolute(directory + "/" + binaryPath, standardized: false)
     report.verification = try verify(spec, stagedBinary: absoluteBinary)
     let scored = spec.accept ? "\(spec.name)@.service" : "\(spec.name).service"
     let (score, _) = try ServiceTools.securityScore(directory + "/" + scored)
@@ -175,7 +172,7 @@ public enum ServiceGenerator {
     var units: [String] = []
     for (file, text) in render(staged) where file.kind == .systemd {
       let path = scratch + "/" + file.path
-      try writeFile(path, text, mode: 0o644)
+      try writeFile(path, Array(text.utf8), mode: 0o644)
       units.append(path)
     }
     let out = try ServiceTools.verify(units)
@@ -186,15 +183,7 @@ public enum ServiceGenerator {
       stagedBinary: useStage)
   }
 
-  static func isDirectory(_ path: String) -> Bool {
-    var isDir: ObjCBool = false
-    return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
-  }
-
-  static func absolute(_ path: String) -> String {
-    path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-  }
-
+  /// Creates `path` and its missing parents (0755).
   static func makeDirectory(_ path: String) throws {
     do {
       try FileManager.default.createDirectory(
@@ -204,42 +193,22 @@ public enum ServiceGenerator {
     }
   }
 
-  /// Writes `text` to `path` atomically with `mode`.
-  static func writeFile(_ path: String, _ text: String, mode: Int) throws {
-    let tmp = path + ".tmp-frost"
-    let fm = FileManager.default
-    guard fm.createFile(atPath: tmp, contents: Data(text.utf8), attributes: [.posixPermissions: mode])
-    else { throw ServiceError.io(path: path, reason: "cannot write") }
-    try setMode(tmp, mode)
-    guard rename(tmp, path) == 0 else {
-      let reason = String(cString: strerror(errno))
-      unlink(tmp)
-      throw ServiceError.io(path: path, reason: reason)
-    }
-  }
-
-  static func setMode(_ path: String, _ mode: Int) throws {
-    // createFile's attributes go through the umask; chmod does not.
-    guard chmod(path, mode_t(mode)) == 0 else {
-      throw ServiceError.io(path: path, reason: String(cString: strerror(errno)))
+  /// Writes `bytes` to `path` atomically with `mode` (`FileIO.writeAtomically`).
+  static func writeFile(_ path: String, _ bytes: [UInt8], mode: Int) throws {
+    do { try FileIO.writeAtomically(bytes, to: path, mode: mode_t(mode)) } catch {
+      throw ServiceError.file(error)
     }
   }
 
   /// Copies the binary (0755), replacing what is there; a no-op when it is the same file.
   static func copyBinary(from source: String, to target: String) throws {
-    let fm = FileManager.default
-    if absolute(source) == absolute(target) { return }
+    let same = FileIO.absolute(source, standardized: false) == FileIO.absolute(target, standardized: false)
+    if same { return }
     try makeDirectory((target as NSString).deletingLastPathComponent)
-    let tmp = target + ".tmp-frost"
-    try? fm.removeItem(atPath: tmp)
-    do { try fm.copyItem(atPath: source, toPath: tmp) } catch {
-      throw ServiceError.io(path: target, reason: "cannot copy \(source) (\(error.localizedDescription))")
+    let bytes: [UInt8]
+    do { bytes = try FileIO.read(source) } catch {
+      throw ServiceError.io(path: target, reason: "cannot copy \(source) (\(error.message))")
     }
-    try setMode(tmp, 0o755)
-    guard rename(tmp, target) == 0 else {
-      let reason = String(cString: strerror(errno))
-      unlink(tmp)
-      throw ServiceError.io(path: target, reason: reason)
-    }
+    try writeFile(target, bytes, mode: 0o755)
   }
 }

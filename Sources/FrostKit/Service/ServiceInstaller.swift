@@ -33,10 +33,11 @@ public enum ServiceInstaller {
     for file in bundle.files {
       let target = rootDir + file.installPath
       try ServiceGenerator.makeDirectory((target as NSString).deletingLastPathComponent)
-      guard let data = FileManager.default.contents(atPath: bundleDir + "/" + file.path) else {
-        throw ServiceError.io(path: bundleDir + "/" + file.path, reason: "cannot read")
+      let source = bundleDir + "/" + file.path
+      guard let bytes = try? FileIO.read(source) else {
+        throw ServiceError.io(path: source, reason: "cannot read")
       }
-      try ServiceGenerator.writeFile(target, String(decoding: data, as: UTF8.self), mode: file.mode)
+      try ServiceGenerator.writeFile(target, bytes, mode: file.mode)
       // Service files belong to root even when the bundle was made by someone else.
       if getuid() == 0 { _ = chown(target, 0, 0) }
       report.files.append(file.installPath)
@@ -56,9 +57,7 @@ public enum ServiceInstaller {
       report.notes.append("xinetd reads /etc/xinetd.d on start; send it SIGHUP to load \(bundle.name)")
     }
     if bundle.files.contains(where: { $0.kind == .initd }) {
-      if rootDir.isEmpty && !systemdRunning, let tool = ServiceTools.find("update-rc.d"),
-        FileManager.default.isExecutableFile(atPath: tool)
-      {
+      if rootDir.isEmpty && !systemdRunning, let tool = ServiceTools.find("update-rc.d") {
         try runLogged(tool, [bundle.name, "defaults"], &report)
       } else {
         report.notes.append("/etc/init.d/\(bundle.name) installed; enable it with update-rc.d on the target")
@@ -83,7 +82,7 @@ public enum ServiceInstaller {
       if unlink(rootDir + path) == 0 {
         report.files.append(path)
       } else if errno != ENOENT {
-        throw ServiceError.io(path: rootDir + path, reason: String(cString: strerror(errno)))
+        throw ServiceError.io(path: rootDir + path, reason: errnoText())
       }
     }
     if rootDir.isEmpty && systemdRunning { try systemctl(["daemon-reload"], &report) }
@@ -92,7 +91,7 @@ public enum ServiceInstaller {
 
   /// "" for "/", else the root without a trailing slash.
   static func normalizedRoot(_ root: String) -> String {
-    var r = ServiceGenerator.absolute(root)
+    var r = FileIO.absolute(root, standardized: false)
     while r.hasSuffix("/") { r.removeLast() }
     return r
   }

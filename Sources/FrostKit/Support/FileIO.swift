@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
   import Glibc
 #endif
@@ -71,6 +73,23 @@ public enum FileIO {
     return String(cString: p)
   }
 
+  /// True when `path` is a directory (or a link to one).
+  public static func isDirectory(_ path: String) -> Bool {
+    var st = stat()
+    return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+  }
+
+  /// `path` made absolute against `base` (default: the current directory); an absolute `path`
+  /// is kept. Then standardized (no `.`, `..`, `//` or trailing `/`) unless `standardized` is
+  /// false.
+  public static func absolute(_ path: String, from base: String? = nil, standardized: Bool = true)
+    -> String
+  {
+    let dir = base ?? FileManager.default.currentDirectoryPath
+    let full = path.hasPrefix("/") ? path : (dir == "/" ? "" : dir) + "/" + path
+    return standardized ? (full as NSString).standardizingPath : full
+  }
+
   /// The folder part of `path` ("." when there is none).
   public static func directoryName(_ path: String) -> String {
     guard let slash = path.lastIndex(of: "/") else { return "." }
@@ -102,12 +121,24 @@ public enum FileError: Error, CustomStringConvertible, Equatable {
   /// The output path names one of the inputs.
   case outputIsInput(path: String)
 
-  public var description: String {
+  /// The file the error is about.
+  public var path: String {
     switch self {
-    case .cannotRead(let path, let reason): "\(path): cannot read: \(reason)"
-    case .cannotWrite(let path, let reason): "\(path): cannot write: \(reason)"
-    case .isDirectory(let path): "\(path): is a directory"
-    case .outputIsInput(let path): "\(path): output would overwrite an input"
+    case .cannotRead(let path, _), .cannotWrite(let path, _), .isDirectory(let path),
+      .outputIsInput(let path):
+      path
     }
   }
+
+  /// What went wrong, without the path.
+  public var message: String {
+    switch self {
+    case .cannotRead(_, let reason): "cannot read: \(reason)"
+    case .cannotWrite(_, let reason): "cannot write: \(reason)"
+    case .isDirectory: "is a directory"
+    case .outputIsInput: "output would overwrite an input"
+    }
+  }
+
+  public var description: String { "\(path): \(message)" }
 }

@@ -7,6 +7,18 @@ public enum TOMLValue: Equatable, Sendable {
   case bool(Bool)
   case array([TOMLValue])
   case table([String: TOMLValue])
+
+  /// A string as a list of one, or an array of strings; nil for anything else.
+  public var strings: [String]? {
+    switch self {
+    case .string(let s): return [s]
+    case .array(let items):
+      var list: [String] = []
+      for case .string(let s) in items { list.append(s) }
+      return list.count == items.count ? list : nil
+    default: return nil
+    }
+  }
 }
 
 /// A TOML text Frost cannot read: the line of the statement and why.
@@ -110,7 +122,6 @@ public enum TOMLTable {
     return depth <= 0 && quote == nil
   }
 
-  
   /// A recursive-descent reader of one value.
   struct ValueParser {
     var text: [Character]
@@ -128,56 +139,50 @@ public enum TOMLTable {
       skipBlanks()
       guard pos < text.count else { throw TOMLError(line: 0, reason: "missing value") }
       switch text[pos] {
-      case "\"": return .string(try basicString())
-      case "'": return .string(try literalString())
+      case "\"", "'": return .string(try string())
       case "[": return try array()
       case "{": return try inlineTable()
       default: return try scalar()
       }
     }
 
-    mutating func basicString() throws(TOMLError) -> String {
+    /// A basic (`"..."`, with escapes) or literal (`'...'`) string on one line; `pos` is at
+    /// the opening quote.
+    mutating func string() throws(TOMLError) -> String {
+      let quote = text[pos]
       pos += 1
       var out = ""
       while pos < text.count {
         let c = text[pos]
         pos += 1
-        if c == "\"" { return out }
+        if c == quote { return out }
         if c == "\n" { break }
-        guard c == "\\" else { out.append(c); continue }
+        guard c == "\\", quote == "\"" else { out.append(c); continue }
         guard pos < text.count else { break }
-        let e = text[pos]
-        pos += 1
-        switch e {
-        case "n": out.append("\n")
-        case "t": out.append("\t")
-        case "r": out.append("\r")
-        case "\\": out.append("\\")
-        case "\"": out.append("\"")
-        case "u", "U":
-          let width = e == "u" ? 4 : 8
-          guard pos + width <= text.count, let code = UInt32(String(text[pos..<pos + width]), radix: 16),
-            let scalar = Unicode.Scalar(code)
-          else { throw TOMLError(line: 0, reason: "bad \\u escape") }
-          out.unicodeScalars.append(scalar)
-          pos += width
-        default: throw TOMLError(line: 0, reason: "unknown escape \\\(e)")
-        }
+        out.unicodeScalars.append(try escape())
       }
       throw TOMLError(line: 0, reason: "unterminated string")
     }
 
-    mutating func literalString() throws(TOMLError) -> String {
+    /// The character of the escape after a `\` in a basic string; `pos` is past the `\`.
+    mutating func escape() throws(TOMLError) -> Unicode.Scalar {
+      let e = text[pos]
       pos += 1
-      var out = ""
-      while pos < text.count {
-        let c = text[pos]
-        pos += 1
-        if c == "'" { return out }
-        if c == "\n" { break }
-        out.append(c)
+      switch e {
+      case "n": return "\n"
+      case "t": return "\t"
+      case "r": return "\r"
+      case "\\": return "\\"
+      case "\"": return "\""
+      case "u", "U":
+        let width = e == "u" ? 4 : 8
+        guard pos + width <= text.count, let code = UInt32(String(text[pos..<pos + width]), radix: 16),
+          let scalar = Unicode.Scalar(code)
+        else { throw TOMLError(line: 0, reason: "bad \\u escape") }
+        pos += width
+        return scalar
+      default: throw TOMLError(line: 0, reason: "unknown escape \\\(e)")
       }
-      throw TOMLError(line: 0, reason: "unterminated string")
     }
 
     mutating func array() throws(TOMLError) -> TOMLValue {
@@ -204,7 +209,7 @@ public enum TOMLTable {
         guard pos < text.count else { throw TOMLError(line: 0, reason: "unterminated inline table") }
         if text[pos] == "}" { pos += 1; return .table(table) }
         let key: String
-        if text[pos] == "\"" { key = try basicString() } else if text[pos] == "'" { key = try literalString() } else {
+        if text[pos] == "\"" || text[pos] == "'" { key = try string() } else {
           var k = ""
           while pos < text.count, text[pos].isLetter || text[pos].isNumber || text[pos] == "_" || text[pos] == "-" {
             k.append(text[pos])

@@ -40,14 +40,11 @@ struct PythonOptions: ParsableArguments {
   func selfContained(_ script: String, hostPython: Bool) -> Bool {
     if hostPython { return false }
     if module || script.hasSuffix(".py") { return true }
-    var st = stat()
-    guard stat(script, &st) == 0 else { return false }
-    if (st.st_mode & S_IFMT) == S_IFDIR { return access(script + "/__main__.py", F_OK) == 0 }
-    guard let bytes = try? FileIO.read(script), bytes.starts(with: Array("#!".utf8)) else {
+    if FileIO.isDirectory(script) { return access(script + "/__main__.py", F_OK) == 0 }
+    guard let bytes = try? FileIO.read(script), let command = Shebang.parse(bytes)?.first else {
       return false
     }
-    let first = String(decoding: bytes.prefix(while: { $0 != 10 }), as: UTF8.self)
-    return first.split(separator: " ").contains { $0.split(separator: "/").last?.hasPrefix("python") == true }
+    return HostFreezer.launcher(for: command) == "python"
   }
 
   /// The default output name: the module's last component with `-m`.
@@ -60,7 +57,7 @@ struct PythonOptions: ParsableArguments {
     -> PythonFreezer.Request
   {
     var r = PythonFreezer.Request(target: module ? nil : script, module: module ? script : nil)
-    let start = module ? "." : (isDirectory(script) ? script : FileIO.directoryName(script))
+    let start = module ? "." : (FileIO.isDirectory(script) ? script : FileIO.directoryName(script))
     let project = try PyProject.find(from: FileIO.realPath(start) ?? start)
     var lists = project?.lists ?? [:]
     let flags = project?.flags ?? [:]
@@ -95,16 +92,8 @@ struct PythonOptions: ParsableArguments {
     return try PythonFreezer.plan(request, stubDirectory: dir)
   }
 
-  /// The plan alone.
-  func makePlan(script: String) throws -> FreezePlan { try makePython(script: script).plan }
-
   /// `path` made absolute against `base` (unchanged when absolute or empty).
   static func resolve(_ path: String, from base: String) -> String {
-    path.isEmpty || path.hasPrefix("/") ? path : (base == "/" ? "" : base) + "/" + path
-  }
-
-  private func isDirectory(_ path: String) -> Bool {
-    var st = stat()
-    return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    path.isEmpty ? path : FileIO.absolute(path, from: base, standardized: false)
   }
 }
