@@ -5,8 +5,12 @@
 
 #include <stdio.h>
 
-/* Set once by main() from argv[0]; used as the prefix of every message. */
+/* Set once by main() from argv[0] (stub_set_progname); used as the prefix of every message. */
 extern const char *stub_progname;
+
+/* Sets stub_progname to the base name of argv[0], or leaves "frost" when argv[0] is missing or
+ * empty. */
+void stub_set_progname(int argc, char **argv);
 
 /* Exit status of a stub that cannot start its program (as a shell's "cannot execute"). */
 #define STUB_EXIT_CANNOT_RUN 126
@@ -25,11 +29,5 @@ extern const char *stub_progname;
         fprintf(stderr, __VA_ARGS__);                       \
         fprintf(stderr, ": %s: %s\n", what, strerror(stub_errno_)); \
     } while (0)
-
-#ifdef STUB_DEBUG
-#define STUB_DEBUGF(...) fprintf(stderr, "[frost] " __VA_ARGS__)
-#else
-#define STUB_DEBUGF(...) ((void)0)
-#endif
 
 #endif /* STUB_ERROR_H */

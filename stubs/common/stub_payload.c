@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/types.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -48,6 +49,15 @@ static int read_at(int fd, uint64_t off, void *buf, size_t len)
         len -= (size_t)n;
     }
     return 0;
+}
+
+/* Reads `len` stored bytes at `offset` from the start of the section. Returns 0 or -1. */
+static int stub_payload_pread(const struct stub_payload *p, uint64_t offset, void *buf,
+                              size_t len)
+{
+    if (!inside(offset, len, p->size))
+        return -1;
+    return read_at(p->fd, p->section_offset + offset, buf, len);
 }
 
 /* The section headers (malloc'ed) and their count, after checking them against `size`. */
@@ -163,14 +173,26 @@ static int read_index(struct stub_payload *p, char *err, size_t errlen)
 
 int stub_payload_open(struct stub_payload *p, const char *path, char *err, size_t errlen)
 {
-    struct stat st;
-    memset(p, 0, sizeof *p);
-    p->fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (p->fd < 0) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        memset(p, 0, sizeof *p);
         snprintf(err, errlen, "cannot open own executable %s", path);
         return -1;
     }
-    if (fstat(p->fd, &st) != 0 || find_section(p, (uint64_t)st.st_size, err, errlen) != 0 ||
+    return stub_payload_open_fd(p, fd, err, errlen);
+}
+
+int stub_payload_open_fd(struct stub_payload *p, int fd, char *err, size_t errlen)
+{
+    struct stat st;
+    memset(p, 0, sizeof *p);
+    p->fd = fd;
+    if (fcntl(fd, F_SETFD, FD_CLOEXEC) != 0 || fstat(fd, &st) != 0) {
+        snprintf(err, errlen, "cannot read own executable: %s", strerror(errno));
+        stub_payload_close(p);
+        return -1;
+    }
+    if (find_section(p, (uint64_t)st.st_size, err, errlen) != 0 ||
         read_index(p, err, errlen) != 0) {
         stub_payload_close(p);
         return -1;
@@ -184,13 +206,6 @@ void stub_payload_close(struct stub_payload *p)
         close(p->fd);
     free(p->meta);
     memset(p, 0, sizeof *p);
-}
-
-int stub_payload_pread(const struct stub_payload *p, uint64_t offset, void *buf, size_t len)
-{
-    if (!inside(offset, len, p->size))
-        return -1;
-    return read_at(p->fd, p->section_offset + offset, buf, len);
 }
 
 const char *stub_payload_name(const struct stub_payload *p, const struct frost_entry *e,
@@ -290,11 +305,6 @@ cleanup:
 }
 
 #define CHUNK (256 * 1024)
-#ifdef FROST_WITH_ZSTD
-#define STUB_HAVE_ZSTD 1
-#else
-#define STUB_HAVE_ZSTD 0
-#endif
 
 int stub_write_all(int fd, const void *buf, size_t len)
 {
@@ -367,14 +377,23 @@ static int feed(struct stream *s, uint8_t *in, size_t len)
 #endif
 }
 
+/* 1 when this stub can decode `e`'s compression (zstd only when built with it). */
+static int known_codec(const struct frost_entry *e)
+{
+#ifdef FROST_WITH_ZSTD
+    if (e->compression == FROST_ZSTD)
+        return 1;
+#endif
+    return e->compression == FROST_STORED || e->compression == FROST_ZLIB;
+}
+
 int stub_payload_write_to_fd(const struct stub_payload *p, const struct frost_entry *e, int fd)
 {
     struct stream s = {.e = e, .fd = fd};
     uint8_t *in = malloc(CHUNK);
     s.out = malloc(CHUNK);
     int rc = -1, zinit = 0;
-    if (!in || !s.out || (e->compression != FROST_STORED && e->compression != FROST_ZLIB &&
-                          !(STUB_HAVE_ZSTD && e->compression == FROST_ZSTD)))
+    if (!in || !s.out || !known_codec(e))
         goto cleanup;
     if (e->compression == FROST_ZLIB && !(zinit = inflateInit(&s.zs) == Z_OK))
         goto cleanup;
@@ -399,6 +418,38 @@ cleanup:
     free(in);
     free(s.out);
     return rc;
+}
+
+int stub_payload_memfd_create(const struct stub_payload *p, const struct frost_entry *e,
+                              const char *name, char *err, size_t errlen)
+{
+    int fd = memfd_create(name, MFD_CLOEXEC);
+    if (fd < 0) {
+        int saved = errno;
+        size_t nlen;
+        const char *path = stub_payload_name(p, e, &nlen);
+        snprintf(err, errlen, "memfd_create for %.*s: %s", (int)nlen, path, strerror(saved));
+        errno = saved;
+    }
+    return fd;
+}
+
+int stub_payload_memfd(const struct stub_payload *p, const struct frost_entry *e,
+                       const char *name, char *err, size_t errlen)
+{
+    int fd = stub_payload_memfd_create(p, e, name, err, errlen);
+    if (fd < 0)
+        return -1;
+    if (stub_payload_write_to_fd(p, e, fd) != 0) {
+        size_t nlen;
+        const char *path = stub_payload_name(p, e, &nlen);
+        snprintf(err, errlen, "payload damaged: entry %.*s does not decompress or check out",
+                 (int)nlen, path);
+        close(fd);
+        errno = 0;
+        return -1;
+    }
+    return fd;
 }
 
 const char *stub_payload_manifest_next(const struct stub_payload *p, const char *key,

@@ -28,6 +28,10 @@ struct stub_payload {
  * ("payload damaged: ..."). */
 int stub_payload_open(struct stub_payload *p, const char *path, char *err, size_t errlen);
 
+/* The same for the file open at `fd`, which `p` takes over (made close-on-exec; closed by
+ * stub_payload_close, or here on failure). */
+int stub_payload_open_fd(struct stub_payload *p, int fd, char *err, size_t errlen);
+
 /* Closes the file and frees the index. */
 void stub_payload_close(struct stub_payload *p);
 
@@ -38,9 +42,6 @@ const struct frost_entry *stub_payload_find(const struct stub_payload *p, const 
 /* The path of `e` (not NUL-terminated) and its length. */
 const char *stub_payload_name(const struct stub_payload *p, const struct frost_entry *e,
                               size_t *len);
-
-/* Reads `len` stored bytes at `offset` from the start of the section. Returns 0 or -1. */
-int stub_payload_pread(const struct stub_payload *p, uint64_t offset, void *buf, size_t len);
 
 /* Decompresses `e` into a malloc'ed buffer of e->raw_size bytes (+1 NUL byte, not counted),
  * checked by the codec's checksum (or the CRC-32 of a stored entry). Returns 0, or -1 with a
@@ -53,6 +54,18 @@ int stub_payload_read(const struct stub_payload *p, const struct frost_entry *e,
  * checked by their codec (zlib's Adler-32, zstd's content checksum), stored ones by their
  * CRC-32. Returns 0, or -1 when the entry is damaged or cannot be written. */
 int stub_payload_write_to_fd(const struct stub_payload *p, const struct frost_entry *e, int fd);
+
+/* An empty close-on-exec memfd named `name` (what /proc shows), to hold `e`. Returns the fd,
+ * or -1 with errno set and a reason in `err` ("memfd_create for PATH: ..."). */
+int stub_payload_memfd_create(const struct stub_payload *p, const struct frost_entry *e,
+                              const char *name, char *err, size_t errlen);
+
+/* A close-on-exec memfd named `name` holding the raw bytes of `e`: stub_payload_memfd_create,
+ * then stub_payload_write_to_fd. Returns the fd, or -1 with a reason in `err`; errno is then
+ * that of memfd_create, or 0 when `e` does not decode or cannot be written ("payload damaged:
+ * entry PATH does not decompress or check out"). */
+int stub_payload_memfd(const struct stub_payload *p, const struct frost_entry *e,
+                       const char *name, char *err, size_t errlen);
 
 /* Writes all `len` bytes of `buf` to `fd`, retrying on EINTR and short writes. Returns 0 or -1. */
 int stub_write_all(int fd, const void *buf, size_t len);

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "../common/stub_error.h"
@@ -17,23 +16,19 @@ extern char **environ;
 /* A close-on-exec memfd holding the interpreter stub, or -1 (message printed). */
 static int interpreter_memfd(const struct stub_payload *p)
 {
+    char err[256];
     const struct frost_entry *e =
         stub_payload_find(p, STUB_COMPACT_INTERPRETER, strlen(STUB_COMPACT_INTERPRETER));
     if (!e) {
         STUB_ERROR("payload damaged: %s missing", STUB_COMPACT_INTERPRETER);
         return -1;
     }
-    int fd = memfd_create("frost-python", MFD_CLOEXEC);
-    if (fd < 0) {
+    int fd = stub_payload_memfd(p, e, "frost-python", err, sizeof err);
+    if (fd < 0 && errno != 0)
         STUB_PERROR("memfd_create", "cannot hold the interpreter in memory");
-        return -1;
-    }
-    if (stub_payload_write_to_fd(p, e, fd) != 0) {
+    else if (fd < 0)
         STUB_ERROR("payload damaged: %s does not decompress or check out",
                    STUB_COMPACT_INTERPRETER);
-        close(fd);
-        return -1;
-    }
     return fd;
 }
 
@@ -46,16 +41,16 @@ int stub_compact_main(struct stub_compact_ctx *ctx)
         return STUB_EXIT_CANNOT_RUN;
     }
     int exe = interpreter_memfd(&p);
+    /* A copy of the descriptor read so far, not close-on-exec: the interpreter stub reads the
+     * payload through it. */
+    int self = exe < 0 ? -1 : fcntl(p.fd, F_DUPFD, 3);
+    if (exe >= 0 && self < 0)
+        STUB_PERROR("fcntl", "cannot hand %s over", ctx->self_path);
     stub_payload_close(&p);
-    /* Not close-on-exec: the interpreter stub reads the payload through it, then closes it. */
-    int self = exe < 0 ? -1 : open(ctx->self_path, O_RDONLY);
-    if (exe < 0 || self < 0) {
-        if (self < 0 && exe >= 0)
-            STUB_PERROR("open", "cannot reopen %s", ctx->self_path);
+    if (exe < 0 || self < 0)
         return STUB_EXIT_CANNOT_RUN;
-    }
     snprintf(num, sizeof num, "%d", self);
-    if (setenv(STUB_COMPACT_PAYLOAD_FD, num, 1) != 0) {
+    if (setenv(FROST_PAYLOAD_FD, num, 1) != 0) {
         STUB_PERROR("setenv", "cannot pass the payload on");
         return STUB_EXIT_CANNOT_RUN;
     }

@@ -5,10 +5,9 @@
 #ifndef STUB_COMPACT_H
 #define STUB_COMPACT_H
 
-/* Payload entry holding the interpreter stub. */
+/* Payload entry holding the interpreter stub. The descriptor of the file that holds the
+ * payload is named by the environment variable FROST_PAYLOAD_FD (frost_format.h). */
 #define STUB_COMPACT_INTERPRETER "frost/interpreter"
-/* Environment variable naming the descriptor of the file that holds the payload. */
-#define STUB_COMPACT_PAYLOAD_FD "FROST_PAYLOAD_FD"
 
 /* What main() knows. */
 struct stub_compact_ctx {

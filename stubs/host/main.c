@@ -1,11 +1,7 @@
 /* main.c - the host-interpreter stub: fills a context and runs it (stub_host.c). */
 #include "stub_host.h"
 
-#include <string.h>
-
 #include "../common/stub_error.h"
-
-const char *stub_progname = "frost";
 
 int main(int argc, char **argv)
 {
@@ -14,9 +10,6 @@ int main(int argc, char **argv)
         .argv = argv,
         .self_path = "/proc/self/exe",
     };
-    if (argc > 0 && argv[0][0] != '\0') {
-        const char *slash = strrchr(argv[0], '/');
-        stub_progname = slash ? slash + 1 : argv[0];
-    }
+    stub_set_progname(argc, argv);
     return stub_host_main(&ctx);
 }

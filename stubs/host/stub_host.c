@@ -25,6 +25,7 @@ struct host_manifest {
     int nfixed;
 };
 
+/* Reads the manifest into `m`; -1 (message printed) when a required key is missing. */
 static int read_manifest(const struct stub_payload *p, struct host_manifest *m)
 {
     const char *runtime = stub_payload_manifest_next(p, FROST_MF_RUNTIME, NULL);
@@ -68,89 +69,21 @@ static const char *find_interpreter(const struct host_manifest *m, char *buf, si
     return NULL;
 }
 
-/* Every entry of kind "program" in the python bundle format: "path\nsize\n" + bytes, entry
- * first. Other launchers get NULL. */
-static uint8_t *python_bundle(const struct stub_payload *p, const struct frost_entry *main_e,
-                              const uint8_t *main_src, size_t *size, char *err, size_t errlen);
-
+/* The memfd holding what the interpreter reads, or -1 (message printed). */
 static int open_script(const struct stub_payload *p, const struct host_manifest *m)
 {
     char err[256] = "";
-    uint8_t *script = NULL, *bundle = NULL;
-    size_t bundle_size = 0;
     const struct frost_entry *e = stub_payload_find(p, m->entry, strlen(m->entry));
     if (!e) {
         STUB_ERROR("payload damaged: entry '%s' missing", m->entry);
         return -1;
     }
-    if (stub_payload_read(p, e, &script, err, sizeof err) != 0 ||
-        (strcmp(m->launcher, "python") == 0 &&
-         !(bundle = python_bundle(p, e, script, &bundle_size, err, sizeof err)))) {
+    int fd = stub_launch_memfd(m->launcher, stub_progname, p, e, err, sizeof err);
+    if (fd < 0 && err[0])
         STUB_ERROR("%s", err);
-        free(script);
-        return -1;
-    }
-    int fd = stub_launch_memfd(m->launcher, stub_progname, script, (size_t)e->raw_size,
-                               bundle, bundle_size);
-    if (fd < 0)
+    else if (fd < 0)
         STUB_PERROR("memfd_create", "cannot hold the script in memory");
-    free(script);
-    free(bundle);
     return fd;
-}
-
-static int append(uint8_t **buf, size_t *size, size_t *cap, const void *src, size_t len)
-{
-    if (*size + len > *cap) {
-        size_t ncap = (*size + len) * 2;
-        uint8_t *n = realloc(*buf, ncap);
-        if (!n)
-            return -1;
-        *buf = n;
-        *cap = ncap;
-    }
-    memcpy(*buf + *size, src, len);
-    *size += len;
-    return 0;
-}
-
-static int append_file(uint8_t **buf, size_t *size, size_t *cap, const char *name, size_t nlen,
-                       const uint8_t *data, size_t dlen)
-{
-    char head[64];
-    int hl = snprintf(head, sizeof head, "\n%zu\n", dlen);
-    return append(buf, size, cap, name, nlen) || append(buf, size, cap, head, (size_t)hl) ||
-           append(buf, size, cap, data, dlen);
-}
-
-static uint8_t *python_bundle(const struct stub_payload *p, const struct frost_entry *main_e,
-                              const uint8_t *main_src, size_t *size, char *err, size_t errlen)
-{
-    uint8_t *buf = NULL;
-    size_t cap = 0, nlen;
-    *size = 0;
-    const char *name = stub_payload_name(p, main_e, &nlen);
-    if (append_file(&buf, size, &cap, name, nlen, main_src, (size_t)main_e->raw_size) != 0)
-        goto fail;
-    for (uint32_t i = 0; i < p->count; i++) {
-        const struct frost_entry *e = &p->entries[i];
-        uint8_t *data = NULL;
-        if (e == main_e || e->kind == FROST_KIND_METADATA)
-            continue;
-        if (stub_payload_read(p, e, &data, err, errlen) != 0)
-            goto fail;
-        name = stub_payload_name(p, e, &nlen);
-        int rc = append_file(&buf, size, &cap, name, nlen, data, (size_t)e->raw_size);
-        free(data);
-        if (rc != 0)
-            goto fail;
-    }
-    return buf;
-fail:
-    free(buf);
-    if (!err[0])
-        snprintf(err, errlen, "out of memory");
-    return NULL;
 }
 
 int stub_host_main(struct stub_host_ctx *ctx)

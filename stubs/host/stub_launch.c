@@ -91,20 +91,65 @@ static int write_sh(int fd, const uint8_t *script, size_t size)
     return stub_write_all(fd, line, strlen(line)) || stub_write_all(fd, script, size);
 }
 
-int stub_launch_memfd(const char *launcher, const char *name, const uint8_t *script,
-                      size_t size, const uint8_t *bundle, size_t bundle_size)
+/* One file of the python bundle: "path\nsize\n", then its raw bytes. */
+static int write_bundle_file(int fd, const struct stub_payload *p, const struct frost_entry *e,
+                             char *err, size_t errlen)
 {
+    char head[32];
+    size_t nlen;
+    const char *name = stub_payload_name(p, e, &nlen);
+    int hl = snprintf(head, sizeof head, "\n%llu\n", (unsigned long long)e->raw_size);
+    if (stub_write_all(fd, name, nlen) != 0 || stub_write_all(fd, head, (size_t)hl) != 0)
+        return -1;
+    if (stub_payload_write_to_fd(p, e, fd) != 0) {
+        snprintf(err, errlen, "payload damaged: entry %.*s does not decompress or check out",
+                 (int)nlen, name);
+        return -1;
+    }
+    return 0;
+}
+
+/* python: the bundle python_boot reads, entry by entry: the program's entry first, then every
+ * other entry but package metadata, in index order. */
+static int write_python(int fd, const struct stub_payload *p, const struct frost_entry *entry,
+                        char *err, size_t errlen)
+{
+    if (write_bundle_file(fd, p, entry, err, errlen) != 0)
+        return -1;
+    for (uint32_t i = 0; i < p->count; i++) {
+        const struct frost_entry *e = &p->entries[i];
+        if (e != entry && e->kind != FROST_KIND_METADATA &&
+            write_bundle_file(fd, p, e, err, errlen) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Writes what `launcher` reads to `fd`: the python bundle, or the script (read whole). */
+static int write_script(int fd, const char *launcher, const struct stub_payload *p,
+                        const struct frost_entry *entry, char *err, size_t errlen)
+{
+    uint8_t *script = NULL;
+    if (strcmp(launcher, "python") == 0)
+        return write_python(fd, p, entry, err, errlen);
+    if (stub_payload_read(p, entry, &script, err, errlen) != 0)
+        return -1;
+    int rc = strcmp(launcher, "sh") == 0 ? write_sh(fd, script, (size_t)entry->raw_size)
+                                         : stub_write_all(fd, script, (size_t)entry->raw_size);
+    int saved = errno;
+    free(script);
+    errno = saved;
+    return rc;
+}
+
+int stub_launch_memfd(const char *launcher, const char *name, const struct stub_payload *p,
+                      const struct frost_entry *entry, char *err, size_t errlen)
+{
+    err[0] = '\0';
     int fd = make_memfd(name);
     if (fd < 0)
         return -1;
-    int rc;
-    if (strcmp(launcher, "sh") == 0)
-        rc = write_sh(fd, script, size);
-    else if (strcmp(launcher, "python") == 0 && bundle)
-        rc = stub_write_all(fd, bundle, bundle_size);
-    else
-        rc = stub_write_all(fd, script, size);
-    if (rc != 0 || lseek(fd, 0, SEEK_SET) != 0) {
+    if (write_script(fd, launcher, p, entry, err, errlen) != 0 || lseek(fd, 0, SEEK_SET) != 0) {
         int saved = errno;
         close(fd);
         errno = saved;

@@ -5,13 +5,15 @@
 #define STUB_LAUNCH_H
 
 #include <stddef.h>
-#include <stdint.h>
 
-/* Writes what the interpreter reads into a new memfd (at fd >= 3, inherited across exec,
- * rewound) and returns its number, or -1 with errno set. `launcher` is the manifest's
- * "launcher" value; `script` is the program's entry. */
-int stub_launch_memfd(const char *launcher, const char *name, const uint8_t *script,
-                      size_t size, const uint8_t *bundle, size_t bundle_size);
+#include "../common/stub_payload.h"
+
+/* Writes what the interpreter reads into a new memfd named `name` (at fd >= 3, inherited
+ * across exec, rewound) and returns its number. `launcher` is the manifest's "launcher" value;
+ * `entry` is the program's entry. Returns -1 with a reason in `err` when the payload is damaged,
+ * else -1 with `err` left empty and errno set. */
+int stub_launch_memfd(const char *launcher, const char *name, const struct stub_payload *p,
+                      const struct frost_entry *entry, char *err, size_t errlen);
 
 /* The argument vector for execv: interpreter, fixed args, launcher glue, argv[0], the user's
  * arguments. Returns a malloc'ed NULL-terminated array, or NULL when out of memory. */

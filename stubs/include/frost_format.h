@@ -80,6 +80,13 @@ struct frost_entry {
 #define FROST_MF_INTERP_NAME "interpreter-name" /* host runtime: name for a PATH lookup */
 #define FROST_MF_LAUNCHER "launcher"       /* host runtime: "sh", "python", "perl" or "exec" */
 #define FROST_MF_ARG "arg"                 /* a fixed argument placed before the user's */
+#define FROST_MF_PYTHON_VERSION "python-version" /* python runtime: MAJOR.MINOR it was built for */
+#define FROST_MF_NEEDS "needs"             /* python runtime: "PATH:SONAME,..." (repeats) */
+#define FROST_MF_PRELOAD "preload"         /* python runtime: an entry loaded at start (repeats) */
+
+/* Environment variable from the --compact loader to the interpreter stub it execs: the number
+ * of an inherited descriptor of the file that holds the payload. */
+#define FROST_PAYLOAD_FD "FROST_PAYLOAD_FD"
 
 #if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
 _Static_assert(sizeof(struct frost_header) == 64, "frost_header is 64 bytes");

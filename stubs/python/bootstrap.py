@@ -109,12 +109,7 @@ class FrostImporter:
             exec(_code(ppath), module.__dict__)
 
     def get_code(self, fullname):
-        kind, ppath = self._found(fullname)
-        if kind == EXTENSION:
-            return None
-        if kind == NAMESPACE:
-            return compile("", ROOT + ppath, "exec")
-        return _code(ppath)
+        return _code_of(self._found(fullname))
 
     def get_source(self, fullname):
         kind, ppath = self._found(fullname)
@@ -146,6 +141,16 @@ def _code(ppath):
     code = _frost.code(ppath)
     _imp._fix_co_filename(code, ROOT + ppath[:-1])
     return code
+
+
+def _code_of(found):
+    """The code object of what _frost.find found: None for an extension module."""
+    kind, ppath = found
+    if kind == EXTENSION:
+        return None
+    if kind == NAMESPACE:
+        return compile("", ROOT + ppath, "exec")
+    return _code(ppath)
 
 
 def _decode_source(data):
@@ -418,7 +423,7 @@ def prepare():
     if _frost.manifest("python-source"):
         sys.excepthook = _excepthook
     spec = _main_spec(_frost.manifest("main-module")[0])
-    code = IMPORTER.get_code(spec.name)
+    code = _code_of(spec.loader_state)  # as IMPORTER.get_code(spec.name), without a lookup
     main.__dict__.update(__name__="__main__", __file__=spec.origin, __cached__=None,
                          __loader__=IMPORTER, __package__=spec.parent, __spec__=spec)
     return code, main.__dict__

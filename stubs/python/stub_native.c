@@ -7,11 +7,9 @@
 #include "stub_prefetch.h"
 
 #include <dlfcn.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #define MAX_LOADED 256
@@ -19,38 +17,34 @@
 static char *loaded[MAX_LOADED]; /* sonames already loaded by this process */
 static size_t loaded_count;
 
-int stub_native_create(const struct stub_payload *p, const struct frost_entry *e, char *err,
-                       size_t errlen)
+/* The memfd name of `e`: the base name of its path, cut to fit `mname`. */
+static void memfd_name(const struct stub_payload *p, const struct frost_entry *e, char *mname,
+                       size_t size)
 {
     size_t nlen;
     const char *name = stub_payload_name(p, e, &nlen);
     const char *base = memrchr(name, '/', nlen);
     base = base ? base + 1 : name;
+    snprintf(mname, size, "%.*s", (int)(nlen - (size_t)(base - name)), base);
+}
+
+int stub_native_create(const struct stub_payload *p, const struct frost_entry *e, char *err,
+                       size_t errlen)
+{
     char mname[64];
-    snprintf(mname, sizeof mname, "%.*s", (int)(nlen - (size_t)(base - name)), base);
-    int fd = memfd_create(mname, MFD_CLOEXEC);
-    if (fd < 0)
-        snprintf(err, errlen, "memfd_create for %.*s: %s", (int)nlen, name, strerror(errno));
-    return fd;
+    memfd_name(p, e, mname, sizeof mname);
+    return stub_payload_memfd_create(p, e, mname, err, errlen);
 }
 
 int stub_native_memfd(const struct stub_payload *p, const struct frost_entry *e, char *err,
                       size_t errlen)
 {
+    char mname[64];
     int fd = stub_prefetch_take(e);
     if (fd >= 0)
         return fd;
-    if ((fd = stub_native_create(p, e, err, errlen)) < 0)
-        return -1;
-    if (stub_payload_write_to_fd(p, e, fd) != 0) {
-        size_t nlen;
-        const char *name = stub_payload_name(p, e, &nlen);
-        snprintf(err, errlen, "payload damaged: entry %.*s does not decompress or check out",
-                 (int)nlen, name);
-        close(fd);
-        return -1;
-    }
-    return fd;
+    memfd_name(p, e, mname, sizeof mname);
+    return stub_payload_memfd(p, e, mname, err, errlen);
 }
 
 static int is_loaded(const char *soname, size_t len)
@@ -95,7 +89,7 @@ int stub_native_load_needs(const struct stub_payload *p, const char *path, char 
 {
     size_t plen = strlen(path);
     const char *v = NULL;
-    while ((v = stub_payload_manifest_next(p, "needs", v)) != NULL) {
+    while ((v = stub_payload_manifest_next(p, FROST_MF_NEEDS, v)) != NULL) {
         if (strncmp(v, path, plen) != 0 || v[plen] != ':')
             continue;
         const char *s = v + plen + 1;

@@ -31,6 +31,7 @@ static int is_shared_object(const struct frost_entry *e)
 static const struct stub_payload *payload;
 static struct slot *slots;
 static size_t nslots;
+static int *slot_of; /* by entry index (e - payload->entries): its slot, or -1 */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t changed = PTHREAD_COND_INITIALIZER;
 
@@ -119,20 +120,21 @@ static void after_fork_child(void)
  * glibc's locking once a process has two threads): the main thread decodes on demand. */
 #define PREFETCH_MIN (256 * 1024)
 
-/* Fills the slots from the manifest; returns their number (0 when not worth a thread). */
+/* Fills the slots from the manifest in one pass (an entry listed twice keeps its first slot)
+ * and indexes them by entry; returns their number (0 when not worth a thread). */
 static size_t read_list(const struct stub_payload *p)
 {
-    size_t n = 0;
     uint64_t total = 0;
-    const char *v = NULL;
-    while ((v = stub_payload_manifest_next(p, "preload", v)) != NULL)
-        n++;
-    if (n == 0 || !(slots = calloc(n, sizeof *slots)))
+    const char *v = stub_payload_manifest_next(p, FROST_MF_PRELOAD, NULL);
+    if (!v || p->count == 0 || !(slots = calloc(p->count, sizeof *slots)) ||
+        !(slot_of = malloc(p->count * sizeof *slot_of)))
         return 0;
-    v = NULL;
-    while ((v = stub_payload_manifest_next(p, "preload", v)) != NULL) {
+    for (uint32_t i = 0; i < p->count; i++)
+        slot_of[i] = -1;
+    for (; v != NULL; v = stub_payload_manifest_next(p, FROST_MF_PRELOAD, v)) {
         const struct frost_entry *e = stub_payload_find(p, v, strlen(v));
-        if (e) {
+        if (e && slot_of[e - p->entries] < 0) {
+            slot_of[e - p->entries] = (int)nslots;
             slots[nslots++] = (struct slot){.e = e, .state = PENDING, .fd = -1, .buf = NULL};
             total += e->raw_size;
         }
@@ -166,22 +168,23 @@ void stub_prefetch_start(const struct stub_payload *p)
 /* Hands out the slot of `e` (waiting while it is being decoded); NULL when it has none. */
 static struct slot *take(const struct frost_entry *e)
 {
-    for (size_t i = 0; i < nslots; i++) {
-        if (slots[i].e != e)
-            continue;
-        while (slots[i].state == BUSY)
-            pthread_cond_wait(&changed, &lock);
-        if (slots[i].state != READY) {
-            slots[i].fd = -1;
-            slots[i].buf = NULL;
-        } else if (slots[i].buf) {
-            ahead -= slots[i].e->raw_size;
-        }
-        slots[i].state = DONE;
-        pthread_cond_broadcast(&changed);
-        return &slots[i];
+    if (nslots == 0 || e < payload->entries || e >= payload->entries + payload->count)
+        return NULL;
+    int i = slot_of[e - payload->entries];
+    if (i < 0)
+        return NULL;
+    struct slot *s = &slots[i];
+    while (s->state == BUSY)
+        pthread_cond_wait(&changed, &lock);
+    if (s->state != READY) {
+        s->fd = -1;
+        s->buf = NULL;
+    } else if (s->buf) {
+        ahead -= s->e->raw_size;
     }
-    return NULL;
+    s->state = DONE;
+    pthread_cond_broadcast(&changed);
+    return s;
 }
 
 int stub_prefetch_take(const struct frost_entry *e)

@@ -35,29 +35,22 @@ __attribute__((used, section(".frost_python"))) static const char python_abi[] =
     "python-version=" PY_MM "\0full-version=" PY_VERSION "\0magic=" FROST_PY_MAGIC
     "\0provided=" FROST_PY_PROVIDED;
 
-const char *stub_progname = "frost";
-
 static struct stub_payload payload;
 static char exe[PATH_MAX];
 
-static const char *base_name(const char *s)
-{
-    const char *b = strrchr(s, '/');
-    return b ? b + 1 : s;
-}
-
 /* The file holding the payload: our own, or (started by the compact loader, which execs this
- * stub from a memfd) the one whose descriptor FROST_PAYLOAD_FD names. Sets `exe`. */
+ * stub from a memfd) the one whose descriptor FROST_PAYLOAD_FD names, then `*handed`, else -1.
+ * Sets `exe`. */
 static int payload_path(char *path, size_t len, int *handed)
 {
-    const char *fd = getenv("FROST_PAYLOAD_FD");
+    const char *fd = getenv(FROST_PAYLOAD_FD);
     *handed = -1;
     snprintf(path, len, "/proc/self/exe");
     if (fd && *fd && strspn(fd, "0123456789") == strlen(fd) && strlen(fd) < 8) {
         *handed = atoi(fd);
         snprintf(path, len, "/proc/self/fd/%d", *handed);
     }
-    unsetenv("FROST_PAYLOAD_FD");
+    unsetenv(FROST_PAYLOAD_FD);
     ssize_t n = readlink(path, exe, sizeof exe - 1);
     if (n <= 0) {
         STUB_PERROR("readlink", "cannot find own executable");
@@ -67,21 +60,25 @@ static int payload_path(char *path, size_t len, int *handed)
     return 0;
 }
 
+/* Opens the payload (taking over a handed descriptor) and checks that it is for this
+ * interpreter. Returns 0, or -1 after printing why not. */
 static int open_payload(void)
 {
     char err[512], path[64];
     int handed;
-    if (payload_path(path, sizeof path, &handed) != 0)
+    if (payload_path(path, sizeof path, &handed) != 0) {
+        if (handed >= 0)
+            close(handed);
         return -1;
-    int rc = stub_payload_open(&payload, path, err, sizeof err);
-    if (handed >= 0)
-        close(handed);
+    }
+    int rc = handed >= 0 ? stub_payload_open_fd(&payload, handed, err, sizeof err)
+                         : stub_payload_open(&payload, path, err, sizeof err);
     if (rc != 0) {
         STUB_ERROR("%s", err);
         return -1;
     }
-    const char *rt = stub_payload_manifest_next(&payload, "runtime", NULL);
-    const char *ver = stub_payload_manifest_next(&payload, "python-version", NULL);
+    const char *rt = stub_payload_manifest_next(&payload, FROST_MF_RUNTIME, NULL);
+    const char *ver = stub_payload_manifest_next(&payload, FROST_MF_PYTHON_VERSION, NULL);
     if (!rt || strcmp(rt, "python") != 0) {
         STUB_ERROR("payload damaged: not a Python payload");
         return -1;
@@ -234,7 +231,7 @@ static int run(void)
 
 int stub_main(struct stub_python_context *ctx)
 {
-    stub_progname = base_name(ctx->argc > 0 && ctx->argv[0] ? ctx->argv[0] : "frost");
+    stub_set_progname(ctx->argc, ctx->argv);
     if (open_payload() != 0)
         return STUB_EXIT_CANNOT_RUN;
     PyImport_FrozenModules = frost_frozen_modules;
