@@ -13,8 +13,6 @@ import CLibELF
 /// some of these to the caller). After `init` succeeds, `header`, `sections()` and `segments`
 /// can no longer fail.
 public final class ELFFile {
-  /// The path the file was opened with.
-  public let path: String
   /// Size of the file in bytes.
   public let fileSize: UInt64
   /// The ELF header (`gelf_getehdr`, with extended section numbering resolved).
@@ -31,7 +29,6 @@ public final class ELFFile {
   /// start with the ELF magic (text, empty file, directory, device) and `.damaged` when it does
   /// but a structure in it is truncated, out of bounds or inconsistent.
   public init(path: String) throws(ELFError) {
-    self.path = path
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { throw .unreadable(reason: String(cString: strerror(errno))) }
     var ok = false
@@ -41,8 +38,7 @@ public final class ELFFile {
     guard let elf = elf_begin(fd, ELF_C_READ_MMAP, nil) else {
       throw .damaged(reason: "libelf: \(Self.lastError())")
     }
-    var began = true
-    defer { if began && !ok { elf_end(elf) } }
+    defer { if !ok { elf_end(elf) } }
     guard elf_kind(elf) == ELF_K_ELF else { throw .damaged(reason: "libelf does not see an ELF file") }
     let header = try Self.readHeader(elf, fileSize: size)
     self.segments = try Self.readSegments(elf, header, fileSize: size)
@@ -52,7 +48,6 @@ public final class ELFFile {
     self.fileSize = size
     self.header = header
     ok = true
-    began = false
   }
 
   deinit {
@@ -68,6 +63,11 @@ public final class ELFFile {
 
   /// Every section, in header table order, index 0 included (read at `init`).
   public func sections() throws(ELFError) -> [ELFSection] { sectionList }
+
+  /// The first section called `name` (in header table order), or nil.
+  public func section(named name: String) throws(ELFError) -> ELFSection? {
+    sectionList.first { $0.name == name }
+  }
 
   /// The bytes of `section` (`elf_rawfile`; copies only the section).
   public func bytes(of section: ELFSection) throws(ELFError) -> [UInt8] {
@@ -188,7 +188,7 @@ public final class ELFFile {
     let h = ELFHeader(
       is64: is64, bigEndian: ehdr.e_ident.5 == ELFDATA2MSB, osABI: ehdr.e_ident.7,
       abiVersion: ehdr.e_ident.8, type: ehdr.e_type, machine: ehdr.e_machine,
-      entry: ehdr.e_entry, flags: ehdr.e_flags, headerSize: UInt64(ehdr.e_ehsize),
+      entry: ehdr.e_entry, flags: ehdr.e_flags,
       programHeaderOffset: ehdr.e_phoff, programHeaderEntrySize: UInt64(ehdr.e_phentsize),
       programHeaderCount: UInt64(phnum), sectionHeaderOffset: ehdr.e_shoff,
       sectionHeaderEntrySize: UInt64(ehdr.e_shentsize), sectionCount: UInt64(shnum),
@@ -287,8 +287,7 @@ public final class ELFFile {
         ELFSection(
           index: index, name: name, type: shdr.sh_type, flags: shdr.sh_flags,
           address: shdr.sh_addr, offset: shdr.sh_offset, size: shdr.sh_size,
-          alignment: shdr.sh_addralign, link: shdr.sh_link, info: shdr.sh_info,
-          entrySize: shdr.sh_entsize))
+          alignment: shdr.sh_addralign, link: shdr.sh_link))
     }
     return result
   }

@@ -20,8 +20,6 @@ public struct ELFHeader: Codable, Sendable, Equatable {
   public var entry: UInt64
   /// `e_flags`.
   public var flags: UInt32
-  /// `e_ehsize`.
-  public var headerSize: UInt64
   /// `e_phoff`.
   public var programHeaderOffset: UInt64
   /// `e_phentsize`.
@@ -61,10 +59,6 @@ public struct ELFSection: Codable, Sendable, Equatable {
   public var alignment: UInt64
   /// `sh_link`.
   public var link: UInt32 = 0
-  /// `sh_info`.
-  public var info: UInt32 = 0
-  /// `sh_entsize`.
-  public var entrySize: UInt64 = 0
 
   /// Whether the section occupies bytes in the file (neither `SHT_NOBITS` nor `SHT_NULL`).
   public var hasFileBytes: Bool { type != UInt32(SHT_NOBITS) && type != UInt32(SHT_NULL) }
@@ -80,6 +74,9 @@ public struct ELFSection: Codable, Sendable, Equatable {
   public var isTLS: Bool { flags & UInt64(SHF_TLS) != 0 }
   /// `SHT_NOBITS`.
   public var isNoBits: Bool { type == UInt32(SHT_NOBITS) }
+  /// An allocated, non-TLS `SHT_NOBITS` section (`.bss`): its memory lies in a `PT_LOAD`
+  /// segment's memory-only tail (`.tbss` lives in the TLS template instead).
+  public var isSegmentTailBSS: Bool { isNoBits && isAllocated && !isTLS }
 }
 
 /// One entry of the program header table (`GElf_Phdr`).

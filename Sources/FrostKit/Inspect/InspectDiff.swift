@@ -78,7 +78,8 @@ extension Inspector {
   private static func sectionSizes(_ r: InspectReport) -> [(String, UInt64, UInt64)] {
     var seen: [String: Int] = [:]
     var result: [(String, UInt64, UInt64)] = []
-    var headers: [String: (UInt64, UInt64)] = [:]
+    // Inspector.regions gives each header table at most one row; they follow the sections.
+    var headers: [(String, UInt64, UInt64)] = []
     var padding: (UInt64, UInt64) = (0, 0)
     var overlay: (UInt64, UInt64) = (0, 0)
     var bySection: [Int: (UInt64, UInt64)] = [:]
@@ -90,7 +91,7 @@ extension Inspector {
         padding = (padding.0 + region.fileBytes, padding.1 + region.memoryBytes)
       case .overlay: overlay = (region.fileBytes, region.memoryBytes)
       case .elfHeader, .programHeaders, .sectionHeaders:
-        headers[region.name] = (region.fileBytes, region.memoryBytes)
+        headers.append((region.name, region.fileBytes, region.memoryBytes))
       }
     }
     for s in r.sections where s.index > 0 {
@@ -100,9 +101,7 @@ extension Inspector {
       let sizes = bySection[s.index] ?? (0, 0)
       result.append((key, sizes.0, sizes.1))
     }
-    for name in ["[ELF header]", "[program headers]", "[section headers]"] {
-      if let h = headers[name] { result.append((name, h.0, h.1)) }
-    }
+    result += headers
     result.append(("[padding]", padding.0, padding.1))
     result.append(("[overlay]", overlay.0, overlay.1))
     return result

@@ -269,11 +269,14 @@ public enum InspectRender {
     return csvText(rows)
   }
 
-  static func csvText(_ rows: [[String]]) -> String {
+  /// `rows` as CSV: fields (see `csvField`) joined by `,`, one `\n`-terminated line per row.
+  public static func csvText(_ rows: [[String]]) -> String {
     rows.map { $0.map(csvField).joined(separator: ",") }.joined(separator: "\n") + "\n"
   }
 
-  private static func csvField(_ s: String) -> String {
+  /// `s` as one CSV field: quoted, with `"` doubled, when it holds a `,`, `"`, `\n` or `\r`
+  /// Character (a `\r\n` pair is one Character, equal to neither, and is left unquoted).
+  public static func csvField(_ s: String) -> String {
     guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else {
       return s
     }

@@ -31,26 +31,29 @@ public enum Inspector {
       sections: sections.map(row), segments: file.segments.map(row),
       regions: [], breakdown: [], memorySize: 0,
       allocatedSize: sections.filter(\.isAllocated).reduce(0) { $0 &+ $1.size })
-    report.regions = regions(header: file.header, sections: sections, segments: file.segments,
+    report.regions = regions(header: file.header, sections: sections,
+      categories: report.sections.map(\.category), segments: file.segments,
       fileSize: file.fileSize)
     report.breakdown = totals(report.regions)
     report.memorySize = report.regions.reduce(0) { $0 &+ $1.memoryBytes }
-    if options.symbols, let table = file.symbolTable() {
-      let (symbols, count) = try file.largestSymbols(in: table, limit: options.symbolLimit)
-      report.symbolTable = table.name
-      report.symbolCount = count
-      report.symbols = symbols.map { s in
-        SymbolRow(
-          name: s.name, size: s.size, value: s.value, type: ELFNames.symbolType(s.type),
-          binding: ELFNames.symbolBinding(s.binding),
-          section: s.sectionIndex > 0 && Int(s.sectionIndex) < sections.count
-            && s.sectionIndex < 0xff00 ? sections[Int(s.sectionIndex)].name : "")
+    if options.symbols {
+      if let table = file.symbolTable() {
+        let (symbols, count) = try file.largestSymbols(in: table, limit: options.symbolLimit)
+        report.symbolTable = table.name
+        report.symbolCount = count
+        report.symbols = symbols.map { s in
+          SymbolRow(
+            name: s.name, size: s.size, value: s.value, type: ELFNames.symbolType(s.type),
+            binding: ELFNames.symbolBinding(s.binding),
+            section: s.sectionIndex > 0 && Int(s.sectionIndex) < sections.count
+              && s.sectionIndex < 0xff00 ? sections[Int(s.sectionIndex)].name : "")
+        }
+      } else {
+        report.symbols = []
+        report.symbolCount = 0
       }
-    } else if options.symbols {
-      report.symbols = []
-      report.symbolCount = 0
     }
-    if let section = sections.first(where: { $0.name == PayloadFormat.sectionName }) {
+    if let section = try file.section(named: PayloadFormat.sectionName) {
       do {
         let reader = try PayloadReader(section: try file.bytes(of: section))
         report.payload = payloadSummary(reader, section: section, fileSize: file.fileSize)
@@ -66,8 +69,10 @@ public enum Inspector {
   /// Splits `[0, fileSize)` into header tables, sections, gaps and the overlay, each byte
   /// counted once: where structures overlap, the one that starts first (then: ELF header,
   /// program headers, section headers, sections by index) keeps the shared bytes.
+  /// `categories[i]` is `SizeCategory.of(sections[i])`.
   static func regions(
-    header: ELFHeader, sections: [ELFSection], segments: [ELFSegment], fileSize: UInt64
+    header: ELFHeader, sections: [ELFSection], categories: [SizeCategory],
+    segments: [ELFSegment], fileSize: UInt64
   ) -> [SizeRegion] {
     struct Claim {
       var start: UInt64
@@ -90,9 +95,9 @@ public enum Inspector {
       claims.append(claim(.programHeaders, "[program headers]", header.programHeaderOffset,
         header.programHeaderCount * header.programHeaderEntrySize, rank: 1, category: .headers))
     }
-    for s in sections where s.index > 0 || s.type != 0 {
+    for (s, category) in zip(sections, categories) where s.index > 0 || s.type != 0 {
       claims.append(claim(.section, s.name, s.offset, s.fileSize, rank: 3 + s.index,
-        category: SizeCategory.of(s), index: s.index))
+        category: category, index: s.index))
     }
     if header.sectionCount > 0 {
       claims.append(claim(.sectionHeaders, "[section headers]", header.sectionHeaderOffset,
@@ -106,7 +111,6 @@ public enum Inspector {
     if !zip(claims, claims.dropFirst()).allSatisfy(before) { claims.sort(by: before) }
 
     let loads = segments.filter(\.isLoad)
-    let loadless = loads.isEmpty
     var result: [SizeRegion] = []
     result.reserveCapacity(claims.count * 2 + 1)
     var position: UInt64 = 0
@@ -123,8 +127,7 @@ public enum Inspector {
       if c.end == c.start {
         var r = c.region
         if let index = r.sectionIndex {
-          r.memoryBytes = memoryBytes(sections[index], fileMemory: 0, loads: loads,
-            loadless: loadless)
+          r.memoryBytes = memoryBytes(sections[index], fileMemory: 0, loads: loads)
         }
         result.append(r)
         continue
@@ -138,8 +141,7 @@ public enum Inspector {
       let end = max(start, c.end)
       var r = fileRegion(c.region, from: start, to: end)
       if let index = c.region.sectionIndex {
-        r.memoryBytes = memoryBytes(sections[index], fileMemory: r.memoryBytes, loads: loads,
-          loadless: loadless)
+        r.memoryBytes = memoryBytes(sections[index], fileMemory: r.memoryBytes, loads: loads)
       }
       result.append(r)
       position = max(position, c.end)
@@ -156,11 +158,11 @@ public enum Inspector {
   /// Memory of a section: its bytes inside a `PT_LOAD` file image, plus for `SHT_NOBITS`
   /// (not TLS: `.tbss` lives in the TLS template) the part inside a segment's memory-only
   /// tail. Without `PT_LOAD` segments (relocatable objects), `sh_size` of allocated sections.
-  private static func memoryBytes(
-    _ s: ELFSection, fileMemory: UInt64, loads: [ELFSegment], loadless: Bool
-  ) -> UInt64 {
-    if loadless { return s.isAllocated ? s.size : 0 }
-    guard s.isNoBits, s.isAllocated, !s.isTLS else { return fileMemory }
+  private static func memoryBytes(_ s: ELFSection, fileMemory: UInt64, loads: [ELFSegment])
+    -> UInt64
+  {
+    if loads.isEmpty { return s.isAllocated ? s.size : 0 }
+    guard s.isSegmentTailBSS else { return fileMemory }
     let (end, o) = s.address.addingReportingOverflow(s.size)
     guard !o else { return 0 }
     return loads.reduce(0) { total, l in
@@ -172,7 +174,7 @@ public enum Inspector {
   /// For each `PT_LOAD`, the part of its memory-only tail (`p_memsz - p_filesz`) that no
   /// `SHT_NOBITS` section covers, so that memory bytes sum to the segments' `p_memsz`.
   private static func memoryGaps(sections: [ELFSection], loads: [ELFSegment]) -> [SizeRegion] {
-    let bss = sections.filter { $0.isNoBits && $0.isAllocated && !$0.isTLS }
+    let bss = sections.filter(\.isSegmentTailBSS)
     var result: [SizeRegion] = []
     for l in loads {
       let (tail, bad) = tailRange(l)

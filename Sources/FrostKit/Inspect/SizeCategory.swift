@@ -1,3 +1,5 @@
+import CLibELF
+
 /// What a byte of an ELF file is for, in `frost inspect`'s size breakdown.
 ///
 /// The raw values are the `category` strings of the JSON and CSV output (docs/INSPECT.md).
@@ -59,14 +61,15 @@ public enum SizeCategory: String, Codable, Sendable, CaseIterable {
     {
       return .debug
     }
-    switch ELFNames.sectionType(section.type) {
-    case "NOTE": return .notes
-    case "REL", "RELA", "RELR": return .relocations
-    case "DYNAMIC", "DYNSYM", "HASH", "GNU_HASH", "VERSYM", "VERDEF", "VERNEED":
+    switch Int32(bitPattern: section.type) {
+    case SHT_NOTE: return .notes
+    case SHT_REL, SHT_RELA, SHT_RELR: return .relocations
+    case SHT_DYNAMIC, SHT_DYNSYM, SHT_HASH, SHT_GNU_HASH, SHT_GNU_versym, SHT_GNU_verdef,
+      SHT_GNU_verneed:
       return .dynamicLinking
-    case "SYMTAB", "SYMTAB SECTION INDICES": return .symbols
-    case "STRTAB": return section.isAllocated ? .dynamicLinking : .symbols
-    case "NULL": return .other
+    case SHT_SYMTAB, SHT_SYMTAB_SHNDX: return .symbols
+    case SHT_STRTAB: return section.isAllocated ? .dynamicLinking : .symbols
+    case SHT_NULL: return .other
     default: break
     }
     if [".interp", ".got", ".got.plt"].contains(name) { return .dynamicLinking }

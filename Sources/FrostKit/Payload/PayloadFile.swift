@@ -3,8 +3,9 @@ public enum PayloadFile {
   /// The payload of the Frost binary at `path`.
   public static func open(_ path: String) throws -> PayloadReader {
     let file = try ELFFile(path: path)
-    guard let section = try file.sections().first(where: { $0.name == PayloadFormat.sectionName })
-    else { throw PayloadError.noPayload }
+    guard let section = try file.section(named: PayloadFormat.sectionName) else {
+      throw PayloadError.noPayload
+    }
     return try PayloadReader(section: try file.bytes(of: section))
   }
 }
