@@ -95,6 +95,10 @@ public enum ManifestKey {
   public static let input = "input-sha256"
   public static let compressLevel = "compress-level"
   public static let pythonVersion = "python-version"
+  /// "1": the stub detaches as a daemon at start (`STUB_DAEMON_MF_DAEMON`).
+  public static let daemon = "daemon"
+  /// Absolute path of the daemon's pidfile (`STUB_DAEMON_MF_PIDFILE`).
+  public static let pidfile = "pidfile"
 }
 
 /// One index record of a payload, as read back (`struct frost_entry`).

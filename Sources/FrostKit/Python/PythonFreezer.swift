@@ -56,7 +56,7 @@ public enum PythonFreezer {
     let work = try temporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: work) }
     let input = CollectorInput(
-      entry: entry.entry, roots: entry.roots, paths: request.paths.map(absolute),
+      entry: entry.entry, roots: entry.roots, paths: request.paths.map { FileIO.absolute($0) },
       include_modules: request.includeModules, include_packages: request.includePackages,
       exclude_modules: request.excludeModules,
       add_data: try request.addData.map(parseAddData), include_source: request.includeSource,
@@ -156,7 +156,7 @@ public enum PythonFreezer {
     guard FileManager.default.fileExists(atPath: target, isDirectory: &isDir) else {
       throw PythonError.notFound(path: target)
     }
-    let path = absolute(target)
+    let path = FileIO.absolute(target)
     let parent = (path as NSString).deletingLastPathComponent
     let base = (path as NSString).lastPathComponent
     if isDir.boolValue {
@@ -178,15 +178,10 @@ public enum PythonFreezer {
     guard !src.isEmpty, FileManager.default.fileExists(atPath: src), !dest.contains("..") else {
       throw PythonError.badAddData(spec: spec)
     }
-    return [absolute(src), dest]
+    return [FileIO.absolute(src), dest]
   }
 
   static func cwd() -> String { FileManager.default.currentDirectoryPath }
-
-  static func absolute(_ path: String) -> String {
-    let p = path.hasPrefix("/") ? path : cwd() + "/" + path
-    return (p as NSString).standardizingPath
-  }
 
   static func temporaryDirectory() throws -> String {
     let dir = NSTemporaryDirectory() + "frost-python-" + UUID().uuidString
@@ -225,7 +220,7 @@ public struct StubABI: Sendable, Equatable {
     do { file = try ELFFile(path: path) } catch { throw BuildError.stubMissing(
       stub: (path as NSString).lastPathComponent,
       directory: (path as NSString).deletingLastPathComponent) }
-    guard let section = try file.sections().first(where: { $0.name == ".frost_python" }) else {
+    guard let section = try file.section(named: ".frost_python") else {
       throw PythonError.badStub(path: path)
     }
     var values: [String: String] = [:]

@@ -65,8 +65,8 @@ extension FrostCommand {
             script: script, interpreter: interpreter, args: args, hostPython: hostPython,
             pythonExtras: extras))
         if daemon {
-          plan.manifest.pairs.append(.init("daemon", "1"))
-          if let pidfile { plan.manifest.pairs.append(.init("pidfile", pidfile)) }
+          plan.manifest.pairs.append(.init(ManifestKey.daemon, "1"))
+          if let pidfile { plan.manifest.pairs.append(.init(ManifestKey.pidfile, pidfile)) }
         }
         let dir = try StubLocator.directory(
           for: plan.stub, environment: ProcessInfoEnv.environment)

@@ -40,17 +40,12 @@ enum ServiceRender {
     return String(decoding: data, as: UTF8.self) + "\n"
   }
 
-  static func csvField(_ s: String) -> String {
-    s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
-      ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-  }
-
   static func generate(_ r: GenerateReport, format: OutputFormat) -> String {
     switch format {
     case .json: return json(r)
     case .csv:
       return "file,install_path,mode\n"
-        + r.bundle.files.map { "\(csvField($0.path)),\(csvField($0.installPath)),\(String($0.mode, radix: 8))\n" }.joined()
+        + r.bundle.files.map { "\(InspectRender.csvField($0.path)),\(InspectRender.csvField($0.installPath)),\(String($0.mode, radix: 8))\n" }.joined()
     case .text:
       var out = "wrote \(r.directory)/\n"
       out += "  \(r.bundle.binary)  -> \(r.bundle.execPath)\n"
@@ -69,7 +64,7 @@ enum ServiceRender {
   static func install(_ r: InstallReport, verb: String, format: OutputFormat) -> String {
     switch format {
     case .json: return json(r)
-    case .csv: return "path\n" + r.files.map { csvField($0) + "\n" }.joined()
+    case .csv: return "path\n" + r.files.map { InspectRender.csvField($0) + "\n" }.joined()
     case .text:
       return r.files.map { "\(verb) \($0)\n" }.joined() + r.commands.map { "ran: \($0)\n" }.joined()
         + r.notes.map { "note: \($0)\n" }.joined()
@@ -80,11 +75,9 @@ enum ServiceRender {
     switch format {
     case .json: return json(r)
     case .csv:
-      return "severity,check,path,source,message\n"
-        + r.findings.map {
-          [$0.severity.rawValue, $0.check.rawValue, $0.path, $0.source, $0.message].map(csvField)
-            .joined(separator: ",") + "\n"
-        }.joined()
+      return InspectRender.csvText(
+        [["severity", "check", "path", "source", "message"]]
+          + r.findings.map { [$0.severity.rawValue, $0.check.rawValue, $0.path, $0.source, $0.message] })
     case .text:
       var out = ""
       for f in r.findings.sorted(by: { $0.severity > $1.severity }) {
