@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <zlib.h>
 #ifdef FROST_WITH_ZSTD
+#define ZSTD_STATIC_LINKING_ONLY /* ZSTD_createDDict_byReference; the stubs link libzstd.a */
 #include <zstd.h>
 #endif
 
@@ -204,6 +205,10 @@ void stub_payload_close(struct stub_payload *p)
 {
     if (p->fd > 0)
         close(p->fd);
+#ifdef FROST_WITH_ZSTD
+    ZSTD_freeDDict(p->ddict);
+#endif
+    free(p->dict);
     free(p->meta);
     memset(p, 0, sizeof *p);
 }
@@ -244,7 +249,8 @@ const struct frost_entry *stub_payload_find(const struct stub_payload *p, const 
 }
 
 /* Decompresses `stored_size` bytes in `src` into `buf`; 0 when they give exactly raw_size. */
-static int decompress(const struct frost_entry *e, const uint8_t *src, uint8_t *buf)
+static int decompress(const struct stub_payload *p, const struct frost_entry *e,
+                      const uint8_t *src, uint8_t *buf)
 {
     if (e->compression == FROST_ZLIB) {
         uLongf dlen = (uLongf)e->raw_size;
@@ -252,16 +258,21 @@ static int decompress(const struct frost_entry *e, const uint8_t *src, uint8_t *
         return uncompress2(buf, &dlen, src, &slen) == Z_OK && dlen == e->raw_size ? 0 : -1;
     }
 #ifdef FROST_WITH_ZSTD
-    if (e->compression == FROST_ZSTD) {
+    if (e->compression == FROST_ZSTD || (e->compression == FROST_ZSTD_DICT && p->ddict)) {
         /* One context per thread, kept: creating one per entry costs more than decoding a
          * small module. */
         static __thread ZSTD_DCtx *dctx;
         if (!dctx && !(dctx = ZSTD_createDCtx()))
             return -1;
-        size_t n = ZSTD_decompressDCtx(dctx, buf, (size_t)e->raw_size, src,
-                                       (size_t)e->stored_size);
+        size_t n = e->compression == FROST_ZSTD
+                       ? ZSTD_decompressDCtx(dctx, buf, (size_t)e->raw_size, src,
+                                             (size_t)e->stored_size)
+                       : ZSTD_decompress_usingDDict(dctx, buf, (size_t)e->raw_size, src,
+                                                    (size_t)e->stored_size, p->ddict);
         return !ZSTD_isError(n) && n == e->raw_size ? 0 : -1;
     }
+#else
+    (void)p;
 #endif
     return -1;
 }
@@ -290,7 +301,7 @@ int stub_payload_read(const struct stub_payload *p, const struct frost_entry *e,
      * while decompressing; only stored bytes need the CRC-32 here. */
     if (e->compression == FROST_STORED
             ? e->stored_size != e->raw_size || (uint32_t)crc32_z(0, buf, (size_t)e->raw_size) != e->crc32
-            : decompress(e, stored, buf) != 0) {
+            : decompress(p, e, stored, buf) != 0) {
         fail(err, errlen, "entry %.*s does not decompress or check out", (int)nlen, name);
         goto cleanup;
     }
@@ -377,12 +388,15 @@ static int feed(struct stream *s, uint8_t *in, size_t len)
 #endif
 }
 
-/* 1 when this stub can decode `e`'s compression (zstd only when built with it). */
-static int known_codec(const struct frost_entry *e)
+/* 1 when this stub can decode `e`'s compression (zstd only when built with it, and with the
+ * dictionary loaded for FROST_ZSTD_DICT). */
+static int known_codec(const struct stub_payload *p, const struct frost_entry *e)
 {
 #ifdef FROST_WITH_ZSTD
-    if (e->compression == FROST_ZSTD)
+    if (e->compression == FROST_ZSTD || (e->compression == FROST_ZSTD_DICT && p->ddict))
         return 1;
+#else
+    (void)p;
 #endif
     return e->compression == FROST_STORED || e->compression == FROST_ZLIB;
 }
@@ -393,12 +407,14 @@ int stub_payload_write_to_fd(const struct stub_payload *p, const struct frost_en
     uint8_t *in = malloc(CHUNK);
     s.out = malloc(CHUNK);
     int rc = -1, zinit = 0;
-    if (!in || !s.out || !known_codec(e))
+    if (!in || !s.out || !known_codec(p, e))
         goto cleanup;
     if (e->compression == FROST_ZLIB && !(zinit = inflateInit(&s.zs) == Z_OK))
         goto cleanup;
 #ifdef FROST_WITH_ZSTD
-    if (e->compression == FROST_ZSTD && !(s.zd = ZSTD_createDCtx()))
+    if (e->compression != FROST_STORED && e->compression != FROST_ZLIB &&
+        (!(s.zd = ZSTD_createDCtx()) ||
+         (e->compression == FROST_ZSTD_DICT && ZSTD_isError(ZSTD_DCtx_refDDict(s.zd, p->ddict)))))
         goto cleanup;
 #endif
     for (uint64_t off = 0; off < e->stored_size;) {
@@ -469,4 +485,23 @@ const char *stub_payload_manifest_next(const struct stub_payload *p, const char 
         cur = v + strlen(v) + 1;
     }
     return NULL;
+}
+
+int stub_payload_load_dictionary(struct stub_payload *p, char *err, size_t errlen)
+{
+    const char *path = stub_payload_manifest_next(p, FROST_MF_ZSTD_DICTIONARY, NULL);
+    if (!path || p->ddict)
+        return 0;
+#ifdef FROST_WITH_ZSTD
+    const struct frost_entry *e = stub_payload_find(p, path, strlen(path));
+    if (!e || e->compression == FROST_ZSTD_DICT)
+        return fail(err, errlen, "dictionary %s is missing", path);
+    if (stub_payload_read(p, e, &p->dict, err, errlen) != 0)
+        return -1;
+    /* By reference, not a copy: the dictionary's bytes stay in p->dict until the close. */
+    p->ddict = ZSTD_createDDict_byReference(p->dict, (size_t)e->raw_size);
+    return p->ddict ? 0 : fail(err, errlen, "dictionary %s cannot be loaded", path);
+#else
+    return fail(err, errlen, "dictionary %s needs zstd", path);
+#endif
 }

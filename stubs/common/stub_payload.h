@@ -21,6 +21,8 @@ struct stub_payload {
     uint64_t names_size;
     const char *manifest;              /* "key\0value\0" pairs */
     uint32_t manifest_size;
+    void *ddict;                       /* ZSTD_DDict of FROST_ZSTD_DICT entries, once loaded */
+    uint8_t *dict;                     /* its bytes, which it refers to */
 };
 
 /* Opens `path`, checks the section header table, the payload header, the index checksum and
@@ -32,7 +34,12 @@ int stub_payload_open(struct stub_payload *p, const char *path, char *err, size_
  * stub_payload_close, or here on failure). */
 int stub_payload_open_fd(struct stub_payload *p, int fd, char *err, size_t errlen);
 
-/* Closes the file and frees the index. */
+/* Loads the dictionary named by the manifest key FROST_MF_ZSTD_DICTIONARY, if any, so that
+ * FROST_ZSTD_DICT entries decode; until then they fail as damaged. Call it before starting
+ * threads that read the payload. Returns 0 (also when there is none, or the stub has no zstd),
+ * or -1 with a reason in `err`. */
+int stub_payload_load_dictionary(struct stub_payload *p, char *err, size_t errlen);
+/* Closes the file and frees the index and the dictionary. */
 void stub_payload_close(struct stub_payload *p);
 
 /* The entry named exactly `name` (`len` bytes), or NULL. Binary search. */

@@ -2,7 +2,9 @@
  * frost_format.h - the one C definition of Frost's on-disk payload format.
  *
  * Mirrored by the Swift writer and reader in Sources/FrostKit/Payload/PayloadFormat.swift;
- * change both together and bump FROST_FORMAT_VERSION. Prose description: docs/FORMAT.md.
+ * change both together, and bump FROST_FORMAT_VERSION for a change that an older reader would
+ * misread (a new kind or compression value is not one: older readers refuse unknown values).
+ * Prose description: docs/FORMAT.md.
  *
  * A Frost binary is an ELF executable (the stub) with one extra non-alloc SHT_PROGBITS
  * section named ".frost". Every integer in the section is little-endian. Offsets are
@@ -33,6 +35,7 @@ enum frost_kind {
     FROST_KIND_NATIVE_LIB = 5,  /* a shared library an extension module needs */
     FROST_KIND_DATA = 6,        /* a data file the program reads */
     FROST_KIND_METADATA = 7,    /* package metadata (*.dist-info) */
+    FROST_KIND_DICTIONARY = 8,  /* the zstd dictionary of FROST_ZSTD_DICT entries */
 };
 
 /* Entry compression methods. */
@@ -40,6 +43,8 @@ enum frost_compression {
     FROST_STORED = 0, /* the bytes as they are */
     FROST_ZLIB = 1,   /* one zlib stream (RFC 1950) of the raw bytes */
     FROST_ZSTD = 2,   /* one Zstandard frame (RFC 8878) of the raw bytes, content size set */
+    FROST_ZSTD_DICT = 3, /* the same, compressed with the payload's dictionary: the raw bytes
+                          * of the entry named by FROST_MF_ZSTD_DICTIONARY (itself FROST_ZSTD) */
 };
 
 /* The section header: 64 bytes at offset 0 of the section. */
@@ -83,6 +88,7 @@ struct frost_entry {
 #define FROST_MF_PYTHON_VERSION "python-version" /* python runtime: MAJOR.MINOR it was built for */
 #define FROST_MF_NEEDS "needs"             /* python runtime: "PATH:SONAME,..." (repeats) */
 #define FROST_MF_PRELOAD "preload"         /* python runtime: an entry loaded at start (repeats) */
+#define FROST_MF_ZSTD_DICTIONARY "zstd-dictionary" /* path of the FROST_ZSTD_DICT dictionary */
 
 /* Environment variable from the --compact loader to the interpreter stub it execs: the number
  * of an inherited descriptor of the file that holds the payload. */

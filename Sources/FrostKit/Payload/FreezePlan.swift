@@ -14,10 +14,13 @@ public struct FreezePlan: Sendable {
   /// The level for extension modules and native libraries unless `--compress-level` is given:
   /// they are most of a Python payload, and zstd decodes as fast whatever the level.
   public var sharedObjectLevel: Int?
+  /// The entries that share a trained dictionary, with zstd (`PayloadDictionary`); nil: none.
+  public var dictionaryEntries: (@Sendable (PayloadInput) -> Bool)?
 
   public init(
     stub: String, entries: [PayloadInput], manifest: Manifest, codec: Compression = .zlib,
-    defaultLevel: Int = 9, sharedObjectLevel: Int? = nil
+    defaultLevel: Int = 9, sharedObjectLevel: Int? = nil,
+    dictionaryEntries: (@Sendable (PayloadInput) -> Bool)? = nil
   ) {
     self.stub = stub
     self.entries = entries
@@ -25,6 +28,7 @@ public struct FreezePlan: Sendable {
     self.codec = codec
     self.defaultLevel = defaultLevel
     self.sharedObjectLevel = sharedObjectLevel
+    self.dictionaryEntries = dictionaryEntries
   }
 
   /// The level of each entry kind: `explicit` for all when given.

@@ -32,7 +32,8 @@ public enum Freezer {
       throw BuildError.stubMissing(stub: plan.stub, directory: stubDirectory)
     }
     let payload = try PayloadWriter.build(
-      plan.entries, manifest: plan.manifest, codec: plan.codec, levels: plan.levels(explicit: level))
+      plan.entries, manifest: plan.manifest, codec: plan.codec, levels: plan.levels(explicit: level),
+      shared: plan.dictionaryEntries)
     let binary = try SectionAppender.append(
       name: PayloadFormat.sectionName, payload: payload, to: stub)
     try FileIO.writeAtomically(binary, to: output, mode: 0o755)

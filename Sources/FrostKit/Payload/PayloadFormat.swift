@@ -31,6 +31,8 @@ public enum EntryKind: UInt8, Codable, Sendable, CaseIterable {
   case data = 6
   /// Package metadata (`*.dist-info`).
   case metadata = 7
+  /// The zstd dictionary of `Compression.zstdDictionary` entries.
+  case dictionary = 8
 
   /// The name shown by `frost ls` and `frost inspect`.
   public var label: String {
@@ -42,6 +44,7 @@ public enum EntryKind: UInt8, Codable, Sendable, CaseIterable {
     case .nativeLibrary: "native-lib"
     case .data: "data"
     case .metadata: "metadata"
+    case .dictionary: "dictionary"
     }
   }
 }
@@ -54,13 +57,17 @@ public enum Compression: UInt8, Codable, Sendable, CaseIterable {
   case zlib = 1
   /// One Zstandard frame of the raw bytes.
   case zstd = 2
+  /// One Zstandard frame compressed with the payload's dictionary (the entry named by the
+  /// manifest key `zstd-dictionary`). Written by `PayloadWriter` for the entries a plan
+  /// shares a dictionary among, never chosen as a plan's codec.
+  case zstdDictionary = 3
 
   /// The highest level of this codec (0 always means "store").
   public var maxLevel: Int {
     switch self {
     case .stored: 0
     case .zlib: 9
-    case .zstd: 19
+    case .zstd, .zstdDictionary: 19
     }
   }
 
@@ -69,16 +76,19 @@ public enum Compression: UInt8, Codable, Sendable, CaseIterable {
     switch self {
     case .stored: bytes
     case .zlib: Zlib.compress(bytes, level: level)
-    case .zstd: Zstd.compress(bytes, level: level)
+    case .zstd, .zstdDictionary: Zstd.compress(bytes, level: level)
     }
   }
 
-  /// `stored` decompressed into `rawSize` bytes, or nil when damaged.
-  func decompress(_ stored: ArraySlice<UInt8>, rawSize: Int) -> [UInt8]? {
+  /// `stored` decompressed into `rawSize` bytes, or nil when damaged (or, for
+  /// `zstdDictionary`, without the payload's dictionary).
+  func decompress(_ stored: ArraySlice<UInt8>, rawSize: Int, dictionary: [UInt8]?) -> [UInt8]? {
     switch self {
     case .stored: stored.count == rawSize ? Array(stored) : nil
     case .zlib: Zlib.inflate(stored, rawSize: rawSize)
     case .zstd: Zstd.decompress(stored, rawSize: rawSize)
+    case .zstdDictionary:
+      dictionary.flatMap { Zstd.decompress(stored, rawSize: rawSize, dictionary: $0) }
     }
   }
 }
@@ -99,6 +109,8 @@ public enum ManifestKey {
   public static let daemon = "daemon"
   /// Absolute path of the daemon's pidfile (`STUB_DAEMON_MF_PIDFILE`).
   public static let pidfile = "pidfile"
+  /// Path of the dictionary of `zstdDictionary` entries (`FROST_MF_ZSTD_DICTIONARY`).
+  public static let zstdDictionary = "zstd-dictionary"
 }
 
 /// One index record of a payload, as read back (`struct frost_entry`).

@@ -6,6 +6,9 @@ public struct PayloadReader: Sendable {
   /// The index, in stored (sorted) order.
   public let entries: [PayloadEntry]
   public let manifest: Manifest
+  /// The raw bytes of the dictionary named by the manifest key `zstd-dictionary`, when it is
+  /// there and sound; entries compressed with it fail to read without it.
+  public let dictionary: [UInt8]?
 
   /// Parses `section`; throws `PayloadError` when it is not a sound payload.
   public init(section: [UInt8]) throws(PayloadError) {
@@ -42,8 +45,12 @@ public struct PayloadReader: Sendable {
         try Self.record(r, at: base, index: i, names: (namesOffset, namesSize), limit: limit))
     }
     self.entries = entries
-    self.manifest = try Self.manifest(
+    let manifest = try Self.manifest(
       Array(section[Int(manifestOffset)..<Int(manifestOffset + manifestSize)]))
+    self.manifest = manifest
+    self.dictionary = manifest[ManifestKey.zstdDictionary]
+      .flatMap { path in entries.first { $0.path == path && $0.compression != .zstdDictionary } }
+      .flatMap { try? Self.raw(of: $0, in: section, dictionary: nil) }
   }
 
   /// The entry at `path`, if any.
@@ -53,15 +60,26 @@ public struct PayloadReader: Sendable {
   /// `checkDigest` is set).
   public func read(_ entry: PayloadEntry, checkDigest: Bool = false) throws(PayloadError) -> [UInt8]
   {
+    let raw = try Self.raw(of: entry, in: section, dictionary: dictionary)
+    if checkDigest, SHA256.hex(raw) != entry.sha256 { throw .shaMismatch(path: entry.path) }
+    return raw
+  }
+
+  /// The raw bytes of `entry`, inflated and checked against its CRC-32.
+  private static func raw(of entry: PayloadEntry, in section: [UInt8], dictionary: [UInt8]?)
+    throws(PayloadError) -> [UInt8]
+  {
     let stored = section[Int(entry.dataOffset)..<Int(entry.dataOffset + entry.storedSize)]
-    guard let raw = entry.compression.decompress(stored, rawSize: Int(entry.rawSize)) else {
+    guard
+      let raw = entry.compression.decompress(
+        stored, rawSize: Int(entry.rawSize), dictionary: dictionary)
+    else {
       throw .inflateFailed(path: entry.path)
     }
     let crc = Zlib.crc32(raw)
     guard crc == entry.crc32 else {
       throw .crcMismatch(path: entry.path, expected: entry.crc32, actual: crc)
     }
-    if checkDigest, SHA256.hex(raw) != entry.sha256 { throw .shaMismatch(path: entry.path) }
     return raw
   }
 

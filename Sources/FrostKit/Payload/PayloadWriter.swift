@@ -26,8 +26,8 @@ public struct PayloadInput: Sendable {
 
 /// Builds the bytes of a `.frost` section (layout in `stubs/include/frost_format.h`).
 ///
-/// Entries are sorted by path bytes and each is compressed on its own; an entry that does not
-/// shrink is stored as is. The output depends only on the inputs: no time, no order of arrival.
+/// Entries are sorted by path bytes and each is compressed on its own (with zstd, possibly
+/// with a dictionary shared by similar entries); an entry that does not shrink is stored as is. The output depends only on the inputs: no time, no order of arrival.
 public enum PayloadWriter {
   /// The section bytes for `inputs` and `manifest`, each entry compressed with `codec` at
   /// `level` (zlib 1-9, zstd 1-19; 0 stores everything).
@@ -37,16 +37,32 @@ public enum PayloadWriter {
     try build(inputs, manifest: manifest, codec: codec, levels: { _ in level })
   }
 
-  /// The same, with the level of each entry set by its kind.
+  /// The same, with the level of each entry set by its kind. With zstd, the entries `shared`
+  /// picks share one dictionary trained on them when they are enough for one
+  /// (`PayloadDictionary`): it is stored as one more entry, named in the manifest.
   public static func build(
     _ inputs: [PayloadInput], manifest: Manifest, codec: Compression,
-    levels: @escaping @Sendable (EntryKind) -> Int
+    levels: @escaping @Sendable (EntryKind) -> Int,
+    shared: (@Sendable (PayloadInput) -> Bool)? = nil
   ) throws(PayloadError) -> [UInt8] {
-    let sorted = inputs.sorted { Array($0.path.utf8).lexicographicallyPrecedes(Array($1.path.utf8)) }
+    var sorted = inputs.sorted { Array($0.path.utf8).lexicographicallyPrecedes(Array($1.path.utf8)) }
     for (a, b) in zip(sorted, sorted.dropFirst()) where a.path == b.path {
       throw .duplicateEntry(path: a.path)
     }
     for input in sorted { try PayloadPath.validate(input.path) }
+    let codec: Compression = codec == .zstdDictionary ? .zstd : codec
+    var (prepared, dictionary) = PayloadDictionary.prepare(
+      sorted, codec: codec, level: levels, shared: shared)
+    var manifest = manifest
+    if let (input, ready) = dictionary {
+      guard !sorted.contains(where: { $0.path == input.path }) else {
+        throw .duplicateEntry(path: input.path)
+      }
+      let at = sorted.firstIndex { !Array($0.path.utf8).lexicographicallyPrecedes(Array(input.path.utf8)) }
+      sorted.insert(input, at: at ?? sorted.count)
+      prepared.insert(ready, at: at ?? prepared.count)
+      manifest.pairs.append(.init(ManifestKey.zstdDictionary, input.path))
+    }
     var names: [UInt8] = []
     var records: [UInt8] = []
     var data: [UInt8] = []
@@ -56,7 +72,6 @@ public enum PayloadWriter {
     let namesSize = sorted.reduce(0) { $0 + $1.path.utf8.count }
     let manifestOffset = indexOffset + indexSize + namesSize
     let dataStart = align(manifestOffset + manifestBytes.count)
-    let prepared = prepare(sorted, codec: codec, level: levels)
     for (input, ready) in zip(sorted, prepared) {
       let stored = ready.compressed ?? input.bytes
       let nameOffset = names.count
@@ -72,7 +87,7 @@ public enum PayloadWriter {
       rec.u32(UInt32(input.path.utf8.count))
       rec.u32(ready.crc)
       rec.u32(input.mode)
-      rec.bytes([input.kind.rawValue, ready.compressed != nil ? codec.rawValue : 0, 0, 0, 0, 0, 0, 0])
+      rec.bytes([input.kind.rawValue, ready.compression.rawValue, 0, 0, 0, 0, 0, 0])
       rec.bytes(ready.sha256)
       records += rec.out
     }
@@ -93,32 +108,50 @@ public enum PayloadWriter {
     return header.out + meta + padding + data
   }
 
-  /// An entry's compressed bytes (nil when compressing does not shrink it) and checksums.
+  /// An entry's compressed bytes (nil when compressing does not shrink it: then stored) and
+  /// checksums.
   struct Prepared: Sendable {
     var compressed: [UInt8]?
+    var compression: Compression
     var crc: UInt32
     var sha256: [UInt8]
-  }
 
-  /// Compresses and checksums every input, on all cores, largest first; the result does not
-  /// depend on the order the work finishes in.
-  static func prepare(
-    _ inputs: [PayloadInput], codec: Compression, level: @Sendable (EntryKind) -> Int
-  ) -> [Prepared] {
-    let order = inputs.indices.sorted { inputs[$0].bytes.count > inputs[$1].bytes.count }
-    var out = [Prepared?](repeating: nil, count: inputs.count)
-    out.withUnsafeMutableBufferPointer { buffer in
-      nonisolated(unsafe) let slots = buffer
-      DispatchQueue.concurrentPerform(iterations: order.count) { k in
-        let input = inputs[order[k]]
-        let lvl = level(input.kind)
-        let packed = lvl > 0 ? input.precompressed ?? codec.compress(input.bytes, level: lvl) : nil
-        slots[order[k]] = Prepared(
-          compressed: packed.flatMap { $0.count < input.bytes.count ? $0 : nil },
-          crc: Zlib.crc32(input.bytes), sha256: SHA256.digest(input.bytes))
+    /// `input` compressed by `compress` (nil: not compressed) and labelled `codec`.
+    init(_ input: PayloadInput, codec: Compression, compress: () -> [UInt8]?) {
+      let packed = compress().flatMap { $0.count < input.bytes.count ? $0 : nil }
+      compressed = packed
+      compression = packed == nil ? .stored : codec
+      crc = Zlib.crc32(input.bytes)
+      sha256 = SHA256.digest(input.bytes)
+    }
+
+    /// `input` compressed with `codec` at `level` (0: stored), or taken precompressed.
+    init(_ input: PayloadInput, codec: Compression, level: Int) {
+      self.init(input, codec: codec) {
+        level > 0 ? input.precompressed ?? codec.compress(input.bytes, level: level) : nil
       }
     }
-    return out.map { $0! }
+  }
+
+  /// Runs `work` for each of `indices` on all cores, largest input first, and puts each result
+  /// in its slot of `out`; the result does not depend on the order the work finishes in.
+  /// With `first`, that runs too, before the rest is started.
+  static func each(
+    _ indices: [Int], of inputs: [PayloadInput], into out: inout [Prepared?],
+    first: (@Sendable () -> Void)? = nil, _ work: @Sendable (PayloadInput) -> Prepared
+  ) {
+    let order = indices.sorted { inputs[$0].bytes.count > inputs[$1].bytes.count }
+    let extra = first == nil ? 0 : 1
+    out.withUnsafeMutableBufferPointer { buffer in
+      nonisolated(unsafe) let slots = buffer
+      DispatchQueue.concurrentPerform(iterations: order.count + extra) { k in
+        if k < extra {
+          first?()
+        } else {
+          slots[order[k - extra]] = work(inputs[order[k - extra]])
+        }
+      }
+    }
   }
 
   static func align(_ n: Int) -> Int {

@@ -108,7 +108,8 @@ public enum PythonFreezer {
     }
     let plan = FreezePlan(
       stub: stubName, entries: entries, manifest: manifest, codec: .zstd,
-      defaultLevel: request.compact ? 19 : 6, sharedObjectLevel: request.compact ? 19 : sharedObjectLevel)
+      defaultLevel: request.compact ? 19 : 6, sharedObjectLevel: request.compact ? 19 : sharedObjectLevel,
+      dictionaryEntries: { $0.path.hasSuffix(".pyc") })
     return Result(plan: plan, summary: summary)
   }
 

@@ -21,17 +21,77 @@ public enum Zstd {
     return out
   }
 
-  /// Decompresses one frame into exactly `rawSize` bytes (wraps `ZSTD_decompress`), or nil
-  /// when the frame is damaged or has another size.
-  public static func decompress(_ bytes: ArraySlice<UInt8>, rawSize: Int) -> [UInt8]? {
+  /// One frame of `bytes` compressed with `dictionary` (at the dictionary's level), with the
+  /// content size, the checksum and the dictionary's ID recorded (wraps `ZSTD_compress2`).
+  public static func compress(_ bytes: [UInt8], dictionary: CompressionDictionary) -> [UInt8] {
+    let cctx = ZSTD_createCCtx()
+    defer { ZSTD_freeCCtx(cctx) }
+    ZSTD_CCtx_refCDict(cctx, dictionary.cdict)
+    ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1)
+    var out = [UInt8](repeating: 0, count: ZSTD_compressBound(bytes.count))
+    let n = out.withUnsafeMutableBytes { dst in
+      bytes.withUnsafeBytes { src in
+        ZSTD_compress2(cctx, dst.baseAddress, dst.count, src.baseAddress, src.count)
+      }
+    }
+    precondition(ZSTD_isError(n) == 0, "ZSTD_compress2 cannot fail with a compressBound buffer")
+    out.removeSubrange(n...)
+    return out
+  }
+
+  /// Decompresses one frame into exactly `rawSize` bytes (wraps `ZSTD_decompress_usingDict`,
+  /// with `dictionary` when the frame was compressed with one), or nil when the frame is
+  /// damaged, needs another dictionary or has another size.
+  public static func decompress(
+    _ bytes: ArraySlice<UInt8>, rawSize: Int, dictionary: [UInt8]? = nil
+  ) -> [UInt8]? {
     guard rawSize > 0 else { return bytes.isEmpty ? nil : [] }
+    let dctx = ZSTD_createDCtx()
+    defer { ZSTD_freeDCtx(dctx) }
+    let dict = dictionary ?? []
     var out = [UInt8](repeating: 0, count: rawSize)
     let n = out.withUnsafeMutableBytes { dst in
       bytes.withUnsafeBytes { src in
-        ZSTD_decompress(dst.baseAddress, dst.count, src.baseAddress, src.count)
+        dict.withUnsafeBytes { d in
+          ZSTD_decompress_usingDict(
+            dctx, dst.baseAddress, dst.count, src.baseAddress, src.count, d.baseAddress, d.count)
+        }
       }
     }
     guard ZSTD_isError(n) == 0, n == rawSize else { return nil }
     return out
+  }
+
+  /// A dictionary of at most `capacity` bytes for compressing many small, similar entries
+  /// (wraps `ZDICT_trainFromBuffer`: fastCover with fixed parameters, so the same samples
+  /// always give the same dictionary), or nil when the samples are too few for one.
+  public static func trainDictionary(_ samples: [[UInt8]], capacity: Int) -> [UInt8]? {
+    let joined = samples.flatMap { $0 }
+    let sizes = samples.map { $0.count }
+    var dict = [UInt8](repeating: 0, count: capacity)
+    let n = dict.withUnsafeMutableBytes { d in
+      joined.withUnsafeBytes { s in
+        ZDICT_trainFromBuffer(d.baseAddress, d.count, s.baseAddress, sizes, UInt32(sizes.count))
+      }
+    }
+    guard ZDICT_isError(n) == 0, n > 0 else { return nil }
+    dict.removeSubrange(n...)
+    return dict
+  }
+
+  /// A dictionary digested once for compressing at one level (`ZSTD_CDict`); one instance
+  /// serves any number of threads at once.
+  public final class CompressionDictionary: @unchecked Sendable {
+    let cdict: OpaquePointer
+
+    /// Nil when zstd cannot digest `bytes` (not a dictionary, or out of memory).
+    public init?(_ bytes: [UInt8], level: Int) {
+      guard
+        let cdict = bytes.withUnsafeBytes({ ZSTD_createCDict($0.baseAddress, $0.count, Int32(level)) })
+      else { return nil }
+      self.cdict = cdict
+    }
+
+    deinit { ZSTD_freeCDict(cdict) }
   }
 }

@@ -1,0 +1,77 @@
+import Dispatch
+
+/// When and how entries share a zstd dictionary (`Compression.zstdDictionary`).
+///
+/// Each entry is compressed on its own, so that any one decodes alone; small entries that are
+/// alike (Python bytecode) then compress poorly, as every entry starts with empty history. A
+/// dictionary trained on them at build time gives every entry that history: the stdlib sample's
+/// 294 `.pyc` entries take 1.87 MB instead of 2.34 MB at level 6, the dictionary included.
+public enum PayloadDictionary {
+  /// Path of the dictionary entry.
+  public static let path = "frost/zstd.dict"
+  /// Below this many raw bytes of shared entries there is no dictionary: it would cost about
+  /// as much as it saves.
+  public static let minimumSamples = 1 << 20
+  /// The largest dictionary; zstd advises samples at least ten times its size.
+  public static let maximumSize = 512 << 10
+
+  /// The capacity of a dictionary for `total` bytes of samples, or nil for none.
+  static func capacity(forSamples total: Int) -> Int? {
+    total < minimumSamples ? nil : min(maximumSize, total / 10)
+  }
+
+  /// Every input prepared (in `inputs` order), and the dictionary entry when there is one.
+  /// With a dictionary, training runs on one core while the other entries are compressed on
+  /// the rest; the shared entries follow, compressed with it.
+  static func prepare(
+    _ inputs: [PayloadInput], codec: Compression, level: @escaping @Sendable (EntryKind) -> Int,
+    shared: (@Sendable (PayloadInput) -> Bool)?
+  ) -> ([PayloadWriter.Prepared], (PayloadInput, PayloadWriter.Prepared)?) {
+    var out = [PayloadWriter.Prepared?](repeating: nil, count: inputs.count)
+    let picked = Set(
+      shared.map { isShared in
+        inputs.indices.filter { isShared(inputs[$0]) && level(inputs[$0].kind) > 0 }
+      } ?? [])
+    let capacity = codec == .zstd ? capacity(forSamples: picked.reduce(0) { $0 + inputs[$1].bytes.count }) : nil
+    guard let capacity else {
+      PayloadWriter.each(Array(inputs.indices), of: inputs, into: &out) {
+        .init($0, codec: codec, level: level($0.kind))
+      }
+      return (out.map { $0! }, nil)
+    }
+    let trained = Trained()
+    let samples = picked.sorted().map { inputs[$0].bytes }
+    PayloadWriter.each(
+      inputs.indices.filter { !picked.contains($0) }, of: inputs, into: &out,
+      first: { trained.bytes = Zstd.trainDictionary(samples, capacity: capacity) }
+    ) { .init($0, codec: codec, level: level($0.kind)) }
+    guard let dictionary = trained.bytes else {
+      PayloadWriter.each(picked.sorted(), of: inputs, into: &out) {
+        .init($0, codec: codec, level: level($0.kind))
+      }
+      return (out.map { $0! }, nil)
+    }
+    let entry = PayloadInput(path: path, kind: .dictionary, bytes: dictionary)
+    let digested = Dictionary(
+      Set(picked.map { level(inputs[$0].kind) }).compactMap { lvl in
+        Zstd.CompressionDictionary(dictionary, level: lvl).map { (lvl, $0) }
+      }, uniquingKeysWith: { a, _ in a })
+    let ready = Trained()
+    PayloadWriter.each(
+      picked.sorted(), of: inputs, into: &out,
+      first: { ready.entry = .init(entry, codec: .zstd, level: level(.dictionary)) }
+    ) { input in
+      guard let cdict = digested[level(input.kind)] else {
+        return .init(input, codec: codec, level: level(input.kind))
+      }
+      return .init(input, codec: .zstdDictionary) { Zstd.compress(input.bytes, dictionary: cdict) }
+    }
+    return (out.map { $0! }, ready.entry.map { (entry, $0) })
+  }
+
+  /// What the one-off task of a parallel run leaves for the caller.
+  private final class Trained: @unchecked Sendable {
+    var bytes: [UInt8]?
+    var entry: PayloadWriter.Prepared?
+  }
+}
