@@ -28,7 +28,7 @@ static int is_shared_object(const struct frost_entry *e)
     return e->kind == FROST_KIND_EXTENSION || e->kind == FROST_KIND_NATIVE_LIB;
 }
 
-static const struct stub_payload *payload;
+static struct stub_payload *payload;
 static struct slot *slots;
 static size_t nslots;
 static int *slot_of; /* by entry index (e - payload->entries): its slot, or -1 */
@@ -39,6 +39,9 @@ static pthread_cond_t changed = PTHREAD_COND_INITIALIZER;
  * that memory does not grow with the program (memfds are not mapped until loaded). */
 #define AHEAD_LIMIT (1024 * 1024)
 static uint64_t ahead;
+
+/* The thread is loading the payload's dictionary (the first thing it does). */
+static int dict_loading;
 
 /* Claims the next pending slot, giving a shared object an empty memfd; NULL when none is left. */
 static struct slot *claim(void)
@@ -72,6 +75,13 @@ static void *work(void *arg)
     (void)arg;
     struct slot *s;
     char err[256];
+    if (dict_loading) {
+        stub_payload_load_dictionary(payload, err, sizeof err); /* failures: main reports */
+        pthread_mutex_lock(&lock);
+        dict_loading = 0;
+        pthread_cond_broadcast(&changed);
+        pthread_mutex_unlock(&lock);
+    }
     while ((s = claim()) != NULL) {
         uint8_t *buf = NULL;
         int ok = s->fd >= 0 ? stub_payload_write_to_fd(payload, s->e, s->fd) == 0
@@ -106,6 +116,7 @@ static void after_fork_child(void)
 {
     pthread_mutex_init(&lock, NULL);
     pthread_cond_init(&changed, NULL);
+    dict_loading = 0;
     for (size_t i = 0; i < nslots; i++) {
         if (slots[i].state == BUSY) {
             if (slots[i].fd >= 0)
@@ -144,7 +155,7 @@ static size_t read_list(const struct stub_payload *p)
     return nslots;
 }
 
-void stub_prefetch_start(const struct stub_payload *p)
+void stub_prefetch_start(struct stub_payload *p)
 {
     payload = p;
     if (read_list(p) == 0)
@@ -158,11 +169,21 @@ void stub_prefetch_start(const struct stub_payload *p)
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     pthread_attr_setstacksize(&attr, 256 * 1024);
+    dict_loading = stub_payload_manifest_next(p, FROST_MF_ZSTD_DICTIONARY, NULL) != NULL;
     if (pthread_atfork(before_fork, after_fork_parent, after_fork_child) != 0 ||
         pthread_create(&thread, &attr, work, NULL) != 0)
-        nslots = 0; /* no thread: every entry is decoded on demand */
+        nslots = dict_loading = 0; /* no thread: every entry is decoded on demand */
     pthread_attr_destroy(&attr);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+int stub_prefetch_dictionary(char *err, size_t errlen)
+{
+    pthread_mutex_lock(&lock);
+    while (dict_loading)
+        pthread_cond_wait(&changed, &lock);
+    pthread_mutex_unlock(&lock);
+    return stub_payload_load_dictionary(payload, err, errlen);
 }
 
 /* Hands out the slot of `e` (waiting while it is being decoded); NULL when it has none. */

@@ -13,7 +13,13 @@
 /* Starts the thread when the manifest lists at least 256 KB (raw) to decode; `p` must stay
  * open for the life of the process. Without a thread (less listed, or it cannot start) every
  * entry is decoded on demand. Call after any fork of the daemon set-up. */
-void stub_prefetch_start(const struct stub_payload *p);
+void stub_prefetch_start(struct stub_payload *p);
+
+/* Makes sure the payload's bytecode dictionary, if any, is loaded before an entry is decoded
+ * on the main thread: the thread loads it first thing, and this waits for it; without a
+ * thread (or after a fork, or when the thread failed) it loads it here. Returns 0, or -1 with
+ * the reason in `err`. */
+int stub_prefetch_dictionary(char *err, size_t errlen);
 
 /* The memfd holding `e` when the thread has decoded it (waiting while it is decoding it), else
  * -1: the caller decodes the entry itself, and the thread skips it from then on. Each entry is

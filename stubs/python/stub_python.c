@@ -88,10 +88,6 @@ static int open_payload(void)
                    ver ? ver : "?", PY_MM);
         return -1;
     }
-    if (stub_payload_load_dictionary(&payload, err, sizeof err) != 0) {
-        STUB_ERROR("%s", err);
-        return -1;
-    }
     return 0;
 }
 
