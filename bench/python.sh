@@ -24,6 +24,7 @@ if [ -z "${FROST:-}" ]; then
   (cd "$ROOT" && make CONFIG=release SCRATCH="$SCRATCH" >&2)
   FROST=$ROOT/$SCRATCH/release/frost
 fi
+FROST=$(realpath "$FROST") # the builds run in the work folder
 
 work=$(mktemp -d /tmp/frost-bench-python.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -157,8 +158,10 @@ done
 if [ -n "${size[hello/frost-compact]:-}" ]; then
   check "size hello --compact, MB" "${size[hello/frost-compact]}" 4.0
   for p in "${programs[@]}"; do
-    [ -n "${size[$p/pyinstaller-onefile]:-}" ] && check "size $p --compact, MB (PyInstaller onefile)" "${size[$p/frost-compact]}" "${size[$p/pyinstaller-onefile]}"
-    [ -n "${start[$p/nuitka-onefile]:-}" ] && check "start-up $p --compact, ms (Nuitka onefile)" "${start[$p/frost-compact]}" "${start[$p/nuitka-onefile]}"
+    [ -n "${size[$p/nuitka-onefile]:-}" ] && check "size $p --compact, MB (Nuitka onefile)" "${size[$p/frost-compact]}" "${size[$p/nuitka-onefile]}"
+    for peer in pyinstaller-onefile nuitka-onefile; do
+      [ -n "${start[$p/$peer]:-}" ] && check "start-up $p --compact, ms ($peer)" "${start[$p/frost-compact]}" "${start[$p/$peer]}"
+    done
   done
 else
   echo "- size hello --compact: no compact stub built (frost-stub-python-compact)"
