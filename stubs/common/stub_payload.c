@@ -489,8 +489,10 @@ const char *stub_payload_manifest_next(const struct stub_payload *p, const char 
 
 int stub_payload_load_dictionary(struct stub_payload *p, char *err, size_t errlen)
 {
+    if (p->ddict)
+        return 0;
     const char *path = stub_payload_manifest_next(p, FROST_MF_ZSTD_DICTIONARY, NULL);
-    if (!path || p->ddict)
+    if (!path)
         return 0;
 #ifdef FROST_WITH_ZSTD
     const struct frost_entry *e = stub_payload_find(p, path, strlen(path));

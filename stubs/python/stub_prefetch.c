@@ -42,6 +42,8 @@ static uint64_t ahead;
 
 /* The thread is loading the payload's dictionary (the first thing it does). */
 static int dict_loading;
+/* The main thread has seen the dictionary loaded, or that there is none. */
+static int dict_ready;
 
 /* Claims the next pending slot, giving a shared object an empty memfd; NULL when none is left. */
 static struct slot *claim(void)
@@ -179,11 +181,16 @@ void stub_prefetch_start(struct stub_payload *p)
 
 int stub_prefetch_dictionary(char *err, size_t errlen)
 {
+    if (dict_ready)
+        return 0;
     pthread_mutex_lock(&lock);
     while (dict_loading)
         pthread_cond_wait(&changed, &lock);
     pthread_mutex_unlock(&lock);
-    return stub_payload_load_dictionary(payload, err, errlen);
+    if (stub_payload_load_dictionary(payload, err, errlen) != 0)
+        return -1;
+    dict_ready = 1;
+    return 0;
 }
 
 /* Hands out the slot of `e` (waiting while it is being decoded); NULL when it has none. */
