@@ -22,6 +22,40 @@ struct PythonDictionaryTests {
     #expect(small.entries.allSatisfy { $0.compression != .zstdDictionary })
   }
 
+  /// Forks first thing, while the prefetch thread is at work: the child has no thread, and
+  /// decodes with the dictionary the parent's thread loaded (or loads it itself, when the fork
+  /// came first).
+  static let forks: (binary: String?, log: String) = {
+    let source = """
+      import os, sys
+      pid = os.fork()
+      import asyncio, decimal, email.parser, json
+      who = "child" if pid == 0 else "parent"
+      msg = email.parser.Parser().parsestr("Subject: hi\\n\\nbody")
+      print(who, json.dumps([str(decimal.Decimal(1) / 8), msg["subject"], asyncio.run(asyncio.sleep(0, 7))]), flush=True)
+      if pid:
+          _, status = os.waitpid(pid, 0)
+          sys.exit(os.waitstatus_to_exitcode(status))
+      os._exit(0)
+      """
+    guard let root = try? PythonFixtures.project(["dictfork.py": source]) else { return (nil, "") }
+    return PythonFixtures.build(
+      "dictfork", [root + "/dictfork.py", "--include-package", "email", "--include-package", "xml"])
+  }()
+
+  @Test("a fork at start with a dictionary: parent and child both import and run")
+  func fork() throws {
+    let bin = try #require(Self.forks.binary, "\(Self.forks.log)")
+    #expect(try PayloadFile.open(bin).manifest[ManifestKey.zstdDictionary] != nil)
+    for _ in 0..<5 {
+      let r = try CLI.run(bin)
+      #expect(r.status == 0, "\(r.stderr)")
+      let lines = r.stdout.split(separator: "\n").map(String.init).sorted()
+      #expect(
+        lines == ["child [\"0.125\", \"hi\", 7]", "parent [\"0.125\", \"hi\", 7]"], "\(r.stdout)\(r.stderr)")
+    }
+  }
+
   @Test("a damaged dictionary: one line naming it, status 126, nothing run")
   func damaged() throws {
     let bin = try #require(PythonFixtures.stdlibApp)
