@@ -6,27 +6,21 @@ public enum Zstd {
   /// One frame of `bytes` at `level` 1-19, with the content size and a content checksum
   /// recorded, so that the stub's decompression checks the bytes (wraps `ZSTD_compress2`).
   public static func compress(_ bytes: [UInt8], level: Int) -> [UInt8] {
-    let cctx = ZSTD_createCCtx()
-    defer { ZSTD_freeCCtx(cctx) }
-    ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, Int32(level))
-    ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1)
-    var out = [UInt8](repeating: 0, count: ZSTD_compressBound(bytes.count))
-    let n = out.withUnsafeMutableBytes { dst in
-      bytes.withUnsafeBytes { src in
-        ZSTD_compress2(cctx, dst.baseAddress, dst.count, src.baseAddress, src.count)
-      }
-    }
-    precondition(ZSTD_isError(n) == 0, "ZSTD_compress2 cannot fail with a compressBound buffer")
-    out.removeSubrange(n...)
-    return out
+    compress(bytes) { _ = ZSTD_CCtx_setParameter($0, ZSTD_c_compressionLevel, Int32(level)) }
   }
 
   /// One frame of `bytes` compressed with `dictionary` (at the dictionary's level), with the
-  /// content size, the checksum and the dictionary's ID recorded (wraps `ZSTD_compress2`).
+  /// content size, the checksum and the dictionary's ID recorded.
   public static func compress(_ bytes: [UInt8], dictionary: CompressionDictionary) -> [UInt8] {
+    compress(bytes) { _ = ZSTD_CCtx_refCDict($0, dictionary.cdict) }
+  }
+
+  /// One checksummed frame of `bytes` from a context that `setUp` has given its level or
+  /// dictionary.
+  private static func compress(_ bytes: [UInt8], setUp: (OpaquePointer?) -> Void) -> [UInt8] {
     let cctx = ZSTD_createCCtx()
     defer { ZSTD_freeCCtx(cctx) }
-    ZSTD_CCtx_refCDict(cctx, dictionary.cdict)
+    setUp(cctx)
     ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1)
     var out = [UInt8](repeating: 0, count: ZSTD_compressBound(bytes.count))
     let n = out.withUnsafeMutableBytes { dst in
