@@ -35,9 +35,10 @@ int stub_payload_open(struct stub_payload *p, const char *path, char *err, size_
 int stub_payload_open_fd(struct stub_payload *p, int fd, char *err, size_t errlen);
 
 /* Loads the dictionary named by the manifest key FROST_MF_ZSTD_DICTIONARY, if any, so that
- * FROST_ZSTD_DICT entries decode; until then they fail as damaged. Call it before starting
- * threads that read the payload. Returns 0 (also when there is none, or the stub has no zstd),
- * or -1 with a reason in `err`. */
+ * FROST_ZSTD_DICT entries decode; until then they fail as damaged. One thread at a time: the
+ * Python stub's prefetch thread, or its main thread once that thread is done with it
+ * (stub_prefetch_dictionary). Returns 0 (also when there is none or it is already loaded), or
+ * -1 with a reason in `err` ("payload damaged: entry frost/zstd.dict ..."). */
 int stub_payload_load_dictionary(struct stub_payload *p, char *err, size_t errlen);
 /* Closes the file and frees the index and the dictionary. */
 void stub_payload_close(struct stub_payload *p);

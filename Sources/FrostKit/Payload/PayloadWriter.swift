@@ -27,7 +27,8 @@ public struct PayloadInput: Sendable {
 /// Builds the bytes of a `.frost` section (layout in `stubs/include/frost_format.h`).
 ///
 /// Entries are sorted by path bytes and each is compressed on its own (with zstd, possibly
-/// with a dictionary shared by similar entries); an entry that does not shrink is stored as is. The output depends only on the inputs: no time, no order of arrival.
+/// with a dictionary shared by similar entries); an entry that does not shrink is stored as
+/// is. The output depends only on the inputs: no time, no order of arrival.
 public enum PayloadWriter {
   /// The section bytes for `inputs` and `manifest`, each entry compressed with `codec` at
   /// `level` (zlib 1-9, zstd 1-19; 0 stores everything).
