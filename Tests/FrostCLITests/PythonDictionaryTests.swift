@@ -52,7 +52,8 @@ struct PythonDictionaryTests {
       #expect(r.status == 0, "\(r.stderr)")
       let lines = r.stdout.split(separator: "\n").map(String.init).sorted()
       #expect(
-        lines == ["child [\"0.125\", \"hi\", 7]", "parent [\"0.125\", \"hi\", 7]"], "\(r.stdout)\(r.stderr)")
+        lines == ["child [\"0.125\", \"hi\", 7]", "parent [\"0.125\", \"hi\", 7]"],
+        "\(r.stdout)\(r.stderr)")
     }
   }
 

@@ -33,16 +33,24 @@ struct PayloadDictionaryTests {
 
   @Test("the picked entries share one dictionary: smaller in all, every byte read back")
   func shared() throws {
-    let inputs = Self.alike(300) + [PayloadInput(path: "data.txt", kind: .data, bytes: Array(repeating: 7, count: 5000))]
+    let inputs =
+      Self.alike(300) + [
+        PayloadInput(path: "data.txt", kind: .data, bytes: Array(repeating: 7, count: 5000))
+      ]
     let bytes = try Self.build(inputs, shared: Self.isPyc)
     let reader = try PayloadReader(section: bytes)
     #expect(reader.manifest[ManifestKey.zstdDictionary] == PayloadDictionary.path)
     let dict = try #require(reader.entry(PayloadDictionary.path))
     #expect(dict.kind == .dictionary && dict.compression == .zstd)
     #expect(reader.dictionary?.count == Int(dict.rawSize))
-    #expect(reader.entries.filter { $0.path.hasSuffix(".pyc") }.allSatisfy { $0.compression == .zstdDictionary })
+    #expect(
+      reader.entries.filter { $0.path.hasSuffix(".pyc") }.allSatisfy {
+        $0.compression == .zstdDictionary
+      })
     #expect(reader.entry("data.txt")?.compression == .zstd, "entries not picked are left alone")
-    for input in inputs { #expect(try reader.read(try #require(reader.entry(input.path))) == input.bytes) }
+    for input in inputs {
+      #expect(try reader.read(try #require(reader.entry(input.path))) == input.bytes)
+    }
     try reader.verify()
     let plain = try Self.build(inputs, shared: nil)
     #expect(bytes.count < plain.count * 9 / 10, "\(bytes.count) vs \(plain.count) without")
@@ -53,15 +61,18 @@ struct PayloadDictionaryTests {
   @Test("too few bytes to pick, level 0, or zlib: no dictionary")
   func none() throws {
     let few = try PayloadReader(section: try Self.build(Self.alike(100), shared: Self.isPyc))
-    #expect(few.entry(PayloadDictionary.path) == nil && few.manifest[ManifestKey.zstdDictionary] == nil)
+    #expect(
+      few.entry(PayloadDictionary.path) == nil && few.manifest[ManifestKey.zstdDictionary] == nil)
     #expect(few.entries.allSatisfy { $0.compression == .zstd })
     let stored = try PayloadReader(
       section: try PayloadWriter.build(
-        Self.alike(300), manifest: Manifest(), codec: .zstd, levels: { _ in 0 }, shared: Self.isPyc))
+        Self.alike(300), manifest: Manifest(), codec: .zstd, levels: { _ in 0 }, shared: Self.isPyc)
+    )
     #expect(stored.entries.allSatisfy { $0.compression == .stored })
     let zlib = try PayloadReader(
       section: try PayloadWriter.build(
-        Self.alike(300), manifest: Manifest(), codec: .zlib, levels: { _ in 6 }, shared: Self.isPyc))
+        Self.alike(300), manifest: Manifest(), codec: .zlib, levels: { _ in 6 }, shared: Self.isPyc)
+    )
     #expect(zlib.entries.allSatisfy { $0.compression == .zlib })
   }
 
@@ -80,7 +91,8 @@ struct PayloadDictionaryTests {
 
   @Test("an input at the dictionary's path is refused")
   func clash() {
-    let inputs = Self.alike(300) + [PayloadInput(path: PayloadDictionary.path, kind: .data, bytes: [1])]
+    let inputs =
+      Self.alike(300) + [PayloadInput(path: PayloadDictionary.path, kind: .data, bytes: [1])]
     #expect(throws: PayloadError.duplicateEntry(path: PayloadDictionary.path)) {
       try Self.build(inputs, shared: Self.isPyc)
     }

@@ -32,8 +32,8 @@ public enum PayloadDictionary {
       shared.map { isShared in
         inputs.indices.filter { isShared(inputs[$0]) && level(inputs[$0].kind) > 0 }
       } ?? [])
-    let capacity = codec == .zstd ? capacity(forSamples: picked.reduce(0) { $0 + inputs[$1].bytes.count }) : nil
-    guard let capacity else {
+    let total = picked.reduce(0) { $0 + inputs[$1].bytes.count }
+    guard codec == .zstd, let size = capacity(forSamples: total) else {
       PayloadWriter.each(Array(inputs.indices), of: inputs, into: &out) {
         .init($0, codec: codec, level: level($0.kind))
       }
@@ -43,7 +43,7 @@ public enum PayloadDictionary {
     let samples = picked.sorted().map { inputs[$0].bytes }
     PayloadWriter.each(
       inputs.indices.filter { !picked.contains($0) }, of: inputs, into: &out,
-      first: { trained.bytes = Zstd.trainDictionary(samples, capacity: capacity) }
+      first: { trained.bytes = Zstd.trainDictionary(samples, capacity: size) }
     ) { .init($0, codec: codec, level: level($0.kind)) }
     guard let dictionary = trained.bytes else {
       PayloadWriter.each(picked.sorted(), of: inputs, into: &out) {

@@ -46,7 +46,9 @@ public enum PayloadWriter {
     levels: @escaping @Sendable (EntryKind) -> Int,
     shared: (@Sendable (PayloadInput) -> Bool)? = nil
   ) throws(PayloadError) -> [UInt8] {
-    var sorted = inputs.sorted { Array($0.path.utf8).lexicographicallyPrecedes(Array($1.path.utf8)) }
+    var sorted = inputs.sorted {
+      Array($0.path.utf8).lexicographicallyPrecedes(Array($1.path.utf8))
+    }
     for (a, b) in zip(sorted, sorted.dropFirst()) where a.path == b.path {
       throw .duplicateEntry(path: a.path)
     }
@@ -59,7 +61,9 @@ public enum PayloadWriter {
       guard !sorted.contains(where: { $0.path == input.path }) else {
         throw .duplicateEntry(path: input.path)
       }
-      let at = sorted.firstIndex { !Array($0.path.utf8).lexicographicallyPrecedes(Array(input.path.utf8)) }
+      let at = sorted.firstIndex {
+        !Array($0.path.utf8).lexicographicallyPrecedes(Array(input.path.utf8))
+      }
       sorted.insert(input, at: at ?? sorted.count)
       prepared.insert(ready, at: at ?? prepared.count)
       manifest.pairs.append(.init(ManifestKey.zstdDictionary, input.path))
@@ -156,7 +160,8 @@ public enum PayloadWriter {
   }
 
   static func align(_ n: Int) -> Int {
-    (n + PayloadFormat.dataAlignment - 1) / PayloadFormat.dataAlignment * PayloadFormat.dataAlignment
+    (n + PayloadFormat.dataAlignment - 1) / PayloadFormat.dataAlignment
+      * PayloadFormat.dataAlignment
   }
 }
 
@@ -176,8 +181,14 @@ public enum PayloadPath {
 /// Little-endian byte serialisation.
 struct ByteWriter {
   var out: [UInt8] = []
-  mutating func u16(_ v: UInt16) { for i in 0..<2 { out.append(UInt8(truncatingIfNeeded: v >> (8 * i))) } }
-  mutating func u32(_ v: UInt32) { for i in 0..<4 { out.append(UInt8(truncatingIfNeeded: v >> (8 * i))) } }
-  mutating func u64(_ v: UInt64) { for i in 0..<8 { out.append(UInt8(truncatingIfNeeded: v >> (8 * i))) } }
+  mutating func u16(_ v: UInt16) {
+    for i in 0..<2 { out.append(UInt8(truncatingIfNeeded: v >> (8 * i))) }
+  }
+  mutating func u32(_ v: UInt32) {
+    for i in 0..<4 { out.append(UInt8(truncatingIfNeeded: v >> (8 * i))) }
+  }
+  mutating func u64(_ v: UInt64) {
+    for i in 0..<8 { out.append(UInt8(truncatingIfNeeded: v >> (8 * i))) }
+  }
   mutating func bytes(_ b: [UInt8]) { out += b }
 }

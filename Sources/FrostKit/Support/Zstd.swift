@@ -81,7 +81,9 @@ public enum Zstd {
     /// Nil when zstd cannot digest `bytes` (not a dictionary, or out of memory).
     public init?(_ bytes: [UInt8], level: Int) {
       guard
-        let cdict = bytes.withUnsafeBytes({ ZSTD_createCDict($0.baseAddress, $0.count, Int32(level)) })
+        let cdict = bytes.withUnsafeBytes({
+          ZSTD_createCDict($0.baseAddress, $0.count, Int32(level))
+        })
       else { return nil }
       self.cdict = cdict
     }
