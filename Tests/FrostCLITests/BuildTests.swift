@@ -246,12 +246,9 @@ struct HostRuntimeTests {
     let dir = try CLI.tempDir()
     defer { CLI.cleanup(dir) }
     _ = try CLI.frost(["build", CLI.sample("hello.sh"), "-o", dir + "/hello"])
-    let log = dir + "/trace"
-    let r = try CLI.run(
-      "/usr/bin/strace",
-      ["-f", "-qq", "-e", "trace=open,openat,creat,mkdir,rename,unlink", "-o", log, dir + "/hello", "x"])
+    let (r, calls) = try CLI.strace(
+      "open,openat,creat,mkdir,rename,unlink", log: dir + "/trace", [dir + "/hello", "x"])
     #expect(r.status == 0 && r.stdout.hasPrefix("hello from hello"))
-    let calls = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
     #expect(calls.contains { $0.contains("memfd") || $0.contains("/proc/self/fd/") })
     // bash probes its controlling terminal; that is the interpreter's, not a file written.
     for call in calls where !call.contains("\"/dev/tty\"") {

@@ -21,7 +21,8 @@ struct PythonCompactTests {
 
   @Test("a compact hello is under 4.0 MB and prints what the default build prints")
   func hello() throws {
-    let (compact, log) = PythonFixtures.build("hello-compact", [CLI.sample("hello.py"), "--compact"])
+    let (compact, log) = PythonFixtures.build(
+      "hello-compact", [CLI.sample("hello.py"), "--compact"])
     let path = try #require(compact, "\(log)")
     let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
     #expect(size < 4_000_000, "compact hello is \(size) bytes")
@@ -40,7 +41,9 @@ struct PythonCompactTests {
     let path = try #require(built, "\(log)")
     let payload = try PayloadFile.open(path)
     let entry = try #require(payload.entry("frost/interpreter"))
-    #expect(Data(payload.section[Int(entry.dataOffset)..<Int(entry.dataOffset + entry.storedSize)]) == frame)
+    #expect(
+      Data(payload.section[Int(entry.dataOffset)..<Int(entry.dataOffset + entry.storedSize)])
+        == frame)
     try payload.verify()
     // A stub folder without the .zst (or with a stale one): compressed at build time instead.
     let dir = try CLI.tempDir("frost-stubs")
@@ -48,7 +51,8 @@ struct PythonCompactTests {
     for name in ["frost-stub-python", "frost-stub-python-compact", "frost-python-lib"] {
       try FileManager.default.copyItem(atPath: bin + "/" + name, toPath: dir + "/" + name)
     }
-    try Data([0x28, 0xb5, 0x2f, 0xfd, 0]).write(to: URL(fileURLWithPath: dir + "/frost-stub-python.zst"))
+    try Data([0x28, 0xb5, 0x2f, 0xfd, 0]).write(
+      to: URL(fileURLWithPath: dir + "/frost-stub-python.zst"))
     let out = dir + "/hello"
     let r = try CLI.frost(
       ["build", CLI.sample("hello.py"), "--compact", "-o", out],
@@ -83,17 +87,11 @@ struct PythonCompactTests {
   @Test("one process, nothing written: the interpreter is exec'ed from a memfd")
   func oneProcessNothingWritten() throws {
     let path = try #require(Self.built.binary, "\(Self.built.log)")
-    let log = PythonFixtures.dir + "/strace-compact.log"
-    let r = try CLI.run(
-      "/usr/bin/strace",
-      ["-f", "-qq", "-o", log, "-e", "trace=open,openat,creat,mkdir,rename,unlink,execve,execveat,clone,clone3,fork,vfork", path])
+    let (r, calls) = try CLI.strace(
+      "open,openat,creat,mkdir,rename,unlink,execve,execveat,clone,clone3,fork,vfork",
+      log: PythonFixtures.dir + "/strace-compact.log", [path])
     #expect(r.status == 0, "\(r.stderr)")
-    let calls = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
-    let writes = calls.filter {
-      $0.contains("O_WRONLY") || $0.contains("O_RDWR") || $0.contains("O_CREAT")
-        || $0.contains("creat(") || $0.contains("mkdir(") || $0.contains("rename(")
-        || $0.contains("unlink(")
-    }
+    let writes = CLI.writes(calls)
     #expect(writes.isEmpty, "\(writes)")
     #expect(calls.contains { $0.contains("execveat(") }, "the loader execs the interpreter")
     let forks = calls.filter { $0.contains("clone(") || $0.contains("fork(") }

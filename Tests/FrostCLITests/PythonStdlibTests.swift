@@ -23,7 +23,8 @@ struct PythonStdlibTests {
   @Test("the stdlib sample prints what python3 prints")
   func sameOutput() throws {
     let path = try #require(PythonFixtures.stdlibApp)
-    let python = try CLI.run(PythonFixtures.python, ["-I", CLI.sample("stdlib_app.py"), "--count", "4"])
+    let python = try CLI.run(
+      PythonFixtures.python, ["-I", CLI.sample("stdlib_app.py"), "--count", "4"])
     let frozen = try CLI.run(path, ["--count", "4"])
     #expect(python.status == 0)
     #expect(frozen.status == 0, "\(frozen.stderr)")
@@ -42,18 +43,13 @@ struct PythonStdlibTests {
   @Test("strace -f: no file created or opened for writing, nothing opened under the host's stdlib")
   func straceClean() throws {
     let path = try #require(PythonFixtures.stdlibApp)
-    let log = PythonFixtures.dir + "/strace.log"
-    let r = try CLI.run(
-      "/usr/bin/strace",
-      ["-f", "-qq", "-o", log, "-e", "trace=open,openat,openat2,creat,mkdir,rename,unlink,truncate", path])
+    let (r, calls) = try CLI.strace(
+      "open,openat,openat2,creat,mkdir,rename,unlink,truncate",
+      log: PythonFixtures.dir + "/strace.log",
+      [path])
     #expect(r.status == 0, "\(r.stderr)")
-    let calls = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
     #expect(calls.count > 5)
-    let writes = calls.filter {
-      $0.contains("O_WRONLY") || $0.contains("O_RDWR") || $0.contains("O_CREAT")
-        || $0.contains("creat(") || $0.contains("mkdir(") || $0.contains("rename(")
-        || $0.contains("unlink(") || $0.contains("truncate(")
-    }
+    let writes = CLI.writes(calls)
     #expect(writes.isEmpty, "\(writes)")
     let stdlib = calls.filter { $0.contains("/python3") || $0.contains("lib-dynload") }
     #expect(stdlib.isEmpty, "\(stdlib)")
@@ -70,10 +66,11 @@ struct PythonStdlibTests {
     ] {
       #expect(ls.stdout.contains(entry + " "), "\(entry)")
     }
-    let log = PythonFixtures.dir + "/strace-libs.log"
-    _ = try CLI.run("/usr/bin/strace", ["-f", "-qq", "-o", log, "-e", "trace=open,openat", path])
-    let opened = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").filter {
-      ["libssl", "libcrypto", "libsqlite3", "libffi", "liblzma", "libbz2", ".cpython-311"].contains(where: $0.contains)
+    let (_, calls) = try CLI.strace(
+      "open,openat", log: PythonFixtures.dir + "/strace-libs.log", [path])
+    let opened = calls.filter {
+      ["libssl", "libcrypto", "libsqlite3", "libffi", "liblzma", "libbz2", ".cpython-311"].contains(
+        where: $0.contains)
     }
     #expect(opened.isEmpty, "\(opened)")
   }

@@ -81,7 +81,8 @@ enum CLI {
   /// Runs `path` with every descriptor above 2 closed first (the test runner's own pipes are
   /// not close-on-exec), so that what the program sees is only what it was given.
   static func runClean(_ path: String, _ args: [String] = []) throws -> Result {
-    let closer = "for f in /proc/$$/fd/*; do n=${f##*/}; [ $n -gt 2 ] && eval \"exec $n<&-\"; done; exec \"$@\""
+    let closer =
+      "for f in /proc/$$/fd/*; do n=${f##*/}; [ $n -gt 2 ] && eval \"exec $n<&-\"; done; exec \"$@\""
     return try run("/bin/bash", ["-c", closer, "bash", path] + args)
   }
 
@@ -113,4 +114,23 @@ enum CLI {
   final class DataBox: @unchecked Sendable { var data = Data() }
 
   static func cleanup(_ dir: String) { try? FileManager.default.removeItem(atPath: dir) }
+
+  /// Runs `command` (a program and its arguments) under `strace -f`, tracing `syscalls` into
+  /// `log`; returns the result and the trace, one line per call.
+  static func strace(_ syscalls: String, log: String, _ command: [String]) throws -> (
+    Result, [Substring]
+  ) {
+    let r = try run(
+      "/usr/bin/strace", ["-f", "-qq", "-o", log, "-e", "trace=" + syscalls] + command)
+    return (r, try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n"))
+  }
+
+  /// The traced calls that create, rename, remove or truncate a file, or open one for writing.
+  static func writes(_ calls: [Substring]) -> [Substring] {
+    calls.filter {
+      $0.contains("O_WRONLY") || $0.contains("O_RDWR") || $0.contains("O_CREAT")
+        || $0.contains("creat(") || $0.contains("mkdir(") || $0.contains("rename(")
+        || $0.contains("unlink(") || $0.contains("truncate(")
+    }
+  }
 }

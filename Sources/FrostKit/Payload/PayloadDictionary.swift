@@ -28,49 +28,46 @@ public enum PayloadDictionary {
     shared: (@Sendable (PayloadInput) -> Bool)?
   ) -> ([PayloadWriter.Prepared], (PayloadInput, PayloadWriter.Prepared)?) {
     var out = [PayloadWriter.Prepared?](repeating: nil, count: inputs.count)
-    let picked = Set(
+    let plain: @Sendable (PayloadInput) -> PayloadWriter.Prepared = {
+      .init($0, codec: codec, level: level($0.kind))
+    }
+    let picked =
       shared.map { isShared in
         inputs.indices.filter { isShared(inputs[$0]) && level(inputs[$0].kind) > 0 }
-      } ?? [])
+      } ?? []
     let total = picked.reduce(0) { $0 + inputs[$1].bytes.count }
     guard codec == .zstd, let size = capacity(forSamples: total) else {
-      PayloadWriter.each(Array(inputs.indices), of: inputs, into: &out) {
-        .init($0, codec: codec, level: level($0.kind))
-      }
+      PayloadWriter.each(Array(inputs.indices), of: inputs, into: &out, plain)
       return (out.map { $0! }, nil)
     }
-    let trained = Trained()
-    let samples = picked.sorted().map { inputs[$0].bytes }
+    let found = Box()
+    let samples = picked.map { inputs[$0].bytes }
+    let isPicked = Set(picked)
     PayloadWriter.each(
-      inputs.indices.filter { !picked.contains($0) }, of: inputs, into: &out,
-      first: { trained.bytes = Zstd.trainDictionary(samples, capacity: size) }
-    ) { .init($0, codec: codec, level: level($0.kind)) }
-    guard let dictionary = trained.bytes else {
-      PayloadWriter.each(picked.sorted(), of: inputs, into: &out) {
-        .init($0, codec: codec, level: level($0.kind))
-      }
+      inputs.indices.filter { !isPicked.contains($0) }, of: inputs, into: &out,
+      first: { found.bytes = Zstd.trainDictionary(samples, capacity: size) }, plain)
+    guard let dictionary = found.bytes else {
+      PayloadWriter.each(picked, of: inputs, into: &out, plain)
       return (out.map { $0! }, nil)
     }
     let entry = PayloadInput(path: path, kind: .dictionary, bytes: dictionary)
     let digested = Dictionary(
-      Set(picked.map { level(inputs[$0].kind) }).compactMap { lvl in
+      uniqueKeysWithValues: Set(picked.map { level(inputs[$0].kind) }).compactMap { lvl in
         Zstd.CompressionDictionary(dictionary, level: lvl).map { (lvl, $0) }
-      }, uniquingKeysWith: { a, _ in a })
-    let ready = Trained()
+      })
     PayloadWriter.each(
-      picked.sorted(), of: inputs, into: &out,
-      first: { ready.entry = .init(entry, codec: .zstd, level: level(.dictionary)) }
+      picked, of: inputs, into: &out,
+      first: { found.entry = .init(entry, codec: .zstd, level: level(.dictionary)) }
     ) { input in
-      guard let cdict = digested[level(input.kind)] else {
-        return .init(input, codec: codec, level: level(input.kind))
-      }
+      guard let cdict = digested[level(input.kind)] else { return plain(input) }
       return .init(input, codec: .zstdDictionary) { Zstd.compress(input.bytes, dictionary: cdict) }
     }
-    return (out.map { $0! }, ready.entry.map { (entry, $0) })
+    return (out.map { $0! }, found.entry.map { (entry, $0) })
   }
 
-  /// What the one-off task of a parallel run leaves for the caller.
-  private final class Trained: @unchecked Sendable {
+  /// What the one-off task of a parallel run leaves for the caller: the trained dictionary,
+  /// then its prepared entry.
+  private final class Box: @unchecked Sendable {
     var bytes: [UInt8]?
     var entry: PayloadWriter.Prepared?
   }
