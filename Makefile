@@ -78,10 +78,15 @@ $(BIN)/frost-stub-python: $(PY_SRC) $(COMMON_SRC) $(COMMON_HDR) $(wildcard stubs
 		-no-pie -s -Wl,-E -Wl,--exclude-libs,libz.a:libzstd.a $(LDFLAGS_STUB)
 	mv $@.tmp $@
 
-# The interpreter stub as one zstd-19 frame (content size and checksum recorded), made once
-# here so that `frost build --compact` does not compress 6 MB at every build.
+# The interpreter stub as four zstd-19 frames of a quarter each (content size and checksum
+# recorded, a 1 MiB window as Zstd.windowLog), which the compact loader decodes on as many
+# cores (stubs/compact/stub_unpack.h); made once here so that `frost build --compact` does not
+# compress 6 MB at every build. Zstd.compress(_:level:frames:) splits the same way.
 $(BIN)/frost-stub-python.zst: $(BIN)/frost-stub-python
-	zstd -q -19 --check --content-size -f $< -o $@.tmp
+	rm -rf $@.parts && mkdir $@.parts
+	split -n 4 -d $< $@.parts/
+	for f in $@.parts/*; do zstd -q -19 --zstd=wlog=20 --check --content-size -c $$f || exit 1; done > $@.tmp
+	rm -rf $@.parts
 	mv $@.tmp $@
 
 deps:

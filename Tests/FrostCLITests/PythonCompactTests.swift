@@ -94,10 +94,42 @@ struct PythonCompactTests {
     let writes = CLI.writes(calls)
     #expect(writes.isEmpty, "\(writes)")
     #expect(calls.contains { $0.contains("execveat(") }, "the loader execs the interpreter")
-    let forks = calls.filter { $0.contains("clone(") || $0.contains("fork(") }
-      .filter { !$0.contains("CLONE_THREAD") }
+    let clones = calls.filter { $0.contains("clone") || $0.contains("fork(") }
+    let forks = clones.filter { !$0.contains("CLONE_THREAD") && !$0.contains("resumed>") }
     #expect(forks.isEmpty, "\(forks)")
-    let pids = Set(calls.compactMap { $0.split(separator: " ").first })
+    // The loader decodes the interpreter on threads, which strace -f names by thread ID: the
+    // value of their clone calls (on the line of the call, or of its "resumed>" end).
+    let tids = Set(
+      clones.compactMap { c in c.range(of: ") = ").map { String(c[$0.upperBound...]) } })
+    let pids = Set(calls.compactMap { $0.split(separator: " ").first.map(String.init) })
+      .subtracting(tids)
     #expect(pids.count == 1, "one process: \(pids)")
+  }
+
+  @Test("the interpreter is four zstd frames with 1 MiB windows; a damaged one is refused")
+  func frames() throws {
+    let path = try #require(Self.built.binary, "\(Self.built.log)")
+    let payload = try PayloadFile.open(path)
+    let entry = try #require(payload.entry("frost/interpreter"))
+    let stored = Data(
+      payload.section[Int(entry.dataOffset)..<Int(entry.dataOffset + entry.storedSize)])
+    let dir = try CLI.tempDir("frost-frames")
+    defer { CLI.cleanup(dir) }
+    try stored.write(to: URL(fileURLWithPath: dir + "/interpreter.zst"))
+    let list = try CLI.run("/usr/bin/zstd", ["-lv", dir + "/interpreter.zst"])
+    #expect(list.stdout.contains("# Zstandard Frames: 4"), "\(list.stdout)")
+    #expect(list.stdout.contains("Window Size: 1.000 MiB"), "\(list.stdout)")
+    // The last frame's checksum, flipped: that frame alone fails, on whichever thread.
+    var binary = try Data(contentsOf: URL(fileURLWithPath: path))
+    let start = try #require(binary.range(of: stored.prefix(64))).lowerBound
+    binary[start + stored.count - 2] ^= 0xff
+    let damaged = dir + "/damaged"
+    try binary.write(to: URL(fileURLWithPath: damaged))
+    chmod(damaged, 0o755)
+    let r = try CLI.run(damaged)
+    #expect(r.status == 126)
+    #expect(r.stdout.isEmpty)
+    #expect(
+      r.stderr == "damaged: payload damaged: frost/interpreter does not decompress or check out\n")
   }
 }

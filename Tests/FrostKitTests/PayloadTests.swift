@@ -1,3 +1,4 @@
+import CZstd
 import Testing
 
 @testable import FrostKit
@@ -46,6 +47,58 @@ struct PayloadTests {
     #expect(throws: PayloadError.self) { try damaged.read(damaged.entries[0]) }
   }
 
+  /// The frames of a zstd stream: (stored size, content size, window size) each; the window
+  /// from the frame header's descriptor (RFC 8878, 3.1.1.1), or the content size for a
+  /// single-segment frame.
+  static func zstdFrames(_ stream: [UInt8]) -> [(stored: Int, raw: UInt64, window: UInt64)] {
+    var frames: [(stored: Int, raw: UInt64, window: UInt64)] = []
+    var at = 0
+    while at + 6 <= stream.count {
+      let (n, raw) = stream[at...].withUnsafeBytes {
+        (
+          ZSTD_findFrameCompressedSize($0.baseAddress, $0.count),
+          ZSTD_getFrameContentSize($0.baseAddress, $0.count)
+        )
+      }
+      if ZSTD_isError(n) != 0 || raw >= ZSTD_CONTENTSIZE_ERROR { return [] }
+      let descriptor = stream[at + 4]
+      let wd = UInt64(stream[at + 5])
+      let log = 10 + (wd >> 3)
+      let base: UInt64 = 1 << log
+      let window = descriptor & 0x20 != 0 ? raw : base + (base / 8) * (wd & 7)
+      frames.append((n, raw, window))
+      at += n
+    }
+    return at == stream.count ? frames : []
+  }
+
+  @Test("zstd frames reach back at most 1 MiB; an entry cut into frames is read back whole")
+  func zstdWindowsAndFrames() throws {
+    // 2.5 MB that zstd would give a 4 MiB window: a pseudo-random 1.25 MB block, twice.
+    var seed: UInt32 = 7
+    let block = (0..<1_250_000).map { _ -> UInt8 in
+      seed = seed &* 1_103_515_245 &+ 12345
+      return UInt8(truncatingIfNeeded: seed >> 16) & 0x3f
+    }
+    let bytes = block + block
+    let one = Zstd.compress(bytes, level: 6)
+    #expect(Self.zstdFrames(one).map(\.window) == [1 << 20])
+    #expect(Zstd.compress(bytes, level: 6, frames: 1) == one)
+    let four = Zstd.compress(bytes, level: 6, frames: 4)
+    let frames = Self.zstdFrames(four)
+    #expect(frames.map(\.raw) == [625_000, 625_000, 625_000, 625_000])
+    #expect(frames.allSatisfy { $0.window <= 1 << 20 })
+    #expect(Zstd.decompress(four[...], rawSize: bytes.count) == bytes)
+    let section = try PayloadWriter.build(
+      [PayloadInput(path: "big", kind: .nativeLibrary, bytes: bytes, frames: 4)],
+      manifest: Manifest(), level: 6, codec: .zstd)
+    let reader = try PayloadReader(section: section)
+    let entry = try #require(reader.entry("big"))
+    #expect(
+      Array(section[Int(entry.dataOffset)..<Int(entry.dataOffset + entry.storedSize)]) == four)
+    #expect(try reader.read(entry, checkDigest: true) == bytes)
+  }
+
   @Test("levels by kind: shared objects get their own level unless one is given for all")
   func levelsByKind() throws {
     let plan = FreezePlan(
@@ -83,7 +136,9 @@ struct PayloadTests {
     #expect(a == b)
   }
 
-  @Test("unsafe or duplicate paths are refused", arguments: ["/etc/passwd", "../x", "a/../b", "a//b", "", "./a", "a/"])
+  @Test(
+    "unsafe or duplicate paths are refused",
+    arguments: ["/etc/passwd", "../x", "a/../b", "a//b", "", "./a", "a/"])
   func unsafePaths(path: String) {
     #expect(throws: PayloadError.unsafePath(path: path)) {
       try PayloadWriter.build(

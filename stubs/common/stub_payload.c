@@ -248,6 +248,28 @@ const struct frost_entry *stub_payload_find(const struct stub_payload *p, const 
     return NULL;
 }
 
+#ifdef FROST_WITH_ZSTD
+/* The zstd context of this thread, kept: creating one per entry costs more than decoding a
+ * small module, and its streaming window (at most 1 MiB, as Frost writes frames) is then
+ * faulted in once per thread rather than once per entry. Holds no dictionary between uses. */
+static __thread ZSTD_DCtx *tls_dctx;
+
+static ZSTD_DCtx *thread_dctx(void)
+{
+    if (!tls_dctx)
+        tls_dctx = ZSTD_createDCtx();
+    return tls_dctx;
+}
+#endif
+
+void stub_payload_thread_done(void)
+{
+#ifdef FROST_WITH_ZSTD
+    ZSTD_freeDCtx(tls_dctx);
+    tls_dctx = NULL;
+#endif
+}
+
 /* Decompresses `stored_size` bytes in `src` into `buf`; 0 when they give exactly raw_size. */
 static int decompress(const struct stub_payload *p, const struct frost_entry *e,
                       const uint8_t *src, uint8_t *buf)
@@ -259,10 +281,8 @@ static int decompress(const struct stub_payload *p, const struct frost_entry *e,
     }
 #ifdef FROST_WITH_ZSTD
     if (e->compression == FROST_ZSTD || (e->compression == FROST_ZSTD_DICT && p->ddict)) {
-        /* One context per thread, kept: creating one per entry costs more than decoding a
-         * small module. */
-        static __thread ZSTD_DCtx *dctx;
-        if (!dctx && !(dctx = ZSTD_createDCtx()))
+        ZSTD_DCtx *dctx = thread_dctx();
+        if (!dctx)
             return -1;
         size_t n = e->compression == FROST_ZSTD
                        ? ZSTD_decompressDCtx(dctx, buf, (size_t)e->raw_size, src,
@@ -413,7 +433,8 @@ int stub_payload_write_to_fd(const struct stub_payload *p, const struct frost_en
         goto cleanup;
 #ifdef FROST_WITH_ZSTD
     if (e->compression != FROST_STORED && e->compression != FROST_ZLIB &&
-        (!(s.zd = ZSTD_createDCtx()) ||
+        (!(s.zd = thread_dctx()) ||
+         ZSTD_isError(ZSTD_DCtx_reset(s.zd, ZSTD_reset_session_and_parameters)) ||
          (e->compression == FROST_ZSTD_DICT && ZSTD_isError(ZSTD_DCtx_refDDict(s.zd, p->ddict)))))
         goto cleanup;
 #endif
@@ -429,7 +450,8 @@ cleanup:
     if (zinit)
         inflateEnd(&s.zs);
 #ifdef FROST_WITH_ZSTD
-    ZSTD_freeDCtx(s.zd);
+    if (s.zd) /* keeps its buffers, drops the dictionary and any half-read frame */
+        ZSTD_DCtx_reset(s.zd, ZSTD_reset_session_and_parameters);
 #endif
     free(in);
     free(s.out);

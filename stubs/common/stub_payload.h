@@ -75,6 +75,10 @@ int stub_payload_memfd_create(const struct stub_payload *p, const struct frost_e
 int stub_payload_memfd(const struct stub_payload *p, const struct frost_entry *e,
                        const char *name, char *err, size_t errlen);
 
+/* Frees what this thread keeps for decoding (its zstd context). A thread that read entries
+ * calls it before it ends; reading again afterwards is allowed and starts afresh. */
+void stub_payload_thread_done(void);
+
 /* Writes all `len` bytes of `buf` to `fd`, retrying on EINTR and short writes. Returns 0 or -1. */
 int stub_write_all(int fd, const void *buf, size_t len);
 

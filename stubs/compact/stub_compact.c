@@ -10,6 +10,7 @@
 
 #include "../common/stub_error.h"
 #include "../common/stub_payload.h"
+#include "stub_unpack.h"
 
 extern char **environ;
 
@@ -23,12 +24,17 @@ static int interpreter_memfd(const struct stub_payload *p)
         STUB_ERROR("payload damaged: %s missing", STUB_COMPACT_INTERPRETER);
         return -1;
     }
-    int fd = stub_payload_memfd(p, e, "frost-python", err, sizeof err);
-    if (fd < 0 && errno != 0)
+    int fd = stub_payload_memfd_create(p, e, "frost-python", err, sizeof err);
+    if (fd < 0) {
         STUB_PERROR("memfd_create", "cannot hold the interpreter in memory");
-    else if (fd < 0)
+        return -1;
+    }
+    if (stub_unpack_to_fd(p, e, fd) != 0) {
         STUB_ERROR("payload damaged: %s does not decompress or check out",
                    STUB_COMPACT_INTERPRETER);
+        close(fd);
+        return -1;
+    }
     return fd;
 }
 

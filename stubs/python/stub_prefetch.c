@@ -100,6 +100,7 @@ static void *work(void *arg)
         pthread_cond_broadcast(&changed);
         pthread_mutex_unlock(&lock);
     }
+    stub_payload_thread_done();
     return NULL;
 }
 

@@ -71,12 +71,12 @@ public enum Compression: UInt8, Codable, Sendable, CaseIterable {
     }
   }
 
-  /// `bytes` compressed at `level`.
-  func compress(_ bytes: [UInt8], level: Int) -> [UInt8] {
+  /// `bytes` compressed at `level`; with zstd, as `frames` independent frames.
+  func compress(_ bytes: [UInt8], level: Int, frames: Int = 1) -> [UInt8] {
     switch self {
     case .stored: bytes
     case .zlib: Zlib.compress(bytes, level: level)
-    case .zstd, .zstdDictionary: Zstd.compress(bytes, level: level)
+    case .zstd, .zstdDictionary: Zstd.compress(bytes, level: level, frames: frames)
     }
   }
 

@@ -8,19 +8,23 @@ public struct PayloadInput: Sendable {
   /// Permission bits.
   public var mode: UInt32
   public var bytes: [UInt8]
-  /// The bytes already compressed with the payload's codec (one frame), used instead of
-  /// compressing them again unless the level is 0.
+  /// The bytes already compressed with the payload's codec, used instead of compressing them
+  /// again unless the level is 0.
   public var precompressed: [UInt8]?
+  /// With zstd, how many independent frames to cut the bytes into (equal parts, the last
+  /// taking the remainder), so that a reader may decode them on as many threads.
+  public var frames: Int
 
   public init(
     path: String, kind: EntryKind, mode: UInt32 = 0o644, bytes: [UInt8],
-    precompressed: [UInt8]? = nil
+    precompressed: [UInt8]? = nil, frames: Int = 1
   ) {
     self.path = path
     self.kind = kind
     self.mode = mode
     self.bytes = bytes
     self.precompressed = precompressed
+    self.frames = frames
   }
 }
 
@@ -133,7 +137,9 @@ public enum PayloadWriter {
     /// `input` compressed with `codec` at `level` (0: stored), or taken precompressed.
     init(_ input: PayloadInput, codec: Compression, level: Int) {
       self.init(input, codec: codec) {
-        level > 0 ? input.precompressed ?? codec.compress(input.bytes, level: level) : nil
+        level > 0
+          ? input.precompressed ?? codec.compress(input.bytes, level: level, frames: input.frames)
+          : nil
       }
     }
   }

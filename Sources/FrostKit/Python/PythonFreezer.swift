@@ -92,10 +92,13 @@ public enum PythonFreezer {
     manifest.addInputDigests(entries)
     let summary = PythonSummary(entries: entries, missing: output.missing)
     let elapsed = Date().timeIntervalSince(start)
-    if let progress = request.progress, elapsed > 1 || summary.rawBytes > slowPayload(compact: request.compact) {
+    if let progress = request.progress,
+      elapsed > 1 || summary.rawBytes > slowPayload(compact: request.compact)
+    {
       progress(
         "collected \(Report.count(summary.moduleCount, "module", "modules")), "
-          + "\(Report.bytes(summary.rawBytes)) in \(String(format: "%.1f", elapsed)) s; compressing")
+          + "\(Report.bytes(summary.rawBytes)) in \(String(format: "%.1f", elapsed)) s; compressing"
+      )
     }
     if request.compact {
       // The compact loader decodes this interpreter stub into a memfd and execs it
@@ -104,14 +107,20 @@ public enum PythonFreezer {
       entries.append(
         PayloadInput(
           path: compactInterpreterEntry, kind: .nativeLibrary, mode: 0o755, bytes: interpreter,
-          precompressed: precompressedStub(interpreter, stubDirectory: stubDirectory)))
+          precompressed: precompressedStub(interpreter, stubDirectory: stubDirectory),
+          frames: interpreterFrames))
     }
     let plan = FreezePlan(
       stub: stubName, entries: entries, manifest: manifest, codec: .zstd,
-      defaultLevel: request.compact ? 19 : 6, sharedObjectLevel: request.compact ? 19 : sharedObjectLevel,
+      defaultLevel: request.compact ? 19 : 6,
+      sharedObjectLevel: request.compact ? 19 : sharedObjectLevel,
       dictionaryEntries: { $0.path.hasSuffix(".pyc") })
     return Result(plan: plan, summary: summary)
   }
+
+  /// The compact interpreter travels as this many zstd frames, which the loader decodes on as
+  /// many cores (stubs/compact/stub_unpack.h); the Makefile's `frost-stub-python.zst` too.
+  static let interpreterFrames = 4
 
   /// `frost-stub-python.zst` from the stub folder (made by `make`) when it holds exactly
   /// `interpreter`; otherwise nil, and the build compresses the interpreter itself.
@@ -126,11 +135,13 @@ public enum PythonFreezer {
   /// modules the program loads at start, in load order, each extension module after the
   /// bundled libraries it needs.
   static func preloadList(_ output: CollectorOutput) -> [String] {
-    let needs = Dictionary(output.needs.map { ($0.path, $0.sonames) }, uniquingKeysWith: { a, _ in a })
+    let needs = Dictionary(
+      output.needs.map { ($0.path, $0.sonames) }, uniquingKeysWith: { a, _ in a })
     var list: [String] = []
     var seen = Set<String>()
     for ext in output.preload {
-      for path in (needs[ext] ?? []).map({ "native/" + $0 }) + [ext] where seen.insert(path).inserted {
+      for path in (needs[ext] ?? []).map({ "native/" + $0 }) + [ext]
+      where seen.insert(path).inserted {
         list.append(path)
       }
     }
@@ -218,9 +229,11 @@ public struct StubABI: Sendable, Equatable {
   /// Reads the section of the stub at `path`.
   public static func read(_ path: String) throws -> StubABI {
     let file: ELFFile
-    do { file = try ELFFile(path: path) } catch { throw BuildError.stubMissing(
-      stub: (path as NSString).lastPathComponent,
-      directory: (path as NSString).deletingLastPathComponent) }
+    do { file = try ELFFile(path: path) } catch {
+      throw BuildError.stubMissing(
+        stub: (path as NSString).lastPathComponent,
+        directory: (path as NSString).deletingLastPathComponent)
+    }
     guard let section = try file.section(named: ".frost_python") else {
       throw PythonError.badStub(path: path)
     }
