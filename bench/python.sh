@@ -99,7 +99,9 @@ done
 rows=(python3 frost frost-compact pyinstaller-onefile pyinstaller-onedir nuitka-onefile)
 floor="$PY -I -S -c pass"
 for p in "${programs[@]}"; do
-  # One hyperfine run with every command of this program (and the floor).
+  # One hyperfine run with every command of this program (and the floor). Start-up is the
+  # median of the run's times: on a shared machine a few runs stall for tens of ms (another
+  # tenant, a compaction) and would move a mean by more than the differences measured here.
   args=("$floor")
   for r in "${rows[@]}"; do
     [ -n "${cmd[$p/$r]:-}" ] && args+=("${cmd[$p/$r]}")
@@ -108,14 +110,14 @@ for p in "${programs[@]}"; do
   done
   json=$work/hf-$p.json
   # shellcheck disable=SC2086
-  hyperfine -N --warmup 3 --min-runs 20 --export-json "$json" "${args[@]}" >/dev/null 2>&1
+  hyperfine -N --warmup 5 --min-runs 40 --export-json "$json" "${args[@]}" >/dev/null 2>&1
   while IFS=$'\t' read -r command ms; do
     for r in "${rows[@]}"; do [ "${cmd[$p/$r]:-}" = "$command" ] && start[$p/$r]=$ms; done
     [ "$command" = "$floor" ] && start[$p/floor]=$ms
     [ "$p" = pkg300 ] && [ "$command" = "${cmd[hello/frost]}" ] && start[pkg300/hello]=$ms
   done < <($PY -c 'import json,sys
 for r in json.load(open(sys.argv[1]))["results"]:
-    print("%s\t%.1f" % (r["command"], r["mean"] * 1000))' "$json")
+    print("%s\t%.1f" % (r["command"], r["median"] * 1000))' "$json")
   for r in "${rows[@]}"; do
     # shellcheck disable=SC2086
     [ -n "${cmd[$p/$r]:-}" ] && measure_run "$p/$r" ${cmd[$p/$r]}
@@ -129,7 +131,7 @@ echo
 for p in "${programs[@]}"; do
   echo "### $p (${script[$p]})"
   echo
-  echo "| | build s | size MB | start-up ms | × python3 -I | peak RSS MB | × python3 | files written | processes |"
+  echo "| | build s | size MB | start-up ms (median) | × python3 -I | peak RSS MB | × python3 | files written | processes |"
   echo "|---|---|---|---|---|---|---|---|---|"
   for r in "${rows[@]}"; do
     [ -n "${cmd[$p/$r]:-}" ] || continue

@@ -21,7 +21,9 @@ struct PythonBehaviourTests {
         String($0.split(separator: "/").last ?? $0)
       }
     }
-    #expect(Set(libs).isSubset(of: ["linux-vdso.so.1", "libm.so.6", "libc.so.6", "ld-linux-x86-64.so.2"]), "\(libs)")
+    #expect(
+      Set(libs).isSubset(of: ["linux-vdso.so.1", "libm.so.6", "libc.so.6", "ld-linux-x86-64.so.2"]),
+      "\(libs)")
   }
 
   @Test("sys.argv, sys.executable, sys.frozen, __file__ and __spec__ of every module")
@@ -86,6 +88,40 @@ struct PythonBehaviourTests {
         """)
   }
 
+  @Test(
+    "--unbuffered (or unbuffered = true in [tool.frost]) is python3 -u; PYTHONUNBUFFERED is not read"
+  )
+  func unbuffered() throws {
+    let root = try PythonFixtures.project([
+      "u.py": """
+      import os, sys
+      print("out 1")
+      os.write(2, b"err\\n")
+      print("out 2")
+      print(sys.stdout.write_through, type(sys.stdout.buffer).__name__)
+
+      """
+    ])
+    defer { CLI.cleanup(root) }
+    /// stdout and stderr of `command` through one pipe, as a service manager collects them.
+    func merged(_ command: String, _ env: [String: String] = [:]) throws -> String {
+      let all = ProcessInfo.processInfo.environment.merging(env) { $1 }
+      return try CLI.run("/bin/sh", ["-c", command + " 2>&1"], env: all).stdout
+    }
+    let buffered = try #require(PythonFixtures.build("buffered", [root + "/u.py"]).0)
+    let flag = try #require(PythonFixtures.build("unbuffered", [root + "/u.py", "--unbuffered"]).0)
+    let python = "/usr/bin/python3 -I " + root + "/u.py"
+    #expect(try merged(flag) == "out 1\nerr\nout 2\nTrue FileIO\n")
+    #expect(try merged(flag) == merged("/usr/bin/python3 -I -u " + root + "/u.py"))
+    let variable = ["PYTHONUNBUFFERED": "1"]
+    #expect(try merged(buffered, variable) == "err\nout 1\nout 2\nFalse BufferedWriter\n")
+    #expect(try merged(buffered, variable) == merged(python))
+    try "[tool.frost]\nunbuffered = true\n".write(
+      toFile: root + "/pyproject.toml", atomically: true, encoding: .utf8)
+    let project = try #require(PythonFixtures.build("unbuffered-toml", [root + "/u.py"]).0)
+    #expect(try merged(project) == "out 1\nerr\nout 2\nTrue FileIO\n")
+  }
+
   @Test("SIGINT ends the program by SIGINT (KeyboardInterrupt), as python3 does")
   func sigint() throws {
     let path = try #require(PythonFixtures.probe.binary)
@@ -102,20 +138,29 @@ struct PythonBehaviourTests {
     #expect(plain == (SIGTERM, true))
   }
 
-  @Test("hostile encodings/, os.py, json.py, sitecustomize.py in the cwd or next to the binary do not load")
+  @Test(
+    "hostile encodings/, os.py, json.py, sitecustomize.py in the cwd or next to the binary do not load"
+  )
   func hostileFiles() throws {
     let path = try #require(PythonFixtures.probe.binary)
     let dir = try CLI.tempDir("frost-hostile")
     defer { CLI.cleanup(dir) }
     let bomb = "raise SystemExit('hostile file imported')\n"
     for folder in [dir, dir + "/bin"] {
-      try FileManager.default.createDirectory(atPath: folder + "/encodings", withIntermediateDirectories: true)
-      for file in ["encodings/__init__.py", "os.py", "json.py", "helper.py", "sitecustomize.py", "usercustomize.py", "pyvenv.cfg"] {
+      try FileManager.default.createDirectory(
+        atPath: folder + "/encodings", withIntermediateDirectories: true)
+      for file in [
+        "encodings/__init__.py", "os.py", "json.py", "helper.py", "sitecustomize.py",
+        "usercustomize.py", "pyvenv.cfg",
+      ] {
         try bomb.write(toFile: folder + "/" + file, atomically: true, encoding: .utf8)
       }
     }
     try FileManager.default.copyItem(atPath: path, toPath: dir + "/bin/probe")
-    let env = ["PYTHONPATH": dir, "PYTHONHOME": dir, "PYTHONSTARTUP": dir + "/os.py", "PATH": "/usr/bin:/bin"]
+    let env = [
+      "PYTHONPATH": dir, "PYTHONHOME": dir, "PYTHONSTARTUP": dir + "/os.py",
+      "PATH": "/usr/bin:/bin",
+    ]
     let r = try CLI.run(dir + "/bin/probe", ["x"], env: env, cwd: dir)
     #expect(r.status == 0, "\(r.stderr)")
     #expect(r.stdout.hasPrefix("argv ['x']\nexecutable True\n"))
@@ -176,11 +221,13 @@ struct PythonBehaviourTests {
   func moduleAndAddData() throws {
     let root = try PythonFixtures.project([
       "tool/__init__.py": "",
-      "tool/cli.py": "import pkgutil\nprint(pkgutil.get_data('tool', 'extra/notes.txt').decode().strip())\n",
+      "tool/cli.py":
+        "import pkgutil\nprint(pkgutil.get_data('tool', 'extra/notes.txt').decode().strip())\n",
       "notes.txt": "added data\n",
     ])
     defer { CLI.cleanup(root) }
-    let (bin, log) = PythonFixtures.build("tool", ["-m", "tool.cli", "--add-data", "notes.txt:tool/extra"], cwd: root)
+    let (bin, log) = PythonFixtures.build(
+      "tool", ["-m", "tool.cli", "--add-data", "notes.txt:tool/extra"], cwd: root)
     let path = try #require(bin, "\(log)")
     let r = try CLI.run(path)
     #expect(r.stdout == "added data\n", "\(r.stderr)")
@@ -190,7 +237,8 @@ struct PythonBehaviourTests {
   func reproducible() throws {
     let a = try #require(PythonFixtures.build("repro-a", [CLI.sample("pkgapp")]).0)
     let b = try #require(PythonFixtures.build("repro-b", [CLI.sample("pkgapp")]).0)
-    #expect(try Data(contentsOf: URL(fileURLWithPath: a)) == Data(contentsOf: URL(fileURLWithPath: b)))
+    #expect(
+      try Data(contentsOf: URL(fileURLWithPath: a)) == Data(contentsOf: URL(fileURLWithPath: b)))
   }
 
   @Test("a syntax error in the program is one line naming the file and line, and no output")
@@ -210,14 +258,16 @@ struct PythonBehaviourTests {
     let root = try PythonFixtures.project([
       "v.py": "print(1)\n",
       "python": """
-        #!/bin/sh
-        exec /usr/bin/python3 -I -c 'import sys; sys.version = "3.11.99" + sys.version[sys.version.index(" "):]; exec(sys.argv[1])' "$3"
+      #!/bin/sh
+      exec /usr/bin/python3 -I -c 'import sys; sys.version = "3.11.99" + sys.version[sys.version.index(" "):]; exec(sys.argv[1])' "$3"
 
-        """,
+      """,
     ])
     defer { CLI.cleanup(root) }
     chmod(root + "/python", 0o755)
-    let r = try CLI.frost(["build", root + "/v.py", "-o", root + "/v", "--python", root + "/python"])
+    let r = try CLI.frost([
+      "build", root + "/v.py", "-o", root + "/v", "--python", root + "/python",
+    ])
     #expect(r.status == 1)
     #expect(
       r.stderr.contains("is Python 3.11.99, but the embedded interpreter is Python 3.11.2"),

@@ -135,6 +135,7 @@ static PyStatus configure(PyConfig *c, struct stub_python_context *ctx)
     c->parse_argv = 0;
     c->pathconfig_warnings = 0;
     c->install_signal_handlers = 1;
+    c->buffered_stdio = !stub_payload_manifest_next(&payload, FROST_MF_PYTHON_UNBUFFERED, NULL);
     c->_init_main = 0;
     PyStatus st = PyConfig_SetBytesArgv(c, ctx->argc, ctx->argv);
     if (PyStatus_Exception(st))

@@ -32,6 +32,8 @@ public enum PythonFreezer {
     public var includeSource = false
     /// Compact output: a small loader and the interpreter compressed in the payload.
     public var compact = false
+    /// Unbuffered stdout and stderr, as `python3 -u`.
+    public var unbuffered = false
     /// Called with a line of progress (only when collecting takes over a second).
     public var progress: (@Sendable (String) -> Void)?
 
@@ -84,6 +86,7 @@ public enum PythonFreezer {
       .init(ManifestKey.frostVersion, Frost.version),
     ])
     if request.includeSource { manifest.pairs.append(.init(PythonManifestKey.source, "1")) }
+    if request.unbuffered { manifest.pairs.append(.init(PythonManifestKey.unbuffered, "1")) }
     for need in output.needs {
       manifest.pairs.append(
         .init(PythonManifestKey.needs, need.path + ":" + need.sonames.joined(separator: ",")))
@@ -212,6 +215,8 @@ public enum PythonManifestKey {
   public static let preload = "preload"
   /// "1" when sources are bundled (tracebacks print source lines).
   public static let source = "python-source"
+  /// "1": stdout and stderr unbuffered, as `python3 -u` (stubs/include/frost_format.h).
+  public static let unbuffered = "python-unbuffered"
 }
 
 /// The `.frost_python` section of the Python stub: what interpreter it embeds.

@@ -8,10 +8,15 @@ import FrostKit
 /// The flags of `frost build` for self-contained Python programs. Each may also be set in the
 /// project's pyproject.toml, `[tool.frost]`, under the same long name.
 struct PythonOptions: ParsableArguments {
-  @Flag(name: [.customShort("m"), .long], help: "The argument is a module (or package) to run as __main__.")
+  @Flag(
+    name: [.customShort("m"), .long],
+    help: "The argument is a module (or package) to run as __main__.")
   var module = false
 
-  @Option(help: "The Python that collects and compiles (default /usr/bin/python3; a venv's python for its packages).")
+  @Option(
+    help:
+      "The Python that collects and compiles (default /usr/bin/python3; a venv's python for its packages)."
+  )
   var python: String?
 
   @Option(help: "A folder of more importable code (repeatable).")
@@ -34,6 +39,12 @@ struct PythonOptions: ParsableArguments {
 
   @Flag(help: "Smaller output: a compressed interpreter (starts a little slower).")
   var compact = false
+
+  @Flag(
+    help:
+      "Unbuffered stdout and stderr, as python3 -u: output reaches a pipe or the journal at once (PYTHONUNBUFFERED is not read)."
+  )
+  var unbuffered = false
 
   /// True when `script` is built as a self-contained Python program: `-m`, a folder with
   /// `__main__.py`, a `.py` file, or a script with a python `#!` line.
@@ -64,7 +75,9 @@ struct PythonOptions: ParsableArguments {
     // Relative paths in pyproject.toml are relative to its folder, not to the current one.
     if let project {
       let base = FileIO.directoryName(project.path)
-      lists["python"] = lists["python"]?.map { $0.contains("/") ? Self.resolve($0, from: base) : $0 }
+      lists["python"] = lists["python"]?.map {
+        $0.contains("/") ? Self.resolve($0, from: base) : $0
+      }
       lists["path"] = lists["path"]?.map { Self.resolve($0, from: base) }
       lists["add-data"] = lists["add-data"]?.map { spec in
         guard let colon = spec.lastIndex(of: ":") else { return spec }
@@ -79,6 +92,7 @@ struct PythonOptions: ParsableArguments {
     r.addData = (lists["add-data"] ?? []) + addData
     r.includeSource = includeSource || flags["include-source"] == true
     r.compact = compact || flags["compact"] == true
+    r.unbuffered = unbuffered || flags["unbuffered"] == true
     r.progress = progress
     return r
   }
