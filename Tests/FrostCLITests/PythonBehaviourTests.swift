@@ -122,6 +122,47 @@ struct PythonBehaviourTests {
     #expect(try merged(project) == "out 1\nerr\nout 2\nTrue FileIO\n")
   }
 
+  @Test("--optimize 1 and 2 (or optimize in [tool.frost]) are python3 -O and -OO")
+  func optimize() throws {
+    let root = try PythonFixtures.project([
+      "o.py": """
+      import sys
+      def f():
+          "doc"
+      try:
+          assert False, "kept"
+          print("asserts dropped")
+      except AssertionError as e:
+          print("assert", e)
+      print(__debug__, eval("__debug__"), f.__doc__, sys.flags.optimize)
+
+      """
+    ])
+    defer { CLI.cleanup(root) }
+    for (level, flag) in [(0, ""), (1, "-O"), (2, "-OO")] {
+      let built = PythonFixtures.build(
+        "opt\(level)", [root + "/o.py", "--optimize", String(level)])
+      let path = try #require(built.0, "\(built.1)")
+      let python = try CLI.run(
+        "/usr/bin/python3", ["-I"] + (flag.isEmpty ? [] : [flag]) + [root + "/o.py"])
+      #expect(try CLI.run(path).stdout == python.stdout)
+    }
+    #expect(
+      try CLI.run(PythonFixtures.dir + "/opt2").stdout == "asserts dropped\nFalse False None 2\n")
+    try "[tool.frost]\noptimize = 2\n".write(
+      toFile: root + "/pyproject.toml", atomically: true, encoding: .utf8)
+    let project = try #require(PythonFixtures.build("opt-toml", [root + "/o.py"]).0)
+    #expect(try CLI.run(project).stdout == "asserts dropped\nFalse False None 2\n")
+    try "[tool.frost]\noptimize = 3\n".write(
+      toFile: root + "/pyproject.toml", atomically: true, encoding: .utf8)
+    let bad = try CLI.frost(["build", root + "/o.py", "-o", root + "/bad"])
+    #expect(bad.status != 0)
+    #expect(
+      bad.stderr
+        == "frost: \(root)/pyproject.toml: [tool.frost]: optimize = 3: expected 0, 1 or 2\n")
+    #expect(!FileManager.default.fileExists(atPath: root + "/bad"))
+  }
+
   @Test("SIGINT ends the program by SIGINT (KeyboardInterrupt), as python3 does")
   func sigint() throws {
     let path = try #require(PythonFixtures.probe.binary)

@@ -136,6 +136,8 @@ static PyStatus configure(PyConfig *c, struct stub_python_context *ctx)
     c->pathconfig_warnings = 0;
     c->install_signal_handlers = 1;
     c->buffered_stdio = !stub_payload_manifest_next(&payload, FROST_MF_PYTHON_UNBUFFERED, NULL);
+    const char *opt = stub_payload_manifest_next(&payload, FROST_MF_PYTHON_OPTIMIZE, NULL);
+    c->optimization_level = opt && (opt[0] == '1' || opt[0] == '2') && !opt[1] ? opt[0] - '0' : 0;
     c->_init_main = 0;
     PyStatus st = PyConfig_SetBytesArgv(c, ctx->argc, ctx->argv);
     if (PyStatus_Exception(st))

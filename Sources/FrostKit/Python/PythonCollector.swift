@@ -16,6 +16,8 @@ struct CollectorInput: Encodable {
   var exclude_modules: [String]
   var add_data: [[String]]
   var include_source: Bool
+  /// `compile(optimize=)`: 0, 1 (-O) or 2 (-OO).
+  var optimize: Int
   /// File the collector writes bytecode to.
   var blob: String
   var provided: [String]
@@ -88,7 +90,9 @@ enum PythonCollector {
     process.waitUntilExit()
     let message = errors.finish()
     guard process.terminationStatus == 0 else {
-      let last = message.split(separator: "\n").last.map(String.init) ?? "status \(process.terminationStatus)"
+      let last =
+        message.split(separator: "\n").last.map(String.init)
+        ?? "status \(process.terminationStatus)"
       throw PythonError.collectorFailed(python: python, message: last)
     }
     do { return try JSONDecoder().decode(CollectorOutput.self, from: data) } catch {

@@ -268,7 +268,8 @@ class Collector:
         code = None
         data = None
         cached = None
-        if rec["kind"] != "program":
+        optimize = self.req.get("optimize", 0)
+        if rec["kind"] != "program" and optimize == 0:
             try:
                 cached = importlib.util.cache_from_source(path)
             except (NotImplementedError, ValueError):
@@ -281,7 +282,7 @@ class Collector:
         if data is None:
             filename = self.payload_path(rec)[:-1] if rec["kind"] == "program" else path
             try:
-                code = compile(source, filename, "exec", dont_inherit=True, optimize=0)
+                code = compile(source, filename, "exec", dont_inherit=True, optimize=optimize)
             except SyntaxError as e:
                 rec["error"] = "%s:%s: %s" % (path, e.lineno, e.msg)
                 return None

@@ -20,6 +20,8 @@ public enum PythonError: Error, CustomStringConvertible, Equatable {
   case mainNotFound(module: String)
   /// `[tool.frost]` in pyproject.toml has a value this parser does not accept.
   case badPyproject(path: String, line: Int, reason: String)
+  /// `optimize` in `[tool.frost]` of `source` is not 0, 1 or 2.
+  case badOptimize(String, source: String)
 
   public var description: String {
     switch self {
@@ -35,6 +37,8 @@ public enum PythonError: Error, CustomStringConvertible, Equatable {
     case .badAddData(let spec): "--add-data '\(spec)': expected SRC:DEST with an existing SRC"
     case .mainNotFound(let module): "module '\(module)' not found"
     case .badPyproject(let path, let line, let reason): "\(path):\(line): [tool.frost]: \(reason)"
+    case .badOptimize(let value, let source):
+      "\(source): [tool.frost]: optimize = \(value): expected 0, 1 or 2"
     }
   }
 }

@@ -34,6 +34,9 @@ public enum PythonFreezer {
     public var compact = false
     /// Unbuffered stdout and stderr, as `python3 -u`.
     public var unbuffered = false
+    /// 0, or 1 and 2 as `python3 -O` and `-OO`: bytecode compiled without asserts (and
+    /// docstrings), and `sys.flags.optimize` set to match.
+    public var optimize = 0
     /// Called with a line of progress (only when collecting takes over a second).
     public var progress: (@Sendable (String) -> Void)?
 
@@ -62,6 +65,7 @@ public enum PythonFreezer {
       include_modules: request.includeModules, include_packages: request.includePackages,
       exclude_modules: request.excludeModules,
       add_data: try request.addData.map(parseAddData), include_source: request.includeSource,
+      optimize: request.optimize,
       blob: work + "/bytecode", provided: abi.provided,
       stub_lib: [stubDirectory + "/" + stubLibrary])
     let start = Date()
@@ -87,6 +91,9 @@ public enum PythonFreezer {
     ])
     if request.includeSource { manifest.pairs.append(.init(PythonManifestKey.source, "1")) }
     if request.unbuffered { manifest.pairs.append(.init(PythonManifestKey.unbuffered, "1")) }
+    if request.optimize > 0 {
+      manifest.pairs.append(.init(PythonManifestKey.optimize, String(request.optimize)))
+    }
     for need in output.needs {
       manifest.pairs.append(
         .init(PythonManifestKey.needs, need.path + ":" + need.sonames.joined(separator: ",")))
@@ -217,6 +224,9 @@ public enum PythonManifestKey {
   public static let source = "python-source"
   /// "1": stdout and stderr unbuffered, as `python3 -u` (stubs/include/frost_format.h).
   public static let unbuffered = "python-unbuffered"
+  /// "1" or "2": the bytecode was compiled as `python3 -O` or `-OO` would, and the interpreter
+  /// runs with that optimization level.
+  public static let optimize = "python-optimize"
 }
 
 /// The `.frost_python` section of the Python stub: what interpreter it embeds.

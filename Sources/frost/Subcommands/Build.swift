@@ -17,7 +17,8 @@ extension FrostCommand {
     @Argument(help: "The script (or, with --host-python, a folder with __main__.py).")
     var script: String
 
-    @Option(name: .shortAndLong, help: "Output file (default: the script's name without extension).")
+    @Option(
+      name: .shortAndLong, help: "Output file (default: the script's name without extension).")
     var output: String?
 
     @Option(help: "Interpreter path or name (default: the script's #! line).")
@@ -29,7 +30,8 @@ extension FrostCommand {
     var args: [String] = []
 
     @Option(
-      help: "Compression level: zlib 0-9 for scripts (default 9), zstd 0-19 for Python (default 6); 0 stores."
+      help:
+        "Compression level: zlib 0-9 for scripts (default 9), zstd 0-19 for Python (default 6); 0 stores."
     )
     var compressLevel: Int?
 
@@ -50,6 +52,9 @@ extension FrostCommand {
         throw ValidationError("--compress-level must be 0-19")
       }
       if pidfile != nil && !daemon { throw ValidationError("--pidfile needs --daemon") }
+      if let level = python.optimize, !(0...2).contains(level) {
+        throw ValidationError("--optimize must be 0, 1 or 2")
+      }
     }
 
     func run() throws {
@@ -60,10 +65,12 @@ extension FrostCommand {
         let extras =
           hostPython && !selfContained
           ? [try HostFreezer.runtimeModule(environment: ProcessInfoEnv.environment)] : []
-        var plan = try pythonResult?.plan ?? HostFreezer.plan(
-          .init(
-            script: script, interpreter: interpreter, args: args, hostPython: hostPython,
-            pythonExtras: extras))
+        var plan =
+          try pythonResult?.plan
+          ?? HostFreezer.plan(
+            .init(
+              script: script, interpreter: interpreter, args: args, hostPython: hostPython,
+              pythonExtras: extras))
         if daemon {
           plan.manifest.pairs.append(.init(ManifestKey.daemon, "1"))
           if let pidfile { plan.manifest.pairs.append(.init(ManifestKey.pidfile, pidfile)) }

@@ -46,6 +46,12 @@ struct PythonOptions: ParsableArguments {
   )
   var unbuffered = false
 
+  @Option(
+    help:
+      "0, or 1 and 2 as python3 -O and -OO: bytecode without asserts (and docstrings), sys.flags.optimize to match."
+  )
+  var optimize: Int?
+
   /// True when `script` is built as a self-contained Python program: `-m`, a folder with
   /// `__main__.py`, a `.py` file, or a script with a python `#!` line.
   func selfContained(_ script: String, hostPython: Bool) -> Bool {
@@ -93,6 +99,14 @@ struct PythonOptions: ParsableArguments {
     r.includeSource = includeSource || flags["include-source"] == true
     r.compact = compact || flags["compact"] == true
     r.unbuffered = unbuffered || flags["unbuffered"] == true
+    if let optimize {
+      r.optimize = optimize
+    } else if let value = lists["optimize"]?.first {
+      guard let level = Int(value), (0...2).contains(level) else {
+        throw PythonError.badOptimize(value, source: project?.path ?? "pyproject.toml")
+      }
+      r.optimize = level
+    }
     r.progress = progress
     return r
   }
