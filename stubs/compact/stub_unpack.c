@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#define ZSTD_STATIC_LINKING_ONLY /* ZSTD_getFrameHeader; the loader links libzstd.a */
 #include <zstd.h>
 
 #define MAX_FRAMES 64 /* Frost writes 4; more is refused as damaged */
@@ -84,16 +85,19 @@ static void *work(void *arg)
     return NULL;
 }
 
-/* Splits the stored bytes into frames; 0 when they are whole frames of known sizes that add
- * up to `raw`. */
+/* Splits the stored bytes into frames; 0 when they are whole checksummed frames of known sizes
+ * that add up to `raw`. */
 static int split(struct job *j, const uint8_t *src, size_t left, uint64_t raw)
 {
     uint64_t at = 0;
     while (left > 0 && j->count < MAX_FRAMES) {
+        ZSTD_frameHeader h;
         size_t n = ZSTD_findFrameCompressedSize(src, left);
-        unsigned long long size = ZSTD_getFrameContentSize(src, left);
-        if (ZSTD_isError(n) || size == ZSTD_CONTENTSIZE_UNKNOWN || size == ZSTD_CONTENTSIZE_ERROR)
+        if (ZSTD_isError(n) || ZSTD_getFrameHeader(&h, src, left) != 0 ||
+            h.frameType != ZSTD_frame || !h.checksumFlag ||
+            h.frameContentSize == ZSTD_CONTENTSIZE_UNKNOWN)
             return -1;
+        uint64_t size = h.frameContentSize;
         j->frames[j->count++] = (struct frame){.src = src, .size = n, .at = at, .raw = size};
         src += n;
         left -= n;
@@ -102,7 +106,8 @@ static int split(struct job *j, const uint8_t *src, size_t left, uint64_t raw)
     return left == 0 && at == raw ? 0 : -1;
 }
 
-/* Runs `work` on this thread and up to `extra` more, with every signal blocked in those. */
+/* Runs `work` on this thread and up to `extra` more (fewer than STUB_UNPACK_THREADS), with
+ * every signal blocked in those. */
 static void run(struct job *j, unsigned extra)
 {
     pthread_t threads[STUB_UNPACK_THREADS];
@@ -110,7 +115,8 @@ static void run(struct job *j, unsigned extra)
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
-    while (started < extra && pthread_create(&threads[started], NULL, work, j) == 0)
+    while (started < extra && started < STUB_UNPACK_THREADS - 1 &&
+           pthread_create(&threads[started], NULL, work, j) == 0)
         started++;
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     work(j);
@@ -145,7 +151,7 @@ int stub_unpack_to_fd(const struct stub_payload *p, const struct frost_entry *e,
                    e->raw_size) == 0) {
         unsigned n = cpus() < j->count ? cpus() : j->count;
         j->fd = fd;
-        run(j, (n < STUB_UNPACK_THREADS ? n : STUB_UNPACK_THREADS) - 1);
+        run(j, n > 1 ? n - 1 : 0);
         rc = j->failed ? -1 : 0;
     }
     free(j);
