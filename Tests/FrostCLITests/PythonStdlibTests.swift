@@ -1,4 +1,5 @@
 import Foundation
+import FrostKit
 import Testing
 
 /// The stdlib sample frozen: same output as python3, with every host Python file hidden, and
@@ -73,5 +74,22 @@ struct PythonStdlibTests {
         where: $0.contains)
     }
     #expect(opened.isEmpty, "\(opened)")
+  }
+
+  @Test("libcrypto (4.7 MB) travels as two zstd frames with 1 MiB windows, sqlite as one")
+  func sharedObjectFrames() throws {
+    let path = try #require(PythonFixtures.stdlibApp)
+    let payload = try PayloadFile.open(path)
+    let dir = try CLI.tempDir("frost-frames")
+    defer { CLI.cleanup(dir) }
+    for (name, frames) in [("native/libcrypto.so.3", 2), ("native/libsqlite3.so.0", 1)] {
+      let entry = try #require(payload.entry(name))
+      let file = dir + "/entry.zst"
+      try Data(payload.section[Int(entry.dataOffset)..<Int(entry.dataOffset + entry.storedSize)])
+        .write(to: URL(fileURLWithPath: file))
+      let list = try CLI.run("/usr/bin/zstd", ["-lv", file]).stdout
+      #expect(list.contains("# Zstandard Frames: \(frames)\n"), "\(name): \(list)")
+      #expect(list.contains("Window Size: 1.000 MiB"), "\(name): \(list)")
+    }
   }
 }

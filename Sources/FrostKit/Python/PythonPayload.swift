@@ -8,21 +8,36 @@ enum PythonPayload {
     }
   }
 
+  /// Shared objects of 4 MiB and more travel as zstd frames of at least 2 MiB each, which the
+  /// build compresses on as many cores: libcrypto (4.7 MB, two frames) was alone on one core
+  /// for 1.5 s of the stdlib sample's build. The frames reach back 1 MiB anyway
+  /// (`Zstd.windowLog`), so the cut costs little (libcrypto: +0.2 %).
+  static let sharedObjectFrame = 2 << 20
+
+  static func sharedObject(_ path: String, _ kind: EntryKind, _ bytes: [UInt8]) -> PayloadInput {
+    .init(
+      path: path, kind: kind, mode: 0o755, bytes: bytes,
+      frames: max(1, bytes.count / sharedObjectFrame))
+  }
+
   /// Bytecode (from the collector's bytecode file), sources, extension modules.
   static func entries(_ out: CollectorOutput, blob: [UInt8]) throws -> [PayloadInput] {
     var entries: [PayloadInput] = []
     for module in out.modules {
       guard let path = module.path else { continue }
       if module.type == "extension", let file = module.file {
-        entries.append(.init(path: path, kind: .extensionModule, mode: 0o755, bytes: try FileIO.read(file)))
+        entries.append(sharedObject(path, .extensionModule, try FileIO.read(file)))
         continue
       }
       guard let pyc = module.pyc, pyc.count == 2, pyc[0] >= 0, pyc[1] >= 0,
         pyc[0] <= blob.count, pyc[1] <= blob.count - pyc[0]
       else { throw PythonError.collectorFailed(python: "collector", message: "bad bytecode range") }
-      entries.append(.init(path: path, kind: kind(module.kind), bytes: Array(blob[pyc[0]..<pyc[0] + pyc[1]])))
+      entries.append(
+        .init(path: path, kind: kind(module.kind), bytes: Array(blob[pyc[0]..<pyc[0] + pyc[1]])))
       if let source = module.source {
-        entries.append(.init(path: String(path.dropLast()), kind: kind(module.kind), bytes: try FileIO.read(source)))
+        entries.append(
+          .init(
+            path: String(path.dropLast()), kind: kind(module.kind), bytes: try FileIO.read(source)))
       }
     }
     return entries
@@ -32,7 +47,7 @@ enum PythonPayload {
   static func files(_ out: CollectorOutput) throws -> [PayloadInput] {
     var entries: [PayloadInput] = []
     for lib in out.natives {
-      entries.append(.init(path: "native/" + lib.soname, kind: .nativeLibrary, mode: 0o755, bytes: try FileIO.read(lib.src)))
+      entries.append(sharedObject("native/" + lib.soname, .nativeLibrary, try FileIO.read(lib.src)))
     }
     for file in out.data {
       entries.append(.init(path: file.dest, kind: .data, bytes: try FileIO.read(file.src)))
@@ -66,10 +81,18 @@ public struct PythonSummary: Codable, Sendable {
     for e in entries {
       let size = UInt64(e.bytes.count)
       switch e.kind {
-      case .extensionModule: extensions += 1; extensionBytes += size
-      case .nativeLibrary: nativeLibraries += 1; nativeBytes += size
-      case .data: dataFiles += 1; dataBytes += size
-      case .metadata: metadataFiles += 1; metadataBytes += size
+      case .extensionModule:
+        extensions += 1
+        extensionBytes += size
+      case .nativeLibrary:
+        nativeLibraries += 1
+        nativeBytes += size
+      case .data:
+        dataFiles += 1
+        dataBytes += size
+      case .metadata:
+        metadataFiles += 1
+        metadataBytes += size
       default:
         moduleBytes += size
         if e.path.hasSuffix(".pyc") { modules[e.kind.label, default: 0] += 1 }
