@@ -128,6 +128,28 @@ cleanup:
 }
 
 /* Reads header, index, names and manifest into p->meta and checks them. */
+/* Drops the input-sha256 pairs from the manifest held in memory: one per input file, read
+ * only by the build tools, they would otherwise be walked by every lookup of a key the
+ * payload does not have (301 of them for a package of 300 modules). A malformed tail (a key
+ * without its value) is kept as it is, for stub_payload_manifest_next to stop at. */
+static void drop_input_digests(struct stub_payload *p)
+{
+    char *m = (char *)p->manifest, *end = m + p->manifest_size, *out = m, *cur = m;
+    while (cur < end) {
+        char *v = cur + strlen(cur) + 1;
+        if (v >= end)
+            break;
+        char *next = v + strlen(v) + 1;
+        if (strcmp(cur, FROST_MF_INPUT_SHA256) != 0) {
+            memmove(out, cur, (size_t)(next - cur));
+            out += next - cur;
+        }
+        cur = next;
+    }
+    memmove(out, cur, (size_t)(end - cur));
+    p->manifest_size = (uint32_t)(out - m + (end - cur));
+}
+
 static int read_index(struct stub_payload *p, char *err, size_t errlen)
 {
     struct frost_header h;
@@ -163,6 +185,7 @@ static int read_index(struct stub_payload *p, char *err, size_t errlen)
     p->manifest_size = h.manifest_size;
     if (p->manifest_size > 0 && p->manifest[p->manifest_size - 1] != '\0')
         return fail(err, errlen, "manifest not terminated");
+    drop_input_digests(p);
     for (uint32_t i = 0; i < p->count; i++) {
         const struct frost_entry *e = &p->entries[i];
         if (!inside(e->name_offset, e->name_size, p->names_size) ||

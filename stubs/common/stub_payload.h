@@ -19,7 +19,7 @@ struct stub_payload {
     const struct frost_entry *entries; /* the sorted index */
     const char *names;                 /* the names blob */
     uint64_t names_size;
-    const char *manifest;              /* "key\0value\0" pairs */
+    const char *manifest;              /* "key\0value\0" pairs, input-sha256 ones left out */
     uint32_t manifest_size;
     void *ddict;                       /* ZSTD_DDict of FROST_ZSTD_DICT entries, once loaded */
     uint8_t *dict;                     /* its bytes, which it refers to */

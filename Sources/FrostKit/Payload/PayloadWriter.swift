@@ -12,7 +12,7 @@ public struct PayloadInput: Sendable {
   /// again unless the level is 0.
   public var precompressed: [UInt8]?
   /// With zstd, how many independent frames to cut the bytes into (equal parts, the last
-  /// taking the remainder), so that a reader may decode them on as many threads.
+  /// taking the remainder), so that they are compressed, and may be decoded, on as many cores.
   public var frames: Int
 
   public init(
