@@ -127,7 +127,6 @@ cleanup:
     return rc;
 }
 
-/* Reads header, index, names and manifest into p->meta and checks them. */
 /* Drops the input-sha256 pairs from the manifest held in memory: one per input file, read
  * only by the build tools, they would otherwise be walked by every lookup of a key the
  * payload does not have (301 of them for a package of 300 modules). A malformed tail (a key
@@ -150,6 +149,7 @@ static void drop_input_digests(struct stub_payload *p)
     p->manifest_size = (uint32_t)(out - m + (end - cur));
 }
 
+/* Reads header, index, names and manifest into p->meta and checks them. */
 static int read_index(struct stub_payload *p, char *err, size_t errlen)
 {
     struct frost_header h;
