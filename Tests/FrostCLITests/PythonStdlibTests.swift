@@ -76,6 +76,16 @@ struct PythonStdlibTests {
     #expect(opened.isEmpty, "\(opened)")
   }
 
+  @Test("the modules the interpreter imports while it starts are stored as they are")
+  func startupModulesStored() throws {
+    let payload = try PayloadFile.open(try #require(PythonFixtures.stdlibApp))
+    for name in ["encodings/__init__", "encodings/aliases", "encodings/utf_8"] {
+      let entry = try #require(payload.entry("lib/\(name).pyc"))
+      #expect(entry.compression == .stored, "\(name)")
+    }
+    #expect(payload.entry("lib/encodings/latin_1.pyc")?.compression == .zstdDictionary)
+  }
+
   @Test("libcrypto (4.7 MB) travels as two zstd frames with 1 MiB windows, sqlite as one")
   func sharedObjectFrames() throws {
     let path = try #require(PythonFixtures.stdlibApp)

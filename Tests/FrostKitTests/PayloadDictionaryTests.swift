@@ -31,6 +31,24 @@ struct PayloadDictionaryTests {
       shared: shared)
   }
 
+  @Test("an entry marked alwaysStored is stored as is: at any level, and out of the dictionary")
+  func alwaysStored() throws {
+    var inputs = Self.alike(300)
+    inputs[7].alwaysStored = true
+    let bytes = try Self.build(inputs, shared: Self.isPyc)
+    let reader = try PayloadReader(section: bytes)
+    #expect(reader.entry(PayloadDictionary.path) != nil)
+    let kept = try #require(reader.entry(inputs[7].path))
+    #expect(kept.compression == .stored && kept.storedSize == kept.rawSize)
+    #expect(try reader.read(kept, checkDigest: true) == inputs[7].bytes)
+    #expect(reader.entry(inputs[8].path)?.compression == .zstdDictionary)
+    let one = try PayloadWriter.build(
+      [inputs[7], inputs[8]], manifest: Manifest(), level: 19, codec: .zstd)
+    let plain = try PayloadReader(section: one)
+    #expect(plain.entry(inputs[7].path)?.compression == .stored)
+    #expect(plain.entry(inputs[8].path)?.compression == .zstd)
+  }
+
   @Test("the picked entries share one dictionary: smaller in all, every byte read back")
   func shared() throws {
     let inputs =

@@ -33,7 +33,9 @@ public enum PayloadDictionary {
     }
     let picked =
       shared.map { isShared in
-        inputs.indices.filter { isShared(inputs[$0]) && level(inputs[$0].kind) > 0 }
+        inputs.indices.filter {
+          isShared(inputs[$0]) && !inputs[$0].alwaysStored && level(inputs[$0].kind) > 0
+        }
       } ?? []
     let total = picked.reduce(0) { $0 + inputs[$1].bytes.count }
     guard codec == .zstd, let size = capacity(forSamples: total) else {

@@ -14,6 +14,10 @@ public struct PayloadInput: Sendable {
   /// With zstd, how many independent frames to cut the bytes into (equal parts, the last
   /// taking the remainder), so that they are compressed, and may be decoded, on as many cores.
   public var frames: Int
+  /// Stored as is, whatever the level and never with a dictionary: for small entries that a
+  /// stub reads at every start before anything can be decoded ahead, where decoding would cost
+  /// more than the bytes it saves.
+  public var alwaysStored = false
 
   public init(
     path: String, kind: EntryKind, mode: UInt32 = 0o644, bytes: [UInt8],
@@ -137,7 +141,7 @@ public enum PayloadWriter {
     /// `input` compressed with `codec` at `level` (0: stored), or taken precompressed.
     init(_ input: PayloadInput, codec: Compression, level: Int) {
       self.init(input, codec: codec) {
-        level > 0
+        level > 0 && !input.alwaysStored
           ? input.precompressed ?? codec.compress(input.bytes, level: level, frames: input.frames)
           : nil
       }
