@@ -57,12 +57,13 @@ $(BIN)/frost-stub-python-compact: $(COMPACT_SRC) $(COMMON_SRC) $(COMMON_HDR) $(w
 # zlib; -E exports the interpreter's symbols to extension modules; --exclude-libs keeps zlib
 # private. stub_inittab.c leaves the biggest built-in modules out of the stub: they are linked
 # from the PIC archive as extension modules into frost-python-lib/, and the payload carries them
-# only for programs that import them. bootstrap.py (the payload importer) and frost.py (the
-# `frost` module for services) are frozen into the stub by the same interpreter, so that their
-# bytecode matches.
+# only for programs that import them. bootstrap.py (the payload importer), support.py (its
+# parts a program may never use, imported on first use) and frost.py (the `frost` module for
+# services) are frozen into the stub by the same interpreter, so that their bytecode matches.
 PY_SPLIT := unicodedata pyexpat _elementtree
 PY_EXT := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))' 2>/dev/null)
-PY_FROZEN := _frost_bootstrap=stubs/python/bootstrap.py frost=stubs/python/frost.py
+PY_FROZEN := _frost_bootstrap=stubs/python/bootstrap.py _frost_support=stubs/python/support.py \
+	frost=stubs/python/frost.py
 PY_GEN := $(BIN)/python-gen
 PY_LIB := $(BIN)/frost-python-lib
 $(BIN)/frost-stub-python: $(PY_SRC) $(COMMON_SRC) $(COMMON_HDR) $(wildcard stubs/python/*.h) $(wildcard stubs/python/*.py)

@@ -1,0 +1,225 @@
+"""Frost's importer, the parts a program may never use: importlib.resources and pkgutil over
+the payload, importlib.metadata of bundled distributions, source decoding for tracebacks, and
+the re-exec commands of multiprocessing.
+
+Frozen into the stub as `_frost_support` (see freeze_modules.py) and imported by
+`_frost_bootstrap` on first use, so that a program that needs none of it does not pay for
+building these classes at every start (hello: 2.2 % of its instructions).
+"""
+import sys
+import _frost
+from _frost_bootstrap import IMPORTER, ROOT, _not_found
+
+
+def decode_source(data):
+    import io
+    import tokenize
+    encoding = tokenize.detect_encoding(io.BytesIO(data).readline)[0]
+    return io.IncrementalNewlineDecoder(None, True).decode(data.decode(encoding))
+
+
+def _normalize(name):
+    out = []
+    for ch in name.lower():
+        out.append("_" if ch in "-_." else ch)
+    text = "".join(out)
+    while "__" in text:
+        text = text.replace("__", "_")
+    return text
+
+
+class FrostPath:
+    """A file or folder of the payload, as importlib.resources' Traversable."""
+
+    def __init__(self, ppath):
+        self._ppath = ppath
+
+    def __repr__(self):
+        return "FrostPath(%r)" % self._ppath
+
+    def __str__(self):
+        return ROOT + self._ppath
+
+    def __eq__(self, other):
+        return isinstance(other, FrostPath) and other._ppath == self._ppath
+
+    def __hash__(self):
+        return hash(self._ppath)
+
+    @property
+    def name(self):
+        return self._ppath.rpartition("/")[2]
+
+    @property
+    def parent(self):
+        return FrostPath(self._ppath.rpartition("/")[0])
+
+    def iterdir(self):
+        for child in _frost.listdir(self._ppath):
+            yield FrostPath(self._ppath + "/" + child)
+
+    def is_dir(self):
+        return _frost.isdir(self._ppath)
+
+    def is_file(self):
+        return _frost.stat(self._ppath) is not None
+
+    def exists(self):
+        return self.is_file() or self.is_dir()
+
+    def joinpath(self, *others):
+        parts = self._ppath.split("/")
+        for other in others:
+            for part in str(other).split("/"):
+                if part == "..":
+                    parts.pop()
+                elif part not in ("", "."):
+                    parts.append(part)
+        return FrostPath("/".join(parts))
+
+    __truediv__ = joinpath
+
+    def read_bytes(self):
+        if not self.is_file():
+            raise _not_found(self)
+        return _frost.read(self._ppath)
+
+    def read_text(self, encoding=None, errors=None):
+        return self.read_bytes().decode(encoding or "utf-8", errors or "strict")
+
+    def open(self, mode="r", *args, **kwargs):
+        import io
+        stream = io.BytesIO(self.read_bytes())
+        if "b" in mode:
+            return stream
+        return io.TextIOWrapper(stream, *args, **kwargs)
+
+
+class FrostReader:
+    """importlib.resources reader of one package folder of the payload."""
+
+    def __init__(self, ppath):
+        self._root = FrostPath(ppath)
+
+    def files(self):
+        return self._root
+
+    def open_resource(self, resource):
+        return (self._root / resource).open("rb")
+
+    def resource_path(self, resource):
+        raise FileNotFoundError(resource)
+
+    def is_resource(self, path):
+        return (self._root / path).is_file()
+
+    def contents(self):
+        return [p.name for p in self._root.iterdir()]
+
+
+def distributions(name):
+    """The bundled *.dist-info (and *.egg-info) folders, all or those of distribution `name`."""
+    wanted = _normalize(name) if name else None
+    dist_class = _distribution_class()
+    for entry in _frost.listdir("lib"):
+        if not entry.endswith((".dist-info", ".egg-info")):
+            continue
+        # "name-1.0.dist-info", or "name.egg-info" (setup.py develop: no version)
+        if wanted is None or _normalize(entry.rpartition(".")[0].partition("-")[0]) == wanted:
+            yield dist_class("lib/" + entry)
+
+
+_dist_class = None
+
+
+def _distribution_class():
+    global _dist_class
+    if _dist_class is None:
+        import importlib.metadata as metadata
+
+        class FrostDistribution(metadata.Distribution):
+            """A *.dist-info folder of the payload."""
+
+            def __init__(self, ppath):
+                self._ppath = ppath
+
+            def read_text(self, filename):
+                ppath = self._ppath + "/" + filename
+                if _frost.stat(ppath) is None:
+                    return None
+                return _frost.read(ppath).decode("utf-8")
+
+            read_text.__doc__ = metadata.Distribution.read_text.__doc__
+
+            def locate_file(self, path):
+                return FrostPath("lib").joinpath(path)
+
+        _dist_class = FrostDistribution
+    return _dist_class
+
+
+class FrostPathEntryFinder:
+    """Path-entry finder for sys.path entries inside the executable (pkgutil.iter_modules)."""
+
+    def __init__(self, ppath):
+        self._ppath = ppath
+
+    def find_spec(self, fullname, target=None):
+        spec = IMPORTER.find_spec(fullname)
+        if spec is None or spec.loader_state[1].rpartition("/")[0] != self._ppath:
+            return None
+        return spec
+
+    def invalidate_caches(self):
+        pass
+
+    def iter_modules(self, prefix=""):
+        for name in _frost.listdir(self._ppath):
+            path = self._ppath + "/" + name
+            if name.endswith(".pyc") and name != "__init__.pyc":
+                yield prefix + name[:-4], False
+            elif name.endswith(".so") and (_frost.stat(path) or (0,))[0] == 4:
+                yield prefix + name[:-3], False
+            elif "." not in name and _frost.stat(path + "/__init__.pyc") is not None:
+                yield prefix + name, True
+
+
+# Re-exec commands of multiprocessing (spawn, forkserver, resource tracker): the frozen
+# program is its own interpreter, so it recognises them instead of running the program.
+_FORK_KEYS = ("tracker_fd", "pipe_handle", "parent_pid")
+_TRACKER = "from multiprocessing.resource_tracker import main;main("
+_FORKSERVER = "from multiprocessing.forkserver import main; main("
+
+
+def multiprocessing_fork(argv):
+    args = []
+    for arg in argv[2:]:
+        key, _, value = arg.partition("=")
+        if key not in _FORK_KEYS or not (value == "None" or value.isdigit()):
+            return None
+        args.append("%s=%s" % (key, value))
+    return "from multiprocessing.spawn import spawn_main; spawn_main(%s)" % ", ".join(args)
+
+
+def interpreter_command(argv):
+    """The -c command of a multiprocessing helper process, rebuilt from checked values."""
+    i = 1
+    while i < len(argv) and argv[i].startswith("-") and argv[i] != "-c":
+        if argv[i] in ("-W", "-X"):
+            i += 1
+        i += 1
+    if i + 1 >= len(argv) or argv[i] != "-c":
+        return None
+    cmd = argv[i + 1]
+    if cmd.startswith(_TRACKER) and cmd.endswith(")") and cmd[len(_TRACKER):-1].isdigit():
+        source = _TRACKER + "%d)" % int(cmd[len(_TRACKER):-1])
+    elif cmd.startswith(_FORKSERVER) and cmd.endswith(")"):
+        import ast
+        a, b, rest = cmd[len(_FORKSERVER):-1].split(", ", 2)
+        preload, _, data = rest.rpartition(", **")
+        source = _FORKSERVER + "%d, %d, %r, **%r)" % (
+            int(a), int(b), ast.literal_eval(preload), ast.literal_eval(data))
+    else:
+        return None
+    sys.argv[:] = ["-c"] + argv[i + 2:]
+    return source
