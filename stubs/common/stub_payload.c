@@ -293,6 +293,19 @@ void stub_payload_thread_done(void)
 #endif
 }
 
+/* 1 when `e` is zstd that this stub decodes: built with zstd, and for FROST_ZSTD_DICT with
+ * the dictionary loaded. */
+static int zstd_ready(const struct stub_payload *p, const struct frost_entry *e)
+{
+#ifdef FROST_WITH_ZSTD
+    return e->compression == FROST_ZSTD || (e->compression == FROST_ZSTD_DICT && p->ddict);
+#else
+    (void)p;
+    (void)e;
+    return 0;
+#endif
+}
+
 /* Decompresses `stored_size` bytes in `src` into `buf`; 0 when they give exactly raw_size. */
 static int decompress(const struct stub_payload *p, const struct frost_entry *e,
                       const uint8_t *src, uint8_t *buf)
@@ -303,7 +316,7 @@ static int decompress(const struct stub_payload *p, const struct frost_entry *e,
         return uncompress2(buf, &dlen, src, &slen) == Z_OK && dlen == e->raw_size ? 0 : -1;
     }
 #ifdef FROST_WITH_ZSTD
-    if (e->compression == FROST_ZSTD || (e->compression == FROST_ZSTD_DICT && p->ddict)) {
+    if (zstd_ready(p, e)) {
         ZSTD_DCtx *dctx = thread_dctx();
         if (!dctx)
             return -1;
@@ -431,17 +444,10 @@ static int feed(struct stream *s, uint8_t *in, size_t len)
 #endif
 }
 
-/* 1 when this stub can decode `e`'s compression (zstd only when built with it, and with the
- * dictionary loaded for FROST_ZSTD_DICT). */
+/* 1 when this stub can decode `e`'s compression. */
 static int known_codec(const struct stub_payload *p, const struct frost_entry *e)
 {
-#ifdef FROST_WITH_ZSTD
-    if (e->compression == FROST_ZSTD || (e->compression == FROST_ZSTD_DICT && p->ddict))
-        return 1;
-#else
-    (void)p;
-#endif
-    return e->compression == FROST_STORED || e->compression == FROST_ZLIB;
+    return e->compression == FROST_STORED || e->compression == FROST_ZLIB || zstd_ready(p, e);
 }
 
 int stub_payload_write_to_fd(const struct stub_payload *p, const struct frost_entry *e, int fd)
@@ -455,7 +461,7 @@ int stub_payload_write_to_fd(const struct stub_payload *p, const struct frost_en
     if (e->compression == FROST_ZLIB && !(zinit = inflateInit(&s.zs) == Z_OK))
         goto cleanup;
 #ifdef FROST_WITH_ZSTD
-    if (e->compression != FROST_STORED && e->compression != FROST_ZLIB &&
+    if (zstd_ready(p, e) &&
         (!(s.zd = thread_dctx()) ||
          ZSTD_isError(ZSTD_DCtx_reset(s.zd, ZSTD_reset_session_and_parameters)) ||
          (e->compression == FROST_ZSTD_DICT && ZSTD_isError(ZSTD_DCtx_refDDict(s.zd, p->ddict)))))

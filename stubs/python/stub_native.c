@@ -43,7 +43,7 @@ int stub_native_memfd(const struct stub_payload *p, const struct frost_entry *e,
     int fd = stub_prefetch_take(e);
     if (fd >= 0)
         return fd;
-    if (stub_prefetch_dictionary(err, errlen) != 0)
+    if (stub_prefetch_dictionary(e, err, errlen) != 0)
         return -1;
     memfd_name(p, e, mname, sizeof mname);
     return stub_payload_memfd(p, e, mname, err, errlen);

@@ -180,9 +180,9 @@ void stub_prefetch_start(struct stub_payload *p)
     pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
-int stub_prefetch_dictionary(char *err, size_t errlen)
+int stub_prefetch_dictionary(const struct frost_entry *e, char *err, size_t errlen)
 {
-    if (dict_ready)
+    if (dict_ready || e->compression != FROST_ZSTD_DICT)
         return 0;
     pthread_mutex_lock(&lock);
     while (dict_loading)

@@ -15,11 +15,11 @@
  * entry is decoded on demand. Call after any fork of the daemon set-up. */
 void stub_prefetch_start(struct stub_payload *p);
 
-/* Makes sure the payload's bytecode dictionary, if any, is loaded before an entry is decoded
- * on the main thread: the thread loads it first thing, and this waits for it; without a
- * thread (or after a fork, or when the thread failed) it loads it here. Returns 0, or -1 with
- * the reason in `err`. */
-int stub_prefetch_dictionary(char *err, size_t errlen);
+/* Makes sure the payload's bytecode dictionary is loaded before `e` is decoded on the main
+ * thread, when `e` is compressed with it (FROST_ZSTD_DICT; any other entry returns at once):
+ * the thread loads it first thing, and this waits for it; without a thread (or after a fork,
+ * or when the thread failed) it loads it here. Returns 0, or -1 with the reason in `err`. */
+int stub_prefetch_dictionary(const struct frost_entry *e, char *err, size_t errlen);
 
 /* The memfd holding `e` when the thread has decoded it (waiting while it is decoding it), else
  * -1: the caller decodes the entry itself, and the thread skips it from then on. Each entry is

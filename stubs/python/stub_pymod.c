@@ -116,7 +116,7 @@ static uint8_t *read_entry(const struct frost_entry *e)
 {
     char err[512];
     uint8_t *buf = stub_prefetch_take_bytes(e);
-    if (!buf && (stub_prefetch_dictionary(err, sizeof err) != 0 ||
+    if (!buf && (stub_prefetch_dictionary(e, err, sizeof err) != 0 ||
                  stub_payload_read(payload, e, &buf, err, sizeof err) != 0))
         damaged(err);
     return buf;

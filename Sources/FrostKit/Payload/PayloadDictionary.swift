@@ -1,5 +1,3 @@
-import Dispatch
-
 /// When and how entries share a zstd dictionary (`Compression.zstdDictionary`).
 ///
 /// Each entry is compressed on its own, so that any one decodes alone; small entries that are

@@ -1,5 +1,3 @@
-import Dispatch
-
 /// One file to store in a payload.
 public struct PayloadInput: Sendable {
   /// Relative, '/'-separated path inside the payload.
@@ -157,16 +155,14 @@ public enum PayloadWriter {
   ) {
     let order = indices.sorted { inputs[$0].bytes.count > inputs[$1].bytes.count }
     let extra = first == nil ? 0 : 1
-    out.withUnsafeMutableBufferPointer { buffer in
-      nonisolated(unsafe) let slots = buffer
-      DispatchQueue.concurrentPerform(iterations: order.count + extra) { k in
-        if k < extra {
-          first?()
-        } else {
-          slots[order[k - extra]] = work(inputs[order[k - extra]])
-        }
+    let done = Parallel.map(order.count + extra) { k -> Prepared? in
+      if k < extra {
+        first?()
+        return nil
       }
+      return work(inputs[order[k - extra]])
     }
+    for (k, index) in order.enumerated() { out[index] = done[k + extra] }
   }
 
   static func align(_ n: Int) -> Int {

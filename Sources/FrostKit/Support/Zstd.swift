@@ -1,5 +1,4 @@
 import CZstd
-import Dispatch
 
 /// Zstandard: the payload codec of self-contained Python binaries, which inflate megabytes of
 /// native libraries at start-up (about 4 times faster to decompress than zlib at the same size).
@@ -28,15 +27,10 @@ public enum Zstd {
     let count = min(max(frames, 1), max(bytes.count, 1))
     if count == 1 { return compress(bytes, level: level) }
     let part = bytes.count / count
-    var out = [[UInt8]](repeating: [], count: count)
-    out.withUnsafeMutableBufferPointer { buffer in
-      nonisolated(unsafe) let slots = buffer
-      DispatchQueue.concurrentPerform(iterations: count) { i in
-        let end = i == count - 1 ? bytes.count : (i + 1) * part
-        slots[i] = compress(Array(bytes[(i * part)..<end]), level: level)
-      }
-    }
-    return out.flatMap { $0 }
+    return Parallel.map(count) { i in
+      compress(
+        Array(bytes[(i * part)..<(i == count - 1 ? bytes.count : (i + 1) * part)]), level: level)
+    }.flatMap { $0 }
   }
 
   /// One frame of `bytes` compressed with `dictionary` (at the dictionary's level), with the
@@ -63,9 +57,9 @@ public enum Zstd {
     return out
   }
 
-  /// Decompresses one frame into exactly `rawSize` bytes (wraps `ZSTD_decompress_usingDict`,
-  /// with `dictionary` when the frame was compressed with one), or nil when the frame is
-  /// damaged, needs another dictionary or has another size.
+  /// Decompresses the frames of `bytes`, back to back, into exactly `rawSize` bytes (wraps
+  /// `ZSTD_decompress_usingDict`, with `dictionary` when they were compressed with one), or nil
+  /// when a frame is damaged, needs another dictionary or the size is another.
   public static func decompress(
     _ bytes: ArraySlice<UInt8>, rawSize: Int, dictionary: [UInt8]? = nil
   ) -> [UInt8]? {
