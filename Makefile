@@ -16,7 +16,7 @@ PYTHON := /usr/bin/python3
 PYLIBPL := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("LIBPL"))' 2>/dev/null)
 PYVER := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("VERSION"))' 2>/dev/null)
 PYINC := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["include"])' 2>/dev/null)
-PACKAGES := libelf-dev zlib1g-dev libzstd-dev zstd python3-dev libpython3-dev python3-venv python3-wheel binutils strace time \
+PACKAGES := libelf-dev zlib1g-dev libzstd-dev zstd liblz4-dev python3-dev libpython3-dev python3-venv python3-wheel binutils strace time \
 	systemd hyperfine xinetd util-linux pkg-config gcc
 
 COMMON_SRC := $(wildcard stubs/common/*.c)
@@ -24,6 +24,7 @@ COMMON_HDR := $(wildcard stubs/common/*.h) stubs/include/frost_format.h
 HOST_SRC := $(wildcard stubs/host/*.c)
 COMPACT_SRC := $(wildcard stubs/compact/*.c)
 PY_SRC := $(wildcard stubs/python/*.c)
+PACKED_SRC := stubs/packed/packed.c stubs/packed/lz4_block.c
 
 .PHONY: all build swift stubs deps demo test clean
 all: build
@@ -33,7 +34,8 @@ swift:
 	$(SWIFT) build -c $(CONFIG) --scratch-path $(SCRATCH)
 
 stubs: $(BIN)/frost-stub-host $(BIN)/frost-stub-python $(BIN)/frost-stub-python.zst \
-	$(BIN)/frost-stub-python-compact $(BIN)/frost.py
+	$(BIN)/frost-stub-python-compact $(BIN)/frost-stub-python-packed \
+	$(BIN)/frost-stub-python.img.lz4 $(BIN)/frost.py
 
 # The `frost` runtime module, bundled into every --host-python program.
 $(BIN)/frost.py: stubs/python/frost.py
@@ -88,6 +90,23 @@ $(BIN)/frost-stub-python.zst: $(BIN)/frost-stub-python
 	split -n 4 -d $< $@.parts/
 	for f in $@.parts/*; do zstd -q -19 --zstd=wlog=20 --check --content-size -c $$f || exit 1; done > $@.tmp
 	rm -rf $@.parts
+	mv $@.tmp $@
+
+# The packed loader (stubs/packed/packed.c): no C library, a static PIE that must need no
+# relocation, since nothing would apply it.
+$(BIN)/frost-stub-python-packed: $(PACKED_SRC) $(wildcard stubs/packed/*.h) stubs/include/frost_format.h
+	@mkdir -p $(BIN)
+	$(CC) $(CFLAGS) -fPIE -static-pie -nostdlib -ffreestanding -fno-stack-protector \
+		-fno-asynchronous-unwind-tables -o $@.tmp $(PACKED_SRC) $(LDFLAGS_STUB) -s
+	LC_ALL=C readelf -r $@.tmp | grep -q "no relocations" || { echo "$@: has relocations"; exit 1; }
+	mv $@.tmp $@
+
+# The packed loader's interpreter: the memory image of frost-stub-python as one LZ4 block
+# (stubs/packed/packed.h), compressed once here by pack.c with liblz4 (only at build time).
+$(BIN)/frost-stub-python.img.lz4: $(BIN)/frost-stub-python stubs/packed/pack.c stubs/packed/packed.h
+	@mkdir -p $(PY_GEN)
+	$(CC) $(CFLAGS) -o $(PY_GEN)/pack stubs/packed/pack.c $(ARCHLIB)/liblz4.a
+	$(PY_GEN)/pack $< $(PY_GEN)/frost-stub-python.img $@.tmp
 	mv $@.tmp $@
 
 deps:

@@ -89,6 +89,15 @@ for p in "${programs[@]}"; do
     size[$p/frost-compact]=$(size_mb "$out/frost-compact")
     cmd[$p/frost-compact]="$out/frost-compact"
   fi
+  # The default packs the interpreter by payload size (docs/PYTHON.md); both ways, for the
+  # trade-off: frost-packed (--pack-interpreter always), frost-stored (never).
+  for mode in packed stored; do
+    if [ "$mode" = packed ]; then when=always; else when=never; fi
+    # shellcheck disable=SC2086
+    build[$p/frost-$mode]=$(cd "$work/src" && seconds "$FROST" build "$src" ${extra[$p]} --pack-interpreter $when -o "$out/frost-$mode")
+    size[$p/frost-$mode]=$(size_mb "$out/frost-$mode")
+    cmd[$p/frost-$mode]="$out/frost-$mode"
+  done
   if [ -z "${NO_PEERS:-}" ]; then
     while read -r peer mb secs bin; do
       build[$p/$peer]=$secs; size[$p/$peer]=$mb; cmd[$p/$peer]=$bin
@@ -96,7 +105,7 @@ for p in "${programs[@]}"; do
   fi
 done
 
-rows=(python3 frost frost-compact pyinstaller-onefile pyinstaller-onedir nuitka-onefile)
+rows=(python3 frost frost-packed frost-stored frost-compact pyinstaller-onefile pyinstaller-onedir nuitka-onefile)
 floor="$PY -I -S -c pass"
 for p in "${programs[@]}"; do
   # One hyperfine run with every command of this program (and the floor). Start-up is the

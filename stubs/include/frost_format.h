@@ -45,6 +45,8 @@ enum frost_compression {
     FROST_ZSTD = 2,   /* one Zstandard frame (RFC 8878) of the raw bytes, content size set */
     FROST_ZSTD_DICT = 3, /* the same, compressed with the payload's dictionary: the raw bytes
                           * of the entry named by FROST_MF_ZSTD_DICTIONARY (itself FROST_ZSTD) */
+    FROST_LZ4 = 4,       /* one LZ4 block (lz4_Block_format.md) of the raw bytes: the packed
+                          * loader's interpreter image (stubs/packed/packed.h) */
 };
 
 /* The section header: 64 bytes at offset 0 of the section. */

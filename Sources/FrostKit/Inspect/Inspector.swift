@@ -284,7 +284,7 @@ public enum Inspector {
       entries: entries.map {
         PayloadEntryRow(
           path: $0.path, kind: $0.kind.label,
-          compression: $0.compression == .zlib ? "zlib" : "stored", rawBytes: $0.rawSize,
+          compression: $0.compression.label, rawBytes: $0.rawSize,
           storedBytes: $0.storedSize, ratio: ratio($0.storedSize, $0.rawSize))
       }, programBytes: program, overheadBytes: fileSize - min(program, fileSize))
   }

@@ -61,22 +61,38 @@ public enum Compression: UInt8, Codable, Sendable, CaseIterable {
   /// manifest key `zstd-dictionary`). Written by `PayloadWriter` for the entries a plan
   /// shares a dictionary among, never chosen as a plan's codec.
   case zstdDictionary = 3
+  /// One LZ4 block: only the packed loader's interpreter image (stubs/packed/packed.h), which
+  /// `make` compresses; never chosen as a plan's codec.
+  case lz4 = 4
 
   /// The highest level of this codec (0 always means "store").
   public var maxLevel: Int {
     switch self {
-    case .stored: 0
+    case .stored, .lz4: 0
     case .zlib: 9
     case .zstd, .zstdDictionary: 19
     }
   }
 
-  /// `bytes` compressed at `level`; with zstd, as `frames` independent frames.
-  func compress(_ bytes: [UInt8], level: Int, frames: Int = 1) -> [UInt8] {
+  /// The name `frost inspect` shows.
+  public var label: String {
+    switch self {
+    case .stored: "stored"
+    case .zlib: "zlib"
+    case .zstd: "zstd"
+    case .zstdDictionary: "zstd-dict"
+    case .lz4: "lz4"
+    }
+  }
+
+  /// `bytes` compressed at `level`; with zstd, as `frames` independent frames. Nil for LZ4,
+  /// which Frost does not write (the entry is then stored).
+  func compress(_ bytes: [UInt8], level: Int, frames: Int = 1) -> [UInt8]? {
     switch self {
     case .stored: bytes
     case .zlib: Zlib.compress(bytes, level: level)
     case .zstd, .zstdDictionary: Zstd.compress(bytes, level: level, frames: frames)
+    case .lz4: nil
     }
   }
 
@@ -89,6 +105,7 @@ public enum Compression: UInt8, Codable, Sendable, CaseIterable {
     case .zstd: Zstd.decompress(stored, rawSize: rawSize)
     case .zstdDictionary:
       dictionary.flatMap { Zstd.decompress(stored, rawSize: rawSize, dictionary: $0) }
+    case .lz4: LZ4.decode(stored, rawSize: rawSize)
     }
   }
 }

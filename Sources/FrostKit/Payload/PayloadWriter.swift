@@ -6,9 +6,11 @@ public struct PayloadInput: Sendable {
   /// Permission bits.
   public var mode: UInt32
   public var bytes: [UInt8]
-  /// The bytes already compressed with the payload's codec, used instead of compressing them
-  /// again unless the level is 0.
+  /// The bytes already compressed with the payload's codec (or `precompressedAs`), used
+  /// instead of compressing them again unless the level is 0.
   public var precompressed: [UInt8]?
+  /// The codec of `precompressed` when it is not the payload's.
+  public var precompressedAs: Compression?
   /// With zstd, how many independent frames to cut the bytes into (equal parts, the last
   /// taking the remainder), so that they are compressed, and may be decoded, on as many cores.
   public var frames: Int
@@ -138,6 +140,7 @@ public enum PayloadWriter {
 
     /// `input` compressed with `codec` at `level` (0: stored), or taken precompressed.
     init(_ input: PayloadInput, codec: Compression, level: Int) {
+      let codec = input.precompressed == nil ? codec : input.precompressedAs ?? codec
       self.init(input, codec: codec) {
         level > 0 && !input.alwaysStored
           ? input.precompressed ?? codec.compress(input.bytes, level: level, frames: input.frames)

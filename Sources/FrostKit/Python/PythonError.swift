@@ -22,6 +22,11 @@ public enum PythonError: Error, CustomStringConvertible, Equatable {
   case badPyproject(path: String, line: Int, reason: String)
   /// `optimize` in `[tool.frost]` of `source` is not 0, 1 or 2.
   case badOptimize(String, source: String)
+  /// `pack-interpreter` in `[tool.frost]` of `source` is not auto, always or never.
+  case badPackMode(String, source: String)
+  /// The packed interpreter next to the stubs is not the image of the interpreter stub there
+  /// (a stub rebuilt without `make`).
+  case stalePackedImage(path: String)
 
   public var description: String {
     switch self {
@@ -39,6 +44,10 @@ public enum PythonError: Error, CustomStringConvertible, Equatable {
     case .badPyproject(let path, let line, let reason): "\(path):\(line): [tool.frost]: \(reason)"
     case .badOptimize(let value, let source):
       "\(source): [tool.frost]: optimize = \(value): expected 0, 1 or 2"
+    case .badPackMode(let value, let source):
+      "\(source): [tool.frost]: pack-interpreter = \(value): expected auto, always or never"
+    case .stalePackedImage(let path):
+      "\(path): not the packed image of the interpreter stub next to it (run make)"
     }
   }
 }

@@ -32,6 +32,8 @@ public enum PythonFreezer {
     public var includeSource = false
     /// Compact output: a small loader and the interpreter compressed in the payload.
     public var compact = false
+    /// When the interpreter is packed (PackedInterpreter); `compact` overrides it.
+    public var packInterpreter = PackedInterpreter.Mode.auto
     /// Unbuffered stdout and stderr, as `python3 -u`.
     public var unbuffered = false
     /// 0, or 1 and 2 as `python3 -O` and `-OO`: bytecode compiled without asserts (and
@@ -55,7 +57,6 @@ public enum PythonFreezer {
   /// Collects the program of `request` with its interpreter, checks that interpreter against
   /// the stub found in `stubDirectory`, and returns the plan.
   public static func plan(_ request: Request, stubDirectory: String) throws -> Result {
-    let stubName = request.compact ? compactStub : stub
     let abi = try StubABI.read(stubDirectory + "/" + stub)
     let entry = try entryPoint(request)
     let work = try temporaryDirectory()
@@ -110,7 +111,10 @@ public enum PythonFreezer {
           + "\(Report.bytes(summary.rawBytes)) in \(String(format: "%.1f", elapsed)) s; compressing"
       )
     }
-    if request.compact {
+    let packed = !request.compact && request.packInterpreter.packs(rawBytes: summary.rawBytes)
+    if packed {
+      entries.append(try PackedInterpreter.entry(stubDirectory: stubDirectory))
+    } else if request.compact {
       // The compact loader decodes this interpreter stub into a memfd and execs it
       // (stubs/compact/stub_compact.h).
       let interpreter = try FileIO.read(stubDirectory + "/" + stub)
@@ -121,7 +125,8 @@ public enum PythonFreezer {
           frames: interpreterFrames))
     }
     let plan = FreezePlan(
-      stub: stubName, entries: entries, manifest: manifest, codec: .zstd,
+      stub: request.compact ? compactStub : packed ? PackedInterpreter.loader : stub,
+      entries: entries, manifest: manifest, codec: .zstd,
       defaultLevel: request.compact ? 19 : 6,
       sharedObjectLevel: request.compact ? 19 : sharedObjectLevel,
       dictionaryEntries: { $0.path.hasSuffix(".pyc") })

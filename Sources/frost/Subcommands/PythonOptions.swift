@@ -40,6 +40,12 @@ struct PythonOptions: ParsableArguments {
   @Flag(help: "Smaller output: a compressed interpreter (starts a little slower).")
   var compact = false
 
+  @Option(
+    help: ArgumentHelp(
+      "auto, always or never: the interpreter LZ4-packed in the payload (3.3 MB smaller, ~1.3 ms more per start); auto packs programs of 4 MiB or more.",
+      valueName: "when"))
+  var packInterpreter: PackedInterpreter.Mode?
+
   @Flag(
     help:
       "Unbuffered stdout and stderr, as python3 -u: output reaches a pipe or the journal at once (PYTHONUNBUFFERED is not read)."
@@ -107,6 +113,14 @@ struct PythonOptions: ParsableArguments {
       }
       r.optimize = level
     }
+    if let packInterpreter {
+      r.packInterpreter = packInterpreter
+    } else if let value = lists["pack-interpreter"]?.first {
+      guard let mode = PackedInterpreter.Mode(rawValue: value) else {
+        throw PythonError.badPackMode(value, source: project?.path ?? "pyproject.toml")
+      }
+      r.packInterpreter = mode
+    }
     r.progress = progress
     return r
   }
@@ -125,3 +139,5 @@ struct PythonOptions: ParsableArguments {
     path.isEmpty ? path : FileIO.absolute(path, from: base, standardized: false)
   }
 }
+
+extension PackedInterpreter.Mode: ExpressibleByArgument {}

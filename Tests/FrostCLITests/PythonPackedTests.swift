@@ -1,0 +1,186 @@
+import Foundation
+import FrostKit
+import Testing
+
+@Suite("Self-contained Python: the packed interpreter")
+struct PythonPackedTests {
+  static let source = """
+    import sys, os
+    print("packed", sys.argv[1:], sys.executable == os.path.realpath(sys.argv[0]), sys.frozen)
+    def link(fd):
+        try:
+            return os.readlink("/proc/self/fd/" + fd)
+        except OSError:
+            return ""
+    links = [link(fd) for fd in os.listdir("/proc/self/fd")]
+    print(links.count(sys.executable), sum("ld-linux" in l or "memfd" in l for l in links))
+    print(sum(1 for line in open("/proc/self/maps") if "ld-linux" in line and "r-xp" in line))
+    if __name__ == "__main__" and sys.argv[1:2] == ["spawn"]:
+        import multiprocessing as mp
+        with mp.get_context("spawn").Pool(2) as pool:
+            print(pool.map(abs, [-1, -2, -3]))
+
+    """
+
+  /// The probe built with the interpreter packed.
+  static let built: (dir: String, binary: String?, log: String) = {
+    guard let root = try? PythonFixtures.project(["probe.py": source]) else { return ("", nil, "") }
+    let (binary, log) = PythonFixtures.build(
+      "packed-probe", [root + "/probe.py", "--pack-interpreter", "always"])
+    return (root, binary, log)
+  }()
+
+  static func size(_ path: String) throws -> Int {
+    try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+  }
+
+  @Test(
+    "packed hello: the loader and make's LZ4 image, same output, 3 MB smaller; verify checks it")
+  func hello() throws {
+    let (packed, log) = PythonFixtures.build(
+      "hello-packed", [CLI.sample("hello.py"), "--pack-interpreter", "always"])
+    let path = try #require(packed, "\(log)")
+    let (plain, plainLog) = PythonFixtures.build("hello-unpacked", [CLI.sample("hello.py")])
+    let plainPath = try #require(plain, "\(plainLog)")
+    #expect(try CLI.run(path).stdout == CLI.run(plainPath).stdout)
+    #expect(try Self.size(plainPath) - Self.size(path) > 3_000_000)
+    #expect(
+      try PayloadFile.open(plainPath).entry("frost/interpreter") == nil, "auto: hello is not packed"
+    )
+    let payload = try PayloadFile.open(path)
+    let entry = try #require(payload.entry("frost/interpreter"))
+    #expect(entry.compression == .lz4)
+    let block = try Data(
+      contentsOf: URL(fileURLWithPath: CLI.binDir.path + "/frost-stub-python.img.lz4"))
+    #expect(
+      Data(payload.section[Int(entry.dataOffset)..<Int(entry.dataOffset + entry.storedSize)])
+        == block)
+    try payload.verify()
+    let json = try CLI.frost(["inspect", "--format", "json", path])
+    let report = try #require(
+      try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+    let rows = try #require((report["payload"] as? [String: Any])?["entries"] as? [[String: Any]])
+    let codecs = Dictionary(
+      rows.map { ($0["path"] as? String ?? "", $0["compression"] as? String ?? "") },
+      uniquingKeysWith: { a, _ in a })
+    #expect(codecs["frost/interpreter"] == "lz4" && codecs["lib/hello.pyc"] != nil)
+    #expect(Set(codecs.values).isSubset(of: ["lz4", "zstd", "stored"]), "\(Set(codecs.values))")
+    let again = try #require(
+      PythonFixtures.build(
+        "hello-packed-2", [CLI.sample("hello.py"), "--pack-interpreter", "always"]
+      ).0)
+    #expect(FileManager.default.contentsEqual(atPath: path, andPath: again), "reproducible")
+  }
+
+  @Test("the packed loader needs no library, no ELF interpreter and no relocation")
+  func loaderIsFreestanding() throws {
+    let loader = CLI.binDir.path + "/frost-stub-python-packed"
+    let r = try CLI.run("/usr/bin/readelf", ["-lrd", loader])
+    #expect(r.status == 0)
+    #expect(!r.stdout.contains("INTERP"), "\(r.stdout)")
+    #expect(!r.stdout.contains("(NEEDED)"), "\(r.stdout)")
+    #expect(r.stdout.contains("There are no relocations in this file."), "\(r.stdout)")
+    #expect(try Self.size(loader) < 64_000)
+  }
+
+  @Test("argv, sys.executable, one descriptor of the binary, one ld.so, with host Python hidden")
+  func behaviour() throws {
+    let path = try #require(Self.built.binary, "\(Self.built.log)")
+    let r = try PythonFixtures.runHidden(path, ["x", ""], alsoHidden: [Self.built.dir])
+    #expect(r.status == 0, "\(r.stderr)")
+    let lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+    #expect(lines.first == "packed ['x', ''] True True")
+    // One descriptor of the binary, the payload's, as in a default build: the loader's own
+    // and ld.so's are closed, and there is no memfd.
+    #expect(lines.count > 2 && lines[1] == "1 0", "\(r.stdout)")
+    #expect(lines.count > 2 && lines[2] == "1", "ld.so is mapped once: \(r.stdout)")
+  }
+
+  @Test("multiprocessing spawn re-executes the packed binary")
+  func spawn() throws {
+    let path = try #require(Self.built.binary, "\(Self.built.log)")
+    let r = try PythonFixtures.runHidden(path, ["spawn"], alsoHidden: [Self.built.dir])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout.contains("\n[1, 2, 3]\n"), "\(r.stdout)")
+  }
+
+  @Test("one process, one execve, no memfd, nothing written")
+  func oneProcessNothingWritten() throws {
+    let path = try #require(Self.built.binary, "\(Self.built.log)")
+    let (r, calls) = try CLI.strace(
+      "open,openat,creat,mkdir,rename,unlink,execve,execveat,memfd_create,clone,clone3,fork,vfork",
+      log: PythonFixtures.dir + "/strace-packed.log", [path])
+    #expect(r.status == 0, "\(r.stderr)")
+    let writes = CLI.writes(calls)
+    #expect(writes.isEmpty, "\(writes)")
+    #expect(calls.filter { $0.contains("execve") }.count == 1, "\(calls)")
+    #expect(!calls.contains { $0.contains("memfd_create(") })
+    #expect(
+      !calls.contains {
+        ($0.contains("clone") || $0.contains("fork(")) && !$0.contains("CLONE_THREAD")
+          && !$0.contains("resumed>")
+      })
+  }
+
+  @Test("a damaged image is refused with one line and status 126")
+  func damaged() throws {
+    let path = try #require(Self.built.binary, "\(Self.built.log)")
+    let payload = try PayloadFile.open(path)
+    let entry = try #require(payload.entry("frost/interpreter"))
+    let stored = Data(
+      payload.section[Int(entry.dataOffset)..<Int(entry.dataOffset + entry.storedSize)])
+    var binary = try Data(contentsOf: URL(fileURLWithPath: path))
+    let start = try #require(binary.range(of: stored.prefix(64))).lowerBound
+    binary[start] = 0  // the first token: no literals, a match reaching before the image
+    let dir = try CLI.tempDir("frost-packed")
+    defer { CLI.cleanup(dir) }
+    let damaged = dir + "/damaged"
+    try binary.write(to: URL(fileURLWithPath: damaged))
+    chmod(damaged, 0o755)
+    let r = try CLI.run(damaged)
+    #expect(r.status == 126)
+    #expect(r.stdout.isEmpty)
+    #expect(r.stderr == "damaged: payload damaged: frost/interpreter is not an interpreter image\n")
+  }
+
+  @Test("a packed image that is not the stub's is a one-line build error; nothing is written")
+  func staleImage() throws {
+    let bin = CLI.binDir.path
+    let dir = try CLI.tempDir("frost-stubs")
+    defer { CLI.cleanup(dir) }
+    for name in ["frost-stub-python", "frost-stub-python-packed", "frost-python-lib"] {
+      try FileManager.default.copyItem(atPath: bin + "/" + name, toPath: dir + "/" + name)
+    }
+    try Data([0x10, 0x41]).write(to: URL(fileURLWithPath: dir + "/frost-stub-python.img.lz4"))
+    let out = dir + "/hello"
+    let r = try CLI.frost(
+      ["build", CLI.sample("hello.py"), "--pack-interpreter", "always", "-o", out],
+      env: ProcessInfo.processInfo.environment.merging(["FROST_STUB_DIR": dir]) { $1 })
+    #expect(r.status != 0)
+    #expect(
+      r.stderr.hasSuffix(
+        "frost: \(dir)/frost-stub-python.img.lz4: not the packed image of the interpreter stub next to it (run make)\n"
+      ),
+      "\(r.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: out))
+  }
+
+  @Test("pack-interpreter in [tool.frost]; a bad value is one line naming the file")
+  func pyproject() throws {
+    let root = try PythonFixtures.project([
+      "app.py": "print('hi')\n", "pyproject.toml": "[tool.frost]\npack-interpreter = \"always\"\n",
+    ])
+    let (built, log) = PythonFixtures.build("pyproject-packed", [root + "/app.py"])
+    let path = try #require(built, "\(log)")
+    #expect(try PayloadFile.open(path).entry("frost/interpreter")?.compression == .lz4)
+    #expect(try CLI.run(path).stdout == "hi\n")
+    try "[tool.frost]\npack-interpreter = \"maybe\"\n".write(
+      toFile: root + "/pyproject.toml", atomically: true, encoding: .utf8)
+    let r = try CLI.frost(["build", root + "/app.py", "-o", root + "/out"])
+    #expect(r.status != 0)
+    #expect(
+      r.stderr
+        == "frost: \(root)/pyproject.toml: [tool.frost]: pack-interpreter = maybe: expected auto, always or never\n"
+    )
+  }
+}

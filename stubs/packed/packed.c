@@ -1,0 +1,319 @@
+/* packed.c - the packed Python loader: it runs the interpreter stub that its payload holds
+ * LZ4-compressed (entry frost/interpreter, a memory image: stubs/packed/packed.h) in this
+ * same process, without a memfd and without a second execve. It decodes the image straight
+ * into anonymous memory at the addresses the stub was linked for (transparent huge pages where
+ * the kernel gives them), maps the stub's ELF interpreter (ld.so) from its file, points the
+ * auxiliary vector at the stub and jumps to ld.so, which then starts the stub as if the kernel
+ * had loaded it. /proc/self/exe stays this file, so the stub finds the payload there.
+ *
+ * No C library: the loader is a static PIE built with -nostdlib, so that nothing of it (no
+ * TLS, no rseq or robust-list registration, no heap) is left for the libc the stub brings. */
+#include <elf.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+
+#include "../include/frost_format.h"
+#include "lz4_block.h"
+#include "packed.h"
+#include "sys.h"
+
+#define PAGE 4096UL
+#define HUGE (2UL << 20)
+#define DOWN(x) ((uintptr_t)(x) & ~(PAGE - 1))
+#define UP(x) DOWN((uintptr_t)(x) + PAGE - 1)
+
+/* The C functions the compiler may call. */
+void *memcpy(void *d, const void *s, size_t n)
+{
+    void *r = d;
+    __asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
+    return r;
+}
+
+void *memmove(void *d, const void *s, size_t n)
+{
+    unsigned char *dp = d;
+    const unsigned char *sp = s;
+    if (dp <= sp || dp >= sp + n)
+        return memcpy(d, s, n);
+    while (n--)
+        dp[n] = sp[n];
+    return d;
+}
+
+void *memset(void *d, int c, size_t n)
+{
+    void *r = d;
+    __asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+    return r;
+}
+
+static size_t len(const char *s)
+{
+    size_t n = 0;
+    while (s[n])
+        n++;
+    return n;
+}
+
+/* "NAME: WHAT" on stderr, then exit status 126 (STUB_EXIT_CANNOT_RUN). */
+static __attribute__((noreturn)) void fail(const char *name, const char *what)
+{
+    const char *base = name && *name ? name : "frost";
+    for (const char *c = base; *c; c++)
+        if (*c == '/' && c[1])
+            base = c + 1;
+    SYS(SYS_write, 2, base, len(base));
+    SYS(SYS_write, 2, ": ", 2);
+    SYS(SYS_write, 2, what, len(what));
+    SYS(SYS_write, 2, "\n", 1);
+    SYS(SYS_exit_group, 126, 0, 0);
+    __builtin_unreachable();
+}
+
+/* Whether [off, off + size) lies within `limit` bytes. */
+static int within(uint64_t off, uint64_t size, uint64_t limit)
+{
+    return off <= limit && size <= limit - off;
+}
+
+static int name_cmp(const char *a, size_t an, const char *b, size_t bn)
+{
+    for (size_t i = 0; i < an && i < bn; i++)
+        if (a[i] != b[i])
+            return (unsigned char)a[i] < (unsigned char)b[i] ? -1 : 1;
+    return an < bn ? -1 : an > bn;
+}
+
+/* The .frost section of the file mapped at `f` (`size` bytes), or NULL. */
+static const uint8_t *frost_section(const uint8_t *f, uint64_t size, uint64_t *sec_size)
+{
+    const Elf64_Ehdr *eh = (const void *)f;
+    if (size < sizeof *eh || eh->e_shentsize != sizeof(Elf64_Shdr) ||
+        !within(eh->e_shoff, (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr), size) ||
+        eh->e_shstrndx >= eh->e_shnum)
+        return NULL;
+    const Elf64_Shdr *sh = (const void *)(f + eh->e_shoff);
+    const Elf64_Shdr *strs = &sh[eh->e_shstrndx];
+    if (!within(strs->sh_offset, strs->sh_size, size))
+        return NULL;
+    for (unsigned i = 0; i < eh->e_shnum; i++) {
+        uint64_t at = sh[i].sh_name;
+        if (at + sizeof FROST_SECTION_NAME <= strs->sh_size &&
+            name_cmp((const char *)f + strs->sh_offset + at, sizeof FROST_SECTION_NAME,
+                     FROST_SECTION_NAME, sizeof FROST_SECTION_NAME) == 0 &&
+            within(sh[i].sh_offset, sh[i].sh_size, size)) {
+            *sec_size = sh[i].sh_size;
+            return f + sh[i].sh_offset;
+        }
+    }
+    return NULL;
+}
+
+/* The payload's entry named PACKED_INTERPRETER, or NULL. */
+static const struct frost_entry *interpreter_entry(const uint8_t *s, uint64_t size)
+{
+    const struct frost_header *h = (const void *)s;
+    if (size < sizeof *h || name_cmp(h->magic, FROST_MAGIC_SIZE, FROST_MAGIC,
+                                     FROST_MAGIC_SIZE) != 0 ||
+        h->version != FROST_FORMAT_VERSION ||
+        !within(h->index_offset, (uint64_t)h->entry_count * sizeof(struct frost_entry), size) ||
+        !within(h->names_offset, h->names_size, size))
+        return NULL;
+    const struct frost_entry *e = (const void *)(s + h->index_offset);
+    const char *names = (const char *)s + h->names_offset;
+    size_t lo = 0, hi = h->entry_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (!within(e[mid].name_offset, e[mid].name_size, h->names_size))
+            return NULL;
+        int c = name_cmp(names + e[mid].name_offset, e[mid].name_size, PACKED_INTERPRETER,
+                         sizeof PACKED_INTERPRETER - 1);
+        if (c == 0)
+            return within(e[mid].data_offset, e[mid].stored_size, size) ? &e[mid] : NULL;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+/* The stub's program headers, from the first page of its image (`head`, `n` bytes decoded);
+ * sets the address range its segments take. NULL when it is not an x86-64 ET_EXEC stub. */
+static const Elf64_Phdr *image_layout(const uint8_t *head, long n, uintptr_t *lo, uintptr_t *hi)
+{
+    const Elf64_Ehdr *eh = (const void *)head;
+    if (n < (long)sizeof *eh || eh->e_ident[EI_CLASS] != ELFCLASS64 ||
+        eh->e_machine != EM_X86_64 || eh->e_type != ET_EXEC ||
+        eh->e_phentsize != sizeof(Elf64_Phdr) ||
+        !within(eh->e_phoff, (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr), (uint64_t)n))
+        return NULL;
+    const Elf64_Phdr *ph = (const void *)(head + eh->e_phoff);
+    *lo = UINTPTR_MAX;
+    *hi = 0;
+    for (unsigned i = 0; i < eh->e_phnum; i++) {
+        if (ph[i].p_type != PT_LOAD)
+            continue;
+        if (ph[i].p_vaddr - ph[i].p_offset < *lo)
+            *lo = ph[i].p_vaddr - ph[i].p_offset;
+        if (UP(ph[i].p_vaddr + ph[i].p_memsz) > *hi)
+            *hi = UP(ph[i].p_vaddr + ph[i].p_memsz);
+    }
+    return *lo != DOWN(*lo) || *hi <= *lo ? NULL : ph;
+}
+
+/* Gives each PT_LOAD of the image its own protection; the rest of [lo, hi) none. */
+static int protect(const Elf64_Phdr *ph, unsigned n, uintptr_t lo, uintptr_t hi)
+{
+    if (is_err(SYS(SYS_mprotect, lo, hi - lo, PROT_NONE)))
+        return -1;
+    for (unsigned i = 0; i < n; i++) {
+        if (ph[i].p_type != PT_LOAD)
+            continue;
+        int prot = (ph[i].p_flags & PF_R ? PROT_READ : 0) |
+                   (ph[i].p_flags & PF_W ? PROT_WRITE : 0) |
+                   (ph[i].p_flags & PF_X ? PROT_EXEC : 0);
+        uintptr_t a = DOWN(ph[i].p_vaddr);
+        if (is_err(SYS(SYS_mprotect, a, UP(ph[i].p_vaddr + ph[i].p_memsz) - a, prot)))
+            return -1;
+    }
+    return 0;
+}
+
+/* Maps the ELF interpreter at `path` where the kernel likes; its load address, or 0. */
+static uintptr_t map_ld_so(const char *path, uintptr_t *entry)
+{
+    static uint8_t head[PAGE];
+    long fd = SYS(SYS_open, path, O_RDONLY | O_CLOEXEC, 0);
+    if (is_err(fd))
+        return 0;
+    long n = sys6(SYS_pread64, fd, (long)head, sizeof head, 0, 0, 0);
+    const Elf64_Ehdr *eh = (const void *)head;
+    const Elf64_Phdr *ph = (const void *)(head + eh->e_phoff);
+    if (n < (long)sizeof *eh || eh->e_type != ET_DYN || eh->e_phentsize != sizeof *ph ||
+        !within(eh->e_phoff, (uint64_t)eh->e_phnum * sizeof *ph, (uint64_t)n))
+        return SYS(SYS_close, fd, 0, 0), 0;
+    uintptr_t span = 0;
+    for (unsigned i = 0; i < eh->e_phnum; i++)
+        if (ph[i].p_type == PT_LOAD && UP(ph[i].p_vaddr + ph[i].p_memsz) > span)
+            span = UP(ph[i].p_vaddr + ph[i].p_memsz);
+    uint8_t *base = sys_mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (is_err((long)base))
+        return SYS(SYS_close, fd, 0, 0), 0;
+    for (unsigned i = 0; i < eh->e_phnum; i++) {
+        const Elf64_Phdr *p = &ph[i];
+        if (p->p_type != PT_LOAD)
+            continue;
+        int prot = (p->p_flags & PF_R ? PROT_READ : 0) | (p->p_flags & PF_W ? PROT_WRITE : 0) |
+                   (p->p_flags & PF_X ? PROT_EXEC : 0);
+        uintptr_t a = DOWN(p->p_vaddr), file_end = p->p_vaddr + p->p_filesz;
+        if (is_err((long)sys_mmap(base + a, UP(file_end) - a, prot, MAP_PRIVATE | MAP_FIXED,
+                                  (int)fd, (long)DOWN(p->p_offset))))
+            return SYS(SYS_close, fd, 0, 0), 0;
+        if (p->p_memsz > p->p_filesz && (prot & PROT_WRITE)) {
+            memset(base + file_end, 0, UP(file_end) - file_end);
+            uintptr_t end = UP(p->p_vaddr + p->p_memsz);
+            if (end > UP(file_end) &&
+                is_err((long)sys_mmap(base + UP(file_end), end - UP(file_end), prot,
+                                      MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS, -1, 0)))
+                return SYS(SYS_close, fd, 0, 0), 0;
+        }
+    }
+    SYS(SYS_close, fd, 0, 0);
+    *entry = (uintptr_t)base + eh->e_entry;
+    return (uintptr_t)base;
+}
+
+/* Points the auxiliary vector at the stub and at ld.so. */
+static void retarget(Elf64_auxv_t *av, const Elf64_Ehdr *stub, uintptr_t phdr, uintptr_t ld)
+{
+    for (; av->a_type != AT_NULL; av++) {
+        switch (av->a_type) {
+        case AT_PHDR: av->a_un.a_val = phdr; break;
+        case AT_PHNUM: av->a_un.a_val = stub->e_phnum; break;
+        case AT_PHENT: av->a_un.a_val = sizeof(Elf64_Phdr); break;
+        case AT_ENTRY: av->a_un.a_val = stub->e_entry; break;
+        case AT_BASE: av->a_un.a_val = ld; break;
+        }
+    }
+}
+
+/* Decodes the interpreter image into place; returns its ELF header. */
+static const Elf64_Ehdr *unpack(const char *me, const struct frost_entry *e, const uint8_t *src)
+{
+    static uint8_t head[PAGE];
+    uintptr_t lo, hi;
+    if (e->compression != FROST_LZ4 || e->raw_size > (1u << 30))
+        fail(me, "payload damaged: " PACKED_INTERPRETER " is not an LZ4 image");
+    long n = lz4_block_decode(src, e->stored_size, head, sizeof head, 1);
+    const Elf64_Phdr *ph = n > 0 ? image_layout(head, n, &lo, &hi) : NULL;
+    if (!ph || e->raw_size > hi - lo)
+        fail(me, "payload damaged: " PACKED_INTERPRETER " is not an interpreter image");
+    /* Up to a huge page boundary, so that the last part of the image faults in as a huge page
+     * too: on this kind of VM 4 KiB faults cost ~1.5 ms per 2 MiB, a huge page ~0.2 ms. */
+    hi = (hi + HUGE - 1) & ~(HUGE - 1);
+    uint8_t *at = sys_mmap((void *)lo, hi - lo, PROT_READ | PROT_WRITE,
+                           MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+    if ((uintptr_t)at != lo)
+        fail(me, "cannot map the interpreter at its address");
+    SYS(SYS_madvise, at, hi - lo, MADV_HUGEPAGE);
+    if (lz4_block_decode(src, e->stored_size, at, e->raw_size, 0) != (long)e->raw_size)
+        fail(me, "payload damaged: " PACKED_INTERPRETER " does not decompress");
+    const Elf64_Ehdr *eh = (const void *)at;
+    if (protect(ph, eh->e_phnum, lo, hi) != 0)
+        fail(me, "cannot protect the interpreter's memory");
+    return eh;
+}
+
+/* The path in the stub's PT_INTERP, or NULL. */
+static const char *interp_path(const Elf64_Ehdr *eh)
+{
+    const Elf64_Phdr *ph = (const void *)((const uint8_t *)eh + eh->e_phoff);
+    for (unsigned i = 0; i < eh->e_phnum; i++)
+        if (ph[i].p_type == PT_INTERP)
+            return (const char *)ph[i].p_vaddr;
+    return NULL;
+}
+
+__attribute__((noreturn, used)) void packed_main(uintptr_t *sp)
+{
+    char **argv = (char **)(sp + 1);
+    const char *me = sp[0] > 0 ? argv[0] : "frost";
+    char **envp = argv + sp[0] + 1;
+    while (*envp)
+        envp++;
+    long fd = SYS(SYS_open, "/proc/self/exe", O_RDONLY | O_CLOEXEC, 0);
+    long size = is_err(fd) ? fd : SYS(SYS_lseek, fd, 0, 2 /* SEEK_END */);
+    const uint8_t *f = is_err(size) ? NULL : sys_mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (!f || is_err((long)f))
+        fail(me, "cannot read its own executable (/proc/self/exe)");
+    uint64_t sec_size = 0;
+    const uint8_t *sec = frost_section(f, (uint64_t)size, &sec_size);
+    const struct frost_entry *e = sec ? interpreter_entry(sec, sec_size) : NULL;
+    if (!e)
+        fail(me, "payload damaged: " PACKED_INTERPRETER " missing");
+    const Elf64_Ehdr *stub = unpack(me, e, sec + e->data_offset);
+    SYS(SYS_munmap, f, size, 0);
+    SYS(SYS_close, fd, 0, 0);
+    const char *interp = interp_path(stub);
+    uintptr_t ld_entry = 0, ld = interp ? map_ld_so(interp, &ld_entry) : 0;
+    if (!ld)
+        fail(me, "cannot load the interpreter's ELF interpreter (ld.so)");
+    retarget((Elf64_auxv_t *)(envp + 1), stub, (uintptr_t)stub + stub->e_phoff, ld);
+    __asm__ volatile("mov %0, %%rsp\n\txor %%edx, %%edx\n\tjmp *%1"
+                     :
+                     : "r"(sp), "r"(ld_entry)
+                     : "memory");
+    __builtin_unreachable();
+}
+
+__asm__(".text\n"
+        ".globl _start\n"
+        ".type _start, @function\n"
+        "_start:\n"
+        "\txor %ebp, %ebp\n"
+        "\tmov %rsp, %rdi\n"
+        "\tand $-16, %rsp\n"
+        "\tcall packed_main\n"
+        "\thlt\n");
