@@ -70,6 +70,14 @@ struct PythonPackedTests {
         "hello-packed-2", [CLI.sample("hello.py"), "--pack-interpreter", "always"]
       ).0)
     #expect(FileManager.default.contentsEqual(atPath: path, andPath: again), "reproducible")
+    // The loader reads only LZ4: the image stays LZ4 when everything else is stored.
+    let (level0, log0) = PythonFixtures.build(
+      "hello-packed-0",
+      [CLI.sample("hello.py"), "--pack-interpreter", "always", "--compress-level", "0"])
+    let stored = try #require(level0, "\(log0)")
+    #expect(try PayloadFile.open(stored).entry("frost/interpreter")?.compression == .lz4)
+    #expect(try PayloadFile.open(stored).entry("lib/hello.pyc")?.compression == .stored)
+    #expect(try CLI.run(stored).stdout == CLI.run(plainPath).stdout)
   }
 
   @Test("the packed loader needs no library, no ELF interpreter and no relocation")
@@ -120,6 +128,24 @@ struct PythonPackedTests {
         ($0.contains("clone") || $0.contains("fork(")) && !$0.contains("CLONE_THREAD")
           && !$0.contains("resumed>")
       })
+  }
+
+  @Test("where memory may not become executable (PR_SET_MDWE, MemoryDenyWriteExecute=), it runs")
+  func memoryDenyWriteExecute() throws {
+    let path = try #require(Self.built.binary, "\(Self.built.log)")
+    // prctl(PR_SET_MDWE, PR_MDWE_REFUSE_EXEC_GAIN) holds across execve: mprotect(PROT_EXEC)
+    // fails, and the loader maps the interpreter's code from a memfd instead.
+    let exec = """
+      import ctypes, os, sys
+      if ctypes.CDLL(None, use_errno=True).prctl(65, 1, 0, 0, 0) != 0:
+          sys.exit("prctl: %d" % ctypes.get_errno())
+      os.execv(sys.argv[1], sys.argv[1:])
+      """
+    let r = try CLI.run(PythonFixtures.python, ["-I", "-c", exec, path, "x"])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout.hasPrefix("packed ['x'] True True\n"), "\(r.stdout)")
+    let direct = try CLI.run(path, ["x"])
+    #expect(r.stdout == direct.stdout)
   }
 
   @Test("a damaged image is refused with one line and status 126")

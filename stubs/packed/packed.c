@@ -163,22 +163,56 @@ static const Elf64_Phdr *image_layout(const uint8_t *head, long n, uintptr_t *lo
     return *lo != DOWN(*lo) || *hi <= *lo ? NULL : ph;
 }
 
-/* Gives each PT_LOAD of the image its own protection; the rest of [lo, hi) none. */
+static int prot_of(const Elf64_Phdr *p)
+{
+    return (p->p_flags & PF_R ? PROT_READ : 0) | (p->p_flags & PF_W ? PROT_WRITE : 0) |
+           (p->p_flags & PF_X ? PROT_EXEC : 0);
+}
+
+/* Where memory may not become executable (systemd's MemoryDenyWriteExecute=, the kernel's
+ * PR_SET_MDWE), maps the bytes at [a, a + len) anew from a memfd holding a copy of them:
+ * a new mapping that is executable but not writable is allowed. Slower: no huge pages. */
+static int exec_from_memfd(uintptr_t a, size_t len, int prot)
+{
+    long fd = SYS(SYS_memfd_create, "frost-interpreter", 1 /* MFD_CLOEXEC */, 0);
+    if (is_err(fd))
+        return -1;
+    for (size_t done = 0; done < len;) {
+        long n = SYS(SYS_write, fd, a + done, len - done);
+        if (n == -4 /* EINTR */)
+            continue;
+        if (n <= 0)
+            return SYS(SYS_close, fd, 0, 0), -1;
+        done += (size_t)n;
+    }
+    long r = (long)sys_mmap((void *)a, len, prot, MAP_PRIVATE | MAP_FIXED, (int)fd, 0);
+    SYS(SYS_close, fd, 0, 0);
+    return is_err(r) ? -1 : 0;
+}
+
+/* Gives each PT_LOAD of the image (in address order, as ELF has them) its own protection, and
+ * none to the pages between and after them in [lo, hi). Executable segments go first, while
+ * the image is still readable, in case they must come from a memfd. */
 static int protect(const Elf64_Phdr *ph, unsigned n, uintptr_t lo, uintptr_t hi)
 {
-    if (is_err(SYS(SYS_mprotect, lo, hi - lo, PROT_NONE)))
-        return -1;
+    for (unsigned i = 0; i < n; i++) {
+        uintptr_t a = DOWN(ph[i].p_vaddr), len = UP(ph[i].p_vaddr + ph[i].p_memsz) - a;
+        if (ph[i].p_type == PT_LOAD && (ph[i].p_flags & PF_X) &&
+            is_err(SYS(SYS_mprotect, a, len, prot_of(&ph[i]))) &&
+            exec_from_memfd(a, len, prot_of(&ph[i])) != 0)
+            return -1;
+    }
+    uintptr_t cursor = lo;
     for (unsigned i = 0; i < n; i++) {
         if (ph[i].p_type != PT_LOAD)
             continue;
-        int prot = (ph[i].p_flags & PF_R ? PROT_READ : 0) |
-                   (ph[i].p_flags & PF_W ? PROT_WRITE : 0) |
-                   (ph[i].p_flags & PF_X ? PROT_EXEC : 0);
-        uintptr_t a = DOWN(ph[i].p_vaddr);
-        if (is_err(SYS(SYS_mprotect, a, UP(ph[i].p_vaddr + ph[i].p_memsz) - a, prot)))
+        uintptr_t a = DOWN(ph[i].p_vaddr), end = UP(ph[i].p_vaddr + ph[i].p_memsz);
+        if ((a > cursor && is_err(SYS(SYS_mprotect, cursor, a - cursor, PROT_NONE))) ||
+            (!(ph[i].p_flags & PF_X) && is_err(SYS(SYS_mprotect, a, end - a, prot_of(&ph[i])))))
             return -1;
+        cursor = end > cursor ? end : cursor;
     }
-    return 0;
+    return hi > cursor && is_err(SYS(SYS_mprotect, cursor, hi - cursor, PROT_NONE)) ? -1 : 0;
 }
 
 /* Maps the ELF interpreter at `path` where the kernel likes; its load address, or 0. */
@@ -205,8 +239,7 @@ static uintptr_t map_ld_so(const char *path, uintptr_t *entry)
         const Elf64_Phdr *p = &ph[i];
         if (p->p_type != PT_LOAD)
             continue;
-        int prot = (p->p_flags & PF_R ? PROT_READ : 0) | (p->p_flags & PF_W ? PROT_WRITE : 0) |
-                   (p->p_flags & PF_X ? PROT_EXEC : 0);
+        int prot = prot_of(p);
         uintptr_t a = DOWN(p->p_vaddr), file_end = p->p_vaddr + p->p_filesz;
         if (is_err((long)sys_mmap(base + a, UP(file_end) - a, prot, MAP_PRIVATE | MAP_FIXED,
                                   (int)fd, (long)DOWN(p->p_offset))))
@@ -239,14 +272,29 @@ static void retarget(Elf64_auxv_t *av, const Elf64_Ehdr *stub, uintptr_t phdr, u
     }
 }
 
+/* The first `cap` bytes of the image (all of them unless `prefix`) into `dst`: the number
+ * written, or -1. Frost writes the image as LZ4; a stored one is taken too. */
+static long decode(const struct frost_entry *e, const uint8_t *src, uint8_t *dst, size_t cap,
+                   int prefix)
+{
+    if (e->compression == FROST_LZ4)
+        return lz4_block_decode(src, e->stored_size, dst, cap, prefix);
+    if (e->compression != FROST_STORED || e->stored_size != e->raw_size ||
+        (!prefix && cap != e->raw_size))
+        return -1;
+    size_t n = cap < e->stored_size ? cap : e->stored_size;
+    memcpy(dst, src, n);
+    return (long)n;
+}
+
 /* Decodes the interpreter image into place; returns its ELF header. */
 static const Elf64_Ehdr *unpack(const char *me, const struct frost_entry *e, const uint8_t *src)
 {
     static uint8_t head[PAGE];
     uintptr_t lo, hi;
-    if (e->compression != FROST_LZ4 || e->raw_size > (1u << 30))
-        fail(me, "payload damaged: " PACKED_INTERPRETER " is not an LZ4 image");
-    long n = lz4_block_decode(src, e->stored_size, head, sizeof head, 1);
+    if (e->raw_size > (1u << 30))
+        fail(me, "payload damaged: " PACKED_INTERPRETER " is not an interpreter image");
+    long n = decode(e, src, head, sizeof head, 1);
     const Elf64_Phdr *ph = n > 0 ? image_layout(head, n, &lo, &hi) : NULL;
     if (!ph || e->raw_size > hi - lo)
         fail(me, "payload damaged: " PACKED_INTERPRETER " is not an interpreter image");
@@ -258,7 +306,7 @@ static const Elf64_Ehdr *unpack(const char *me, const struct frost_entry *e, con
     if ((uintptr_t)at != lo)
         fail(me, "cannot map the interpreter at its address");
     SYS(SYS_madvise, at, hi - lo, MADV_HUGEPAGE);
-    if (lz4_block_decode(src, e->stored_size, at, e->raw_size, 0) != (long)e->raw_size)
+    if (decode(e, src, at, e->raw_size, 0) != (long)e->raw_size)
         fail(me, "payload damaged: " PACKED_INTERPRETER " does not decompress");
     const Elf64_Ehdr *eh = (const void *)at;
     if (protect(ph, eh->e_phnum, lo, hi) != 0)
@@ -266,12 +314,16 @@ static const Elf64_Ehdr *unpack(const char *me, const struct frost_entry *e, con
     return eh;
 }
 
-/* The path in the stub's PT_INTERP, or NULL. */
+/* The path in the stub's PT_INTERP, or NULL when it has none or it lies outside the first
+ * page of the image (where the linker puts it, in the image's read-only head). */
 static const char *interp_path(const Elf64_Ehdr *eh)
 {
     const Elf64_Phdr *ph = (const void *)((const uint8_t *)eh + eh->e_phoff);
+    uintptr_t lo = (uintptr_t)eh;
     for (unsigned i = 0; i < eh->e_phnum; i++)
-        if (ph[i].p_type == PT_INTERP)
+        if (ph[i].p_type == PT_INTERP && ph[i].p_vaddr >= lo && ph[i].p_filesz > 1 &&
+            ph[i].p_vaddr - lo + ph[i].p_filesz <= PAGE &&
+            ((const char *)ph[i].p_vaddr)[ph[i].p_filesz - 1] == 0)
             return (const char *)ph[i].p_vaddr;
     return NULL;
 }

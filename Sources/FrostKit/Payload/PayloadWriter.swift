@@ -9,7 +9,8 @@ public struct PayloadInput: Sendable {
   /// The bytes already compressed with the payload's codec (or `precompressedAs`), used
   /// instead of compressing them again unless the level is 0.
   public var precompressed: [UInt8]?
-  /// The codec of `precompressed` when it is not the payload's.
+  /// The codec of `precompressed` when it is not the payload's: then it is taken whatever the
+  /// level, since the entry's reader needs that codec (the packed loader reads only LZ4).
   public var precompressedAs: Compression?
   /// With zstd, how many independent frames to cut the bytes into (equal parts, the last
   /// taking the remainder), so that they are compressed, and may be decoded, on as many cores.
@@ -138,9 +139,13 @@ public enum PayloadWriter {
       sha256 = SHA256.digest(input.bytes)
     }
 
-    /// `input` compressed with `codec` at `level` (0: stored), or taken precompressed.
+    /// `input` compressed with `codec` at `level` (0: stored), or taken precompressed; bytes
+    /// precompressed with another codec (`precompressedAs`) are taken at any level.
     init(_ input: PayloadInput, codec: Compression, level: Int) {
-      let codec = input.precompressed == nil ? codec : input.precompressedAs ?? codec
+      if let own = input.precompressedAs, let bytes = input.precompressed {
+        self.init(input, codec: own) { bytes }
+        return
+      }
       self.init(input, codec: codec) {
         level > 0 && !input.alwaysStored
           ? input.precompressed ?? codec.compress(input.bytes, level: level, frames: input.frames)
