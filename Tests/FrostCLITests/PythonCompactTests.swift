@@ -39,18 +39,13 @@ struct PythonCompactTests {
     let frame = try Data(contentsOf: URL(fileURLWithPath: bin + "/frost-stub-python.zst"))
     let (built, log) = PythonFixtures.build("hello-pre", [CLI.sample("hello.py"), "--compact"])
     let path = try #require(built, "\(log)")
-    let payload = try PayloadFile.open(path)
-    let entry = try #require(payload.entry("frost/interpreter"))
-    #expect(
-      Data(payload.section[Int(entry.dataOffset)..<Int(entry.dataOffset + entry.storedSize)])
-        == frame)
-    try payload.verify()
+    #expect(try PythonFixtures.storedInterpreter(path) == frame)
+    try PayloadFile.open(path).verify()
     // A stub folder without the .zst (or with a stale one): compressed at build time instead.
-    let dir = try CLI.tempDir("frost-stubs")
+    let dir = try PythonFixtures.stubFolder([
+      "frost-stub-python", "frost-stub-python-compact", "frost-python-lib",
+    ])
     defer { CLI.cleanup(dir) }
-    for name in ["frost-stub-python", "frost-stub-python-compact", "frost-python-lib"] {
-      try FileManager.default.copyItem(atPath: bin + "/" + name, toPath: dir + "/" + name)
-    }
     try Data([0x28, 0xb5, 0x2f, 0xfd, 0]).write(
       to: URL(fileURLWithPath: dir + "/frost-stub-python.zst"))
     let out = dir + "/hello"
@@ -109,10 +104,7 @@ struct PythonCompactTests {
   @Test("the interpreter is four zstd frames with 1 MiB windows; a damaged one is refused")
   func frames() throws {
     let path = try #require(Self.built.binary, "\(Self.built.log)")
-    let payload = try PayloadFile.open(path)
-    let entry = try #require(payload.entry("frost/interpreter"))
-    let stored = Data(
-      payload.section[Int(entry.dataOffset)..<Int(entry.dataOffset + entry.storedSize)])
+    let stored = try PythonFixtures.storedInterpreter(path)
     let dir = try CLI.tempDir("frost-frames")
     defer { CLI.cleanup(dir) }
     try stored.write(to: URL(fileURLWithPath: dir + "/interpreter.zst"))
@@ -120,13 +112,9 @@ struct PythonCompactTests {
     #expect(list.stdout.contains("# Zstandard Frames: 4"), "\(list.stdout)")
     #expect(list.stdout.contains("Window Size: 1.000 MiB"), "\(list.stdout)")
     // The last frame's checksum, flipped: that frame alone fails, on whichever thread.
-    var binary = try Data(contentsOf: URL(fileURLWithPath: path))
-    let start = try #require(binary.range(of: stored.prefix(64))).lowerBound
-    binary[start + stored.count - 2] ^= 0xff
-    let damaged = dir + "/damaged"
-    try binary.write(to: URL(fileURLWithPath: damaged))
-    chmod(damaged, 0o755)
-    let r = try CLI.run(damaged)
+    let r = try PythonFixtures.runDamaged(path, stored: stored, in: dir) {
+      $0[$1 + stored.count - 2] ^= 0xff
+    }
     #expect(r.status == 126)
     #expect(r.stdout.isEmpty)
     #expect(

@@ -48,13 +48,10 @@ struct PythonPackedTests {
       try PayloadFile.open(plainPath).entry("frost/interpreter") == nil, "auto: hello is not packed"
     )
     let payload = try PayloadFile.open(path)
-    let entry = try #require(payload.entry("frost/interpreter"))
-    #expect(entry.compression == .lz4)
+    #expect(payload.entry("frost/interpreter")?.compression == .lz4)
     let block = try Data(
       contentsOf: URL(fileURLWithPath: CLI.binDir.path + "/frost-stub-python.img.lz4"))
-    #expect(
-      Data(payload.section[Int(entry.dataOffset)..<Int(entry.dataOffset + entry.storedSize)])
-        == block)
+    #expect(try PythonFixtures.storedInterpreter(path) == block)
     try payload.verify()
     let json = try CLI.frost(["inspect", "--format", "json", path])
     let report = try #require(
@@ -151,19 +148,12 @@ struct PythonPackedTests {
   @Test("a damaged image is refused with one line and status 126")
   func damaged() throws {
     let path = try #require(Self.built.binary, "\(Self.built.log)")
-    let payload = try PayloadFile.open(path)
-    let entry = try #require(payload.entry("frost/interpreter"))
-    let stored = Data(
-      payload.section[Int(entry.dataOffset)..<Int(entry.dataOffset + entry.storedSize)])
-    var binary = try Data(contentsOf: URL(fileURLWithPath: path))
-    let start = try #require(binary.range(of: stored.prefix(64))).lowerBound
-    binary[start] = 0  // the first token: no literals, a match reaching before the image
     let dir = try CLI.tempDir("frost-packed")
     defer { CLI.cleanup(dir) }
-    let damaged = dir + "/damaged"
-    try binary.write(to: URL(fileURLWithPath: damaged))
-    chmod(damaged, 0o755)
-    let r = try CLI.run(damaged)
+    // The first token: no literals, a match reaching before the image.
+    let r = try PythonFixtures.runDamaged(
+      path, stored: try PythonFixtures.storedInterpreter(path), in: dir
+    ) { $0[$1] = 0 }
     #expect(r.status == 126)
     #expect(r.stdout.isEmpty)
     #expect(r.stderr == "damaged: payload damaged: frost/interpreter is not an interpreter image\n")
@@ -171,12 +161,10 @@ struct PythonPackedTests {
 
   @Test("a packed image that is not the stub's is a one-line build error; nothing is written")
   func staleImage() throws {
-    let bin = CLI.binDir.path
-    let dir = try CLI.tempDir("frost-stubs")
+    let dir = try PythonFixtures.stubFolder([
+      "frost-stub-python", "frost-stub-python-packed", "frost-python-lib",
+    ])
     defer { CLI.cleanup(dir) }
-    for name in ["frost-stub-python", "frost-stub-python-packed", "frost-python-lib"] {
-      try FileManager.default.copyItem(atPath: bin + "/" + name, toPath: dir + "/" + name)
-    }
     try Data([0x10, 0x41]).write(to: URL(fileURLWithPath: dir + "/frost-stub-python.img.lz4"))
     let out = dir + "/hello"
     let r = try CLI.frost(

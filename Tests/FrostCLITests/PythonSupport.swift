@@ -1,4 +1,6 @@
 import Foundation
+import FrostKit
+import Testing
 
 /// Shared fixtures of the self-contained Python tests: programs built once per test run.
 enum PythonFixtures {
@@ -30,6 +32,40 @@ enum PythonFixtures {
       return (nil, "frost did not run")
     }
     return (r.status == 0 ? out : nil, r.stdout + r.stderr)
+  }
+
+  /// The stored bytes of the payload entry `frost/interpreter` of the binary at `path`
+  /// (`--compact`, or a packed interpreter).
+  static func storedInterpreter(_ path: String) throws -> Data {
+    let payload = try PayloadFile.open(path)
+    let entry = try #require(payload.entry("frost/interpreter"))
+    return Data(payload.section[Int(entry.dataOffset)..<Int(entry.dataOffset + entry.storedSize)])
+  }
+
+  /// Runs a copy of the binary at `path`, named `damaged` in `dir`, in which `damage` has
+  /// changed the stored interpreter (`stored`, found by its first bytes; `damage` gets the
+  /// file and the offset where it starts).
+  static func runDamaged(
+    _ path: String, stored: Data, in dir: String, _ damage: (inout Data, Int) -> Void
+  ) throws -> CLI.Result {
+    var binary = try Data(contentsOf: URL(fileURLWithPath: path))
+    let start = try #require(binary.range(of: stored.prefix(64))).lowerBound
+    damage(&binary, start)
+    let damaged = dir + "/damaged"
+    try binary.write(to: URL(fileURLWithPath: damaged))
+    chmod(damaged, 0o755)
+    return try CLI.run(damaged)
+  }
+
+  /// A new folder holding copies of these stubs (and files) of the build folder, for
+  /// `FROST_STUB_DIR`.
+  static func stubFolder(_ names: [String]) throws -> String {
+    let dir = try CLI.tempDir("frost-stubs")
+    for name in names {
+      try FileManager.default.copyItem(
+        atPath: CLI.binDir.path + "/" + name, toPath: dir + "/" + name)
+    }
+    return dir
   }
 
   /// The stdlib sample, built once.
@@ -87,7 +123,8 @@ enum PythonFixtures {
 
   /// Runs `path` (empty signal mask) and sends `signal` once it printed "ready"; returns
   /// (status, whether it died by a signal).
-  static func runAndSignal(_ path: String, _ args: [String], signal: Int32) throws -> (Int32, Bool) {
+  static func runAndSignal(_ path: String, _ args: [String], signal: Int32) throws -> (Int32, Bool)
+  {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: python)
     p.arguments = cleanStart + [path] + args
@@ -115,7 +152,8 @@ enum PythonFixtures {
     let quote = { (s: String) in "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
     let mounts = alsoHidden.map { "mount -t tmpfs none \(quote($0))\n" }.joined()
     let command = mounts + ([path] + args).map(quote).joined(separator: " ")
-    return try CLI.run("/usr/bin/unshare", ["-m", "/bin/sh", "-c", PythonStdlibTests.hidden(command)])
+    return try CLI.run(
+      "/usr/bin/unshare", ["-m", "/bin/sh", "-c", PythonStdlibTests.hidden(command)])
   }
 
   /// Runs a shell command line; returns its result.
