@@ -77,6 +77,21 @@ struct PythonPackedTests {
     #expect(try CLI.run(stored).stdout == CLI.run(plainPath).stdout)
   }
 
+  @Test("make's block decodes to the memory image of the stub next to it, as pack.c makes it")
+  func stubImage() throws {
+    let bin = CLI.binDir.path
+    let stub = try FileIO.read(bin + "/frost-stub-python")
+    let image = try #require(PackedInterpreter.image(of: stub))
+    #expect(image.count < stub.count, "the section headers and non-alloc sections stay out")
+    #expect(image[0..<4] == [0x7f, 0x45, 0x4c, 0x46][...])
+    let block = try Data(contentsOf: URL(fileURLWithPath: bin + "/frost-stub-python.img.lz4"))
+    let payload = try PayloadFile.open(try #require(Self.built.binary, "\(Self.built.log)"))
+    let entry = try #require(payload.entry("frost/interpreter"))
+    #expect(entry.rawSize == UInt64(image.count) && entry.storedSize == UInt64(block.count))
+    #expect(try payload.read(entry) == image)
+    #expect(PackedInterpreter.image(of: Array(stub[..<63])) == nil)
+  }
+
   @Test("the packed loader needs no library, no ELF interpreter and no relocation")
   func loaderIsFreestanding() throws {
     let loader = CLI.binDir.path + "/frost-stub-python-packed"

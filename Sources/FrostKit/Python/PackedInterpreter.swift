@@ -48,7 +48,7 @@ public enum PackedInterpreter {
   /// The memory image of the x86-64 ET_EXEC `elf` (as stubs/packed/pack.c makes it): the file
   /// bytes of each PT_LOAD at its address less the lowest segment's, zero between; nil when
   /// `elf` is not such a file.
-  static func image(of elf: [UInt8]) -> [UInt8]? {
+  public static func image(of elf: [UInt8]) -> [UInt8]? {
     func u16(_ at: Int) -> Int { Int(elf[at]) | Int(elf[at + 1]) << 8 }
     func u64(_ at: Int) -> UInt64 {
       (0..<8).reduce(UInt64(0)) { $0 | UInt64(elf[at + $1]) << (8 * UInt64($1)) }

@@ -1,0 +1,29 @@
+import Foundation
+import Testing
+
+@testable import FrostKit
+
+@Suite("LZ4 blocks (the packed interpreter image)")
+struct LZ4Tests {
+  /// "abcabcabcabcabcab" + "XY": literals "abc", a 14-byte match 3 back (overlapping), then
+  /// the last literals.
+  static let block: [UInt8] = [0x3A, 0x61, 0x62, 0x63, 0x03, 0x00, 0x20, 0x58, 0x59]
+
+  @Test("literals, an overlapping match and the last literals decode")
+  func decodes() {
+    #expect(LZ4.decode(Self.block[...], rawSize: 19) == Array("abcabcabcabcabcabXY".utf8))
+  }
+
+  @Test("a wrong size, a match before the start, a truncated block: nil, never a trap")
+  func refuses() {
+    #expect(LZ4.decode(Self.block[...], rawSize: 18) == nil)
+    #expect(LZ4.decode(Self.block[...], rawSize: 20) == nil)
+    var early = Self.block
+    early[4] = 0x04  // 4 back, with only 3 bytes written
+    #expect(LZ4.decode(early[...], rawSize: 19) == nil)
+    for cut in 0..<Self.block.count {
+      #expect(LZ4.decode(Self.block[..<cut], rawSize: 19) == nil)
+    }
+    #expect(LZ4.decode([0xF0, 0xFF][...], rawSize: 300) == nil, "a length running off the end")
+  }
+}
