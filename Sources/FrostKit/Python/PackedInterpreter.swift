@@ -1,7 +1,7 @@
 /// The packed interpreter (stubs/packed/packed.h): the default output of a large program is the
 /// packed loader plus a payload whose entry `frost/interpreter` is the memory image of the
 /// interpreter stub as one LZ4 block, which `make` builds next to the stubs. The loader decodes
-/// it into place in the same process at every start (~1.3 ms here, into huge pages); the
+/// it into place in the same process at every start (~1 ms here, into huge pages); the
 /// output is 3.3 MB smaller than with the interpreter stored.
 public enum PackedInterpreter {
   /// The loader stub.
