@@ -24,7 +24,7 @@ COMMON_HDR := $(wildcard stubs/common/*.h) stubs/include/frost_format.h
 HOST_SRC := $(wildcard stubs/host/*.c)
 COMPACT_SRC := $(wildcard stubs/compact/*.c)
 PY_SRC := $(wildcard stubs/python/*.c)
-PACKED_SRC := stubs/packed/packed.c stubs/packed/lz4_block.c
+PACKED_SRC := stubs/packed/packed.c stubs/packed/image.c stubs/packed/ldso.c stubs/packed/lz4_block.c
 
 .PHONY: all build swift stubs deps demo test clean
 all: build
