@@ -62,6 +62,16 @@ struct PythonPackedTests {
       uniquingKeysWith: { a, _ in a })
     #expect(codecs["frost/interpreter"] == "lz4" && codecs["lib/hello.pyc"] != nil)
     #expect(Set(codecs.values).isSubset(of: ["lz4", "zstd", "stored"]), "\(Set(codecs.values))")
+    // The interpreter has its own row; the rows still add up to the file.
+    let kinds = try #require(
+      (report["payload"] as? [String: Any])?["byKind"] as? [[String: Any]])
+    let byKind = Dictionary(
+      kinds.map { ($0["kind"] as? String ?? "", $0["storedBytes"] as? Int ?? 0) },
+      uniquingKeysWith: { a, _ in a })
+    #expect(byKind["interpreter"] == block.count)
+    #expect(byKind.values.reduce(0, +) == (try Self.size(path)))
+    let text = try CLI.frost(["inspect", path]).stdout
+    #expect(text.contains("    loader stub ") && text.contains("    interpreter "), "\(text)")
     let again = try #require(
       PythonFixtures.build(
         "hello-packed-2", [CLI.sample("hello.py"), "--pack-interpreter", "always"]

@@ -118,10 +118,15 @@ public enum InspectRender {
     }
     out += "  " + pad("by kind", 20) + lpad("entries", 8) + lpad("raw bytes", 14)
       + lpad("stored bytes", 14) + lpad("ratio", 8) + lpad("% of file", 11) + "\n"
+    let loader = p.byKind.contains { $0.kind == "interpreter" && $0.entries > 0 }
     for k in p.byKind where k.storedBytes > 0 || k.entries > 0 {
       let isEntryKind = k.kind != "stub" && k.kind != "index"
       let name =
-        k.kind == "stub" ? "interpreter stub" : k.kind == "index" ? "payload index" : k.kind
+        switch k.kind {
+        case "stub": loader ? "loader stub" : "interpreter stub"
+        case "index": "payload index"
+        default: k.kind
+        }
       out += "    " + pad(name, 18) + lpad(isEntryKind ? "\(k.entries)" : "-", 8)
         + lpad(grouped(k.rawBytes), 14) + lpad(grouped(k.storedBytes), 14)
         + lpad(isEntryKind ? percent(k.storedBytes, k.rawBytes) : "-", 8)

@@ -268,8 +268,19 @@ public enum Inspector {
         kind: "index", entries: 0, rawBytes: section.size - min(stored, section.size),
         storedBytes: section.size - min(stored, section.size)),
     ]
+    // The interpreter a loader stub carries in the payload (--compact, packed) has a row of
+    // its own, not a native library's.
+    let isInterpreter = { (e: PayloadEntry) in e.path == PythonFreezer.compactInterpreterEntry }
+    let interpreter = entries.filter(isInterpreter)
+    if !interpreter.isEmpty {
+      byKind.append(
+        PayloadKindTotal(
+          kind: "interpreter", entries: interpreter.count,
+          rawBytes: interpreter.reduce(0) { $0 + $1.rawSize },
+          storedBytes: interpreter.reduce(0) { $0 + $1.storedSize }))
+    }
     for kind in EntryKind.allCases {
-      let of = entries.filter { $0.kind == kind }
+      let of = entries.filter { $0.kind == kind && !isInterpreter($0) }
       byKind.append(
         PayloadKindTotal(
           kind: kind.label, entries: of.count, rawBytes: of.reduce(0) { $0 + $1.rawSize },
