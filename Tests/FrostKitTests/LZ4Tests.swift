@@ -25,5 +25,7 @@ struct LZ4Tests {
       #expect(LZ4.decode(Self.block[..<cut], rawSize: 19) == nil)
     }
     #expect(LZ4.decode([0xF0, 0xFF][...], rawSize: 300) == nil, "a length running off the end")
+    // A size no block of this length can reach is refused before anything is allocated.
+    #expect(LZ4.decode(Self.block[...], rawSize: 1 << 60) == nil)
   }
 }

@@ -68,7 +68,7 @@ public enum PackedInterpreter {
       !loads.isEmpty,
       loads.allSatisfy({
         $0.vaddr >= $0.offset && $0.offset <= UInt64(elf.count)
-          && $0.size <= UInt64(elf.count) - $0.offset
+          && $0.size <= UInt64(elf.count) - $0.offset && $0.vaddr <= UInt64.max - $0.size
       })
     else { return nil }
     let low = loads.map { $0.vaddr - $0.offset }.min()!

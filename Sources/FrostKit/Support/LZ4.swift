@@ -5,7 +5,9 @@ enum LZ4 {
   /// `block` decoded, or nil when it is malformed, refers back before its start, or does not
   /// decode to exactly `rawSize` bytes.
   static func decode(_ block: ArraySlice<UInt8>, rawSize: Int) -> [UInt8]? {
-    guard rawSize >= 0 else { return nil }
+    // A block expands at most ~255 times (a 255 length byte adds 255 bytes of match), so a
+    // larger size is refused before it is allocated.
+    guard rawSize >= 0, rawSize / 255 <= block.count else { return nil }
     var out = [UInt8](repeating: 0, count: rawSize)
     let written = block.withUnsafeBufferPointer { src in
       out.withUnsafeMutableBufferPointer { decode(src, into: $0) }
