@@ -213,9 +213,8 @@ struct PythonPackedTests {
     let path = try #require(built, "\(log)")
     #expect(try PayloadFile.open(path).entry("frost/interpreter")?.compression == .lz4)
     #expect(try CLI.run(path).stdout == "hi\n")
-    try "[tool.frost]\npack-interpreter = \"maybe\"\n".write(
-      toFile: root + "/pyproject.toml", atomically: true, encoding: .utf8)
-    let r = try CLI.frost(["build", root + "/app.py", "-o", root + "/out"])
+    let r = try PythonFixtures.buildRefused(
+      root, pyproject: "[tool.frost]\npack-interpreter = \"maybe\"\n", script: "app.py")
     #expect(r.status != 0)
     #expect(
       r.stderr

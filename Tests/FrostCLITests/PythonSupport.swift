@@ -68,6 +68,17 @@ enum PythonFixtures {
     return dir
   }
 
+  /// Writes `toml` as the pyproject.toml of `root` and builds `script` (in `root`) into
+  /// `root/out`: for a `[tool.frost]` value the build must refuse, with no output left.
+  static func buildRefused(_ root: String, pyproject toml: String, script: String) throws
+    -> CLI.Result
+  {
+    try toml.write(toFile: root + "/pyproject.toml", atomically: true, encoding: .utf8)
+    let r = try CLI.frost(["build", root + "/" + script, "-o", root + "/out"])
+    #expect(!FileManager.default.fileExists(atPath: root + "/out"))
+    return r
+  }
+
   /// The stdlib sample, built once.
   static let stdlibApp: String? = build("stdlib_app", [CLI.sample("stdlib_app.py")]).0
 

@@ -62,34 +62,21 @@ long lz4_block_decode(const uint8_t *src, size_t n, uint8_t *dst, size_t cap, in
             return -1;
         unsigned token = *ip++;
         size_t lit = token >> 4;
-        /* The common case, far from both ends: short literals, then a match at least 8 bytes
-         * back, copied with whole 16- and 8-byte moves. */
+        /* The common case, far from both ends: short literals, then a short match at least 8
+         * bytes back, copied with whole 16- and 8-byte moves. */
         if (lit < 15 && ip < ifast && op < ofast) {
             COPY16(op, ip);
             op += lit;
             ip += lit;
             size_t off = (size_t)ip[0] | (size_t)ip[1] << 8, len = token & 15;
-            if (off >= 8 && off <= (size_t)(op - dst)) {
+            if (len < 15 && off >= 8 && off <= (size_t)(op - dst)) {
+                /* At most 18 bytes, in the sizes of liblz4's fast loop. */
+                const uint8_t *m = op - off;
                 ip += 2;
-                if (len < 15) { /* at most 18 bytes, in the sizes of liblz4's fast loop */
-                    const uint8_t *m = op - off;
-                    COPY8(op, m);
-                    COPY8(op + 8, m + 8);
-                    __builtin_memcpy(op + 16, m + 16, 2);
-                    op += len + 4;
-                    continue;
-                }
-                if (extend(&ip, iend, &len) != 0)
-                    return -1;
-                len += 4;
-                if (len > (size_t)(oend - op)) {
-                    if (!prefix)
-                        return -1;
-                    copy_match(op, off, (size_t)(oend - op), oend);
-                    return (long)cap;
-                }
-                copy_match(op, off, len, oend);
-                op += len;
+                COPY8(op, m);
+                COPY8(op + 8, m + 8);
+                __builtin_memcpy(op + 16, m + 16, 2);
+                op += len + 4;
                 continue;
             }
             lit = 0; /* copied; the match takes the general path */
