@@ -1,5 +1,6 @@
 /* ldso.c - the packed loader's hand-over to ld.so: mapping it, and the auxiliary vector. */
 #include <fcntl.h>
+
 #include "packed.h"
 #include "sys.h"
 

@@ -9,6 +9,7 @@
  * No C library: the loader is a static PIE built with -nostdlib, so that nothing of it (no
  * TLS, no rseq or robust-list registration, no heap) is left for the libc the stub brings. */
 #include <fcntl.h>
+
 #include "packed.h"
 #include "sys.h"
 
