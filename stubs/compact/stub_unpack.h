@@ -10,8 +10,8 @@
 /* Writes the raw bytes of `e` to `fd` (a fresh memfd) at offset 0. A zstd entry of several
  * frames is decoded by up to STUB_UNPACK_THREADS threads, at most one per CPU this process may
  * run on; any other entry goes through stub_payload_write_to_fd. Every frame must carry a
- * content checksum, which is checked, and the frames must add up to e->raw_size. Returns 0, or -1 when the entry is
- * damaged or cannot be written. */
+ * content checksum, which is checked, and the frames must add up to e->raw_size. Returns 0,
+ * or -1 when the entry is damaged or cannot be written. */
 int stub_unpack_to_fd(const struct stub_payload *p, const struct frost_entry *e, int fd);
 
 #define STUB_UNPACK_THREADS 4

@@ -20,10 +20,9 @@ public enum PythonError: Error, CustomStringConvertible, Equatable {
   case mainNotFound(module: String)
   /// `[tool.frost]` in pyproject.toml has a value this parser does not accept.
   case badPyproject(path: String, line: Int, reason: String)
-  /// `optimize` in `[tool.frost]` of `source` is not 0, 1 or 2.
-  case badOptimize(String, source: String)
-  /// `pack-interpreter` in `[tool.frost]` of `source` is not auto, always or never.
-  case badPackMode(String, source: String)
+  /// A setting in `[tool.frost]` of `source` has a value it does not take (`optimize`: 0, 1
+  /// or 2; `pack-interpreter`: auto, always or never).
+  case badSetting(key: String, value: String, expected: String, source: String)
   /// The packed interpreter next to the stubs is not the image of the interpreter stub there
   /// (a stub rebuilt without `make`).
   case stalePackedImage(path: String)
@@ -42,10 +41,8 @@ public enum PythonError: Error, CustomStringConvertible, Equatable {
     case .badAddData(let spec): "--add-data '\(spec)': expected SRC:DEST with an existing SRC"
     case .mainNotFound(let module): "module '\(module)' not found"
     case .badPyproject(let path, let line, let reason): "\(path):\(line): [tool.frost]: \(reason)"
-    case .badOptimize(let value, let source):
-      "\(source): [tool.frost]: optimize = \(value): expected 0, 1 or 2"
-    case .badPackMode(let value, let source):
-      "\(source): [tool.frost]: pack-interpreter = \(value): expected auto, always or never"
+    case .badSetting(let key, let value, let expected, let source):
+      "\(source): [tool.frost]: \(key) = \(value): expected \(expected)"
     case .stalePackedImage(let path):
       "\(path): not the packed image of the interpreter stub next to it (run make)"
     }

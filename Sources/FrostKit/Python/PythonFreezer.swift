@@ -39,6 +39,8 @@ public enum PythonFreezer {
     /// 0, or 1 and 2 as `python3 -O` and `-OO`: bytecode compiled without asserts (and
     /// docstrings), and `sys.flags.optimize` set to match.
     public var optimize = 0
+    /// The values `optimize` takes.
+    public static let optimizeLevels = 0...2
     /// Called with a line of progress (only when collecting takes over a second).
     public var progress: (@Sendable (String) -> Void)?
 

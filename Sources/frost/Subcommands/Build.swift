@@ -52,7 +52,7 @@ extension FrostCommand {
         throw ValidationError("--compress-level must be 0-19")
       }
       if pidfile != nil && !daemon { throw ValidationError("--pidfile needs --daemon") }
-      if let level = python.optimize, !(0...2).contains(level) {
+      if let level = python.optimize, !PythonFreezer.Request.optimizeLevels.contains(level) {
         throw ValidationError("--optimize must be 0, 1 or 2")
       }
     }

@@ -105,22 +105,17 @@ struct PythonOptions: ParsableArguments {
     r.includeSource = includeSource || flags["include-source"] == true
     r.compact = compact || flags["compact"] == true
     r.unbuffered = unbuffered || flags["unbuffered"] == true
-    if let optimize {
-      r.optimize = optimize
-    } else if let value = lists["optimize"]?.first {
-      guard let level = Int(value), (0...2).contains(level) else {
-        throw PythonError.badOptimize(value, source: project?.path ?? "pyproject.toml")
-      }
-      r.optimize = level
-    }
-    if let packInterpreter {
-      r.packInterpreter = packInterpreter
-    } else if let value = lists["pack-interpreter"]?.first {
-      guard let mode = PackedInterpreter.Mode(rawValue: value) else {
-        throw PythonError.badPackMode(value, source: project?.path ?? "pyproject.toml")
-      }
-      r.packInterpreter = mode
-    }
+    let source = project?.path ?? "pyproject.toml"
+    r.optimize =
+      try optimize
+      ?? Self.setting("optimize", lists, source, expected: "0, 1 or 2") {
+        Int($0).flatMap { PythonFreezer.Request.optimizeLevels.contains($0) ? $0 : nil }
+      } ?? r.optimize
+    r.packInterpreter =
+      try packInterpreter
+      ?? Self.setting("pack-interpreter", lists, source, expected: "auto, always or never") {
+        PackedInterpreter.Mode(rawValue: $0)
+      } ?? r.packInterpreter
     r.progress = progress
     return r
   }
@@ -132,6 +127,19 @@ struct PythonOptions: ParsableArguments {
     let stub = request.compact ? PythonFreezer.compactStub : PythonFreezer.stub
     let dir = try StubLocator.directory(for: stub, environment: ProcessInfoEnv.environment)
     return try PythonFreezer.plan(request, stubDirectory: dir)
+  }
+
+  /// The value of `key` in `[tool.frost]` (`lists`, from `source`) as `parse` reads it, or
+  /// nil when it is not set; a value `parse` refuses (nil) is an error naming the file.
+  static func setting<T>(
+    _ key: String, _ lists: [String: [String]], _ source: String, expected: String,
+    _ parse: (String) -> T?
+  ) throws -> T? {
+    guard let value = lists[key]?.first else { return nil }
+    guard let parsed = parse(value) else {
+      throw PythonError.badSetting(key: key, value: value, expected: expected, source: source)
+    }
+    return parsed
   }
 
   /// `path` made absolute against `base` (unchanged when absolute or empty).
