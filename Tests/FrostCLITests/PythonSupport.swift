@@ -42,11 +42,12 @@ enum PythonFixtures {
     return Data(payload.section[Int(entry.dataOffset)..<Int(entry.dataOffset + entry.storedSize)])
   }
 
-  /// Runs a copy of the binary at `path`, named `damaged` in `dir`, in which `damage` has
-  /// changed the stored interpreter (`stored`, found by its first bytes; `damage` gets the
-  /// file and the offset where it starts).
+  /// Runs a copy of the binary at `path`, named `damaged` in `dir`, with `args`, in which
+  /// `damage` has changed the stored bytes `stored` (found by their first bytes; `damage` gets
+  /// the file and the offset where they start): the interpreter, or another stored entry.
   static func runDamaged(
-    _ path: String, stored: Data, in dir: String, _ damage: (inout Data, Int) -> Void
+    _ path: String, stored: Data, in dir: String, args: [String] = [],
+    _ damage: (inout Data, Int) -> Void
   ) throws -> CLI.Result {
     var binary = try Data(contentsOf: URL(fileURLWithPath: path))
     let start = try #require(binary.range(of: stored.prefix(64))).lowerBound
@@ -54,7 +55,7 @@ enum PythonFixtures {
     let damaged = dir + "/damaged"
     try binary.write(to: URL(fileURLWithPath: damaged))
     chmod(damaged, 0o755)
-    return try CLI.run(damaged)
+    return try CLI.run(damaged, args)
   }
 
   /// A new folder holding copies of these stubs (and files) of the build folder, for

@@ -19,6 +19,8 @@
 #include <zstd.h>
 #endif
 
+#include "stub_crc32.h"
+
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 {
     va_list ap;
@@ -172,10 +174,10 @@ static int read_index(struct stub_payload *p, char *err, size_t errlen)
     if (end > ((uint64_t)1 << 31) || !(p->meta = malloc((size_t)end)) ||
         stub_payload_pread(p, 0, p->meta, (size_t)end) != 0)
         return fail(err, errlen, "cannot read the index (%llu bytes)", (unsigned long long)end);
-    uLong crc = crc32_z(0, p->meta + h.index_offset, (size_t)h.index_size);
-    crc = crc32_z(crc, p->meta + h.names_offset, (size_t)h.names_size);
-    crc = crc32_z(crc, p->meta + h.manifest_offset, (size_t)h.manifest_size);
-    if ((uint32_t)crc != h.meta_crc32)
+    uint32_t crc = stub_crc32(0, p->meta + h.index_offset, (size_t)h.index_size);
+    crc = stub_crc32(crc, p->meta + h.names_offset, (size_t)h.names_size);
+    crc = stub_crc32(crc, p->meta + h.manifest_offset, (size_t)h.manifest_size);
+    if (crc != h.meta_crc32)
         return fail(err, errlen, "index checksum mismatch");
     p->count = h.entry_count;
     p->entries = (const struct frost_entry *)(p->meta + h.index_offset);
@@ -356,7 +358,7 @@ int stub_payload_read(const struct stub_payload *p, const struct frost_entry *e,
     /* zlib streams carry an Adler-32 and Frost's zstd frames a content checksum, both checked
      * while decompressing; only stored bytes need the CRC-32 here. */
     if (e->compression == FROST_STORED
-            ? e->stored_size != e->raw_size || (uint32_t)crc32_z(0, buf, (size_t)e->raw_size) != e->crc32
+            ? e->stored_size != e->raw_size || stub_crc32(0, buf, (size_t)e->raw_size) != e->crc32
             : decompress(p, e, stored, buf) != 0) {
         fail(err, errlen, "entry %.*s does not decompress or check out", (int)nlen, name);
         goto cleanup;
@@ -396,7 +398,7 @@ struct stream {
     z_stream zs;
     void *zd;       /* ZSTD_DCtx, when built with zstd */
     uint64_t total; /* bytes written */
-    uLong crc;      /* CRC-32 of the bytes written (stored entries) */
+    uint32_t crc;   /* CRC-32 of the bytes written (stored entries) */
     int done;       /* the codec saw the end of its stream */
 };
 
@@ -410,7 +412,7 @@ static int emit(struct stream *s, const uint8_t *buf, size_t len)
 static int feed(struct stream *s, uint8_t *in, size_t len)
 {
     if (s->e->compression == FROST_STORED) {
-        s->crc = crc32_z(s->crc, in, len);
+        s->crc = stub_crc32(s->crc, in, len);
         return emit(s, in, len);
     }
     if (s->e->compression == FROST_ZLIB) {
@@ -473,7 +475,7 @@ int stub_payload_write_to_fd(const struct stub_payload *p, const struct frost_en
             goto cleanup;
         off += n;
     }
-    int checked = e->compression == FROST_STORED ? (uint32_t)s.crc == e->crc32 : s.done;
+    int checked = e->compression == FROST_STORED ? s.crc == e->crc32 : s.done;
     rc = checked && s.total == e->raw_size ? 0 : -1;
 cleanup:
     if (zinit)
