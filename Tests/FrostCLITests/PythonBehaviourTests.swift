@@ -1,4 +1,5 @@
 import Foundation
+import FrostKit
 import Testing
 
 /// Behaviour of self-contained Python programs (`frost build app.py`): what the program sees,
@@ -270,6 +271,35 @@ struct PythonBehaviourTests {
     let path = try #require(bin, "\(log)")
     let r = try CLI.run(path)
     #expect(r.stdout == "added data\n", "\(r.stderr)")
+  }
+
+  @Test("--add-data of a folder that a bundled package brings anyway: one copy, no conflict")
+  func addDataOverlap() throws {
+    let root = try PythonFixtures.project([
+      "app/__init__.py": "",
+      "app/notes/a.txt": "package data\n",
+      "other/a.txt": "other data\n",
+      "main.py": "import app, pkgutil\nprint(pkgutil.get_data('app', 'notes/a.txt').decode())\n",
+    ])
+    defer { CLI.cleanup(root) }
+    let (bin, log) = PythonFixtures.build(
+      "add-data-overlap", [root + "/main.py", "--add-data", root + "/app/notes:app/notes"],
+      cwd: root)
+    let path = try #require(bin, "\(log)")
+    #expect(try CLI.run(path).stdout == "package data\n\n")
+    #expect(
+      try PayloadFile.open(path).entries.filter { $0.path == "lib/app/notes/a.txt" }.count == 1)
+    // Another file for the same place is still refused, in one line, and nothing is written.
+    let r = try CLI.frost(
+      [
+        "build", root + "/main.py", "--add-data", root + "/other/a.txt:app/notes", "-o",
+        root + "/out",
+      ],
+      cwd: root)
+    #expect(r.status != 0)
+    #expect(r.stderr.hasSuffix("two entries have the path 'lib/app/notes/a.txt'\n"), "\(r.stderr)")
+    #expect(r.stderr.split(separator: "\n").count == 1)
+    #expect(!FileManager.default.fileExists(atPath: root + "/out"))
   }
 
   @Test("two builds of the same program are byte for byte the same")

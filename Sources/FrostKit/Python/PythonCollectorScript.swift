@@ -677,6 +677,20 @@ def add_data(specs):
     return out
 
 
+def merge_data(*groups):
+    """The data files of all groups, the same file at the same place once: --add-data of a
+    folder that a bundled package already brings along is not a conflict. Two different files
+    for one place are kept, for the build to refuse."""
+    out, seen = [], set()
+    for group in groups:
+        for rec in group:
+            key = (rec["dest"], os.path.realpath(rec["src"]))
+            if key not in seen:
+                seen.add(key)
+                out.append(rec)
+    return out
+
+
 def main():
     req = json.load(sys.stdin)
     sys.path[:] = [p for p in sys.path if p and os.path.abspath(p) != os.getcwd()]
@@ -721,7 +735,7 @@ def main():
         "needs": [{"path": Collector.payload_path(c.modules[n]), "sonames": needs[c.modules[n]["file"]]}
                   for n in sorted(c.modules) if c.modules[n].get("type") == "extension"
                   and needs.get(c.modules[n]["file"])],
-        "data": data_files(c) + add_data(req.get("add_data", [])),
+        "data": merge_data(data_files(c), add_data(req.get("add_data", []))),
         "metadata": metadata(c),
         "missing": sorted(c.missing),
         "preload": preload,
