@@ -60,14 +60,10 @@ __attribute__((target("pclmul,sse4.1"))) static uint32_t crc_folded(uint32_t crc
     return (uint32_t)_mm_extract_epi32(_mm_xor_si128(t, x0), 1);
 }
 
+/* libgcc reads the CPU's features once, before main; asking is two loads. */
 static int have_pclmul(void)
 {
-    static int known, have;
-    if (!known) {
-        have = __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("sse4.1");
-        known = 1;
-    }
-    return have;
+    return __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("sse4.1");
 }
 #endif
 
