@@ -107,6 +107,16 @@ done
 
 rows=(python3 frost frost-packed frost-stored frost-compact pyinstaller-onefile pyinstaller-onedir nuitka-onefile)
 floor="$PY -I -S -c pass"
+# Before each set of runs (hyperfine --setup) the page cache drops the binaries built here (the
+# peers' too) and python3's own files, so that all start from pages read back from disk: a
+# freshly written binary starts a few percent faster on this host (bench/uncache.py).
+pyfiles="$(realpath "$PY") /usr/lib/python3*/lib-dynload/*.so /usr/lib/x86_64-linux-gnu/libcrypto.so*
+  /usr/lib/x86_64-linux-gnu/libssl.so* /usr/lib/x86_64-linux-gnu/libsqlite3.so*
+  /usr/lib/x86_64-linux-gnu/liblzma.so* /usr/lib/x86_64-linux-gnu/libbz2.so*
+  /usr/lib/x86_64-linux-gnu/libffi.so* /usr/lib/x86_64-linux-gnu/libmpdec.so*"
+uncache() {  # the --setup command that drops FILE... and python3's files
+  echo "$PY $ROOT/bench/uncache.py $* $(tr '\n' ' ' <<<"$pyfiles")"
+}
 for p in "${programs[@]}"; do
   # One hyperfine run with every command of this program (and the floor). Start-up is the
   # median of the run's times: on a shared machine a few runs stall for tens of ms (another
@@ -117,7 +127,8 @@ for p in "${programs[@]}"; do
   done
   json=$work/hf-$p.json
   # shellcheck disable=SC2086
-  hyperfine -N --warmup 5 --min-runs 40 --export-json "$json" "${args[@]}" >/dev/null 2>&1
+  hyperfine -N --warmup 5 --min-runs 40 --setup "$(uncache "$work/out/$p")" \
+    --export-json "$json" "${args[@]}" >/dev/null 2>&1
   while IFS=$'\t' read -r command ms; do
     for r in "${rows[@]}"; do [ "${cmd[$p/$r]:-}" = "$command" ] && start[$p/$r]=$ms; done
     [ "$command" = "$floor" ] && start[$p/floor]=$ms
@@ -148,10 +159,11 @@ done
 
 # The start-up targets compare two commands each. Rows of the run above are minutes apart;
 # these pairs each get their own hyperfine run, whose two commands alternate in blocks
-# (A B B A A B: a slow second of the shared host hits both alike), and a frost binary runs as
-# three copies of its file, as identical copies start up to 2.5 % apart on this host by where
-# the page cache put them (docs/BENCHMARKS.md, "Measuring start-up"). Ratio of the medians of
-# all the runs of each command.
+# (A B B A B A A B: a slow second of the shared host hits both alike). Each block starts with
+# the binaries' pages dropped, and a frost binary runs as four copies of its file: on this
+# host the same bytes start up to ~7 % apart by how the page cache took them in
+# (docs/BENCHMARKS.md, "Measuring start-up"). Ratio of the medians of all the runs of each
+# command.
 mkdir -p "$work/copies"
 variant() {  # CMD I: CMD, its program replaced by copy I when it is a binary built here
   local prog=${1%% *} rest=""
@@ -167,12 +179,13 @@ variant() {  # CMD I: CMD, its program replaced by copy I when it is a binary bu
 paired() {  # RUNS A B: "MEDIAN_A MEDIAN_B" in ms
   local json=$work/pair.json
   local -a args=("$(variant "$2" 1)" "$(variant "$3" 1)" "$(variant "$3" 2)" "$(variant "$2" 2)"
-    "$(variant "$2" 3)" "$(variant "$3" 3)")
-  hyperfine -N --warmup 10 --runs "$1" --export-json "$json" "${args[@]}" >/dev/null 2>&1
+    "$(variant "$3" 3)" "$(variant "$2" 3)" "$(variant "$2" 4)" "$(variant "$3" 4)")
+  hyperfine -N --warmup 10 --runs "$1" --setup "$(uncache "$work/copies/*")" \
+    --export-json "$json" "${args[@]}" >/dev/null 2>&1
   $PY -c 'import json, statistics, sys
 r = json.load(open(sys.argv[1]))["results"]
 ms = lambda runs: statistics.median(t for i in runs for t in r[i]["times"]) * 1000
-print("%.2f %.2f" % (ms((0, 3, 4)), ms((1, 2, 5))))' "$json"
+print("%.2f %.2f" % (ms((0, 3, 5, 6)), ms((1, 2, 4, 7))))' "$json"
 }
 read -r pair_floor pair_hello <<<"$(paired 60 "$floor" "${cmd[hello/frost]}")"
 read -r pair_python pair_stdlib <<<"$(paired 20 "${cmd[stdlib/python3]}" "${cmd[stdlib/frost]}")"
