@@ -167,7 +167,7 @@ public enum PythonFreezer {
 
   /// The level of extension modules and native libraries in default builds (see
   /// docs/PYTHON.md, "Compression").
-  static let sharedObjectLevel = 17
+  static let sharedObjectLevel = 12
 
   /// Raw payload size above which compressing takes about a second here (zstd -6: ~40 MB/s;
   /// -19 with `--compact`: ~3 MB/s).
