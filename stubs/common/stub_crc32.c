@@ -67,7 +67,7 @@ static int have_pclmul(void)
 }
 #endif
 
-uint32_t stub_crc32(uint32_t crc, const void *buf, size_t len)
+uint32_t stub_crc32_update(uint32_t crc, const void *buf, size_t len)
 {
     const uint8_t *p = buf;
 #if defined(__x86_64__)

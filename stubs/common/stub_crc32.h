@@ -7,6 +7,6 @@
 
 /* What zlib's crc32_z(crc, buf, len) returns: the CRC-32 of `len` more bytes after `crc`
  * (0 to start). */
-uint32_t stub_crc32(uint32_t crc, const void *buf, size_t len);
+uint32_t stub_crc32_update(uint32_t crc, const void *buf, size_t len);
 
 #endif

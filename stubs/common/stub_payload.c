@@ -174,9 +174,9 @@ static int read_index(struct stub_payload *p, char *err, size_t errlen)
     if (end > ((uint64_t)1 << 31) || !(p->meta = malloc((size_t)end)) ||
         stub_payload_pread(p, 0, p->meta, (size_t)end) != 0)
         return fail(err, errlen, "cannot read the index (%llu bytes)", (unsigned long long)end);
-    uint32_t crc = stub_crc32(0, p->meta + h.index_offset, (size_t)h.index_size);
-    crc = stub_crc32(crc, p->meta + h.names_offset, (size_t)h.names_size);
-    crc = stub_crc32(crc, p->meta + h.manifest_offset, (size_t)h.manifest_size);
+    uint32_t crc = stub_crc32_update(0, p->meta + h.index_offset, (size_t)h.index_size);
+    crc = stub_crc32_update(crc, p->meta + h.names_offset, (size_t)h.names_size);
+    crc = stub_crc32_update(crc, p->meta + h.manifest_offset, (size_t)h.manifest_size);
     if (crc != h.meta_crc32)
         return fail(err, errlen, "index checksum mismatch");
     p->count = h.entry_count;
@@ -358,7 +358,8 @@ int stub_payload_read(const struct stub_payload *p, const struct frost_entry *e,
     /* zlib streams carry an Adler-32 and Frost's zstd frames a content checksum, both checked
      * while decompressing; only stored bytes need the CRC-32 here. */
     if (e->compression == FROST_STORED
-            ? e->stored_size != e->raw_size || stub_crc32(0, buf, (size_t)e->raw_size) != e->crc32
+            ? e->stored_size != e->raw_size ||
+                  stub_crc32_update(0, buf, (size_t)e->raw_size) != e->crc32
             : decompress(p, e, stored, buf) != 0) {
         fail(err, errlen, "entry %.*s does not decompress or check out", (int)nlen, name);
         goto cleanup;
@@ -412,7 +413,7 @@ static int emit(struct stream *s, const uint8_t *buf, size_t len)
 static int feed(struct stream *s, uint8_t *in, size_t len)
 {
     if (s->e->compression == FROST_STORED) {
-        s->crc = stub_crc32(s->crc, in, len);
+        s->crc = stub_crc32_update(s->crc, in, len);
         return emit(s, in, len);
     }
     if (s->e->compression == FROST_ZLIB) {
