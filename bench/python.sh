@@ -141,7 +141,8 @@ for r in json.load(open(sys.argv[1]))["results"]:
   done
 done
 
-ratio() { $PY -c "import sys; a, b = sys.argv[1:]; print('%.2f' % (float(a) / float(b)) if a not in ('', '-') and b not in ('', '-') else '-')" "$1" "$2"; }
+# A / B with DIGITS decimals (2), or "-" when either is missing.
+ratio() { $PY -c "import sys; a, b, d = sys.argv[1:]; print('%.*f' % (int(d), float(a) / float(b)) if a not in ('', '-') and b not in ('', '-') else '-')" "$1" "$2" "${3:-2}"; }
 
 echo "floor: \`$floor\` ${start[hello/floor]} ms (hello run), ${start[stdlib/floor]} ms (stdlib run), ${start[pkg300/floor]} ms (pkg300 run)"
 echo
@@ -201,10 +202,9 @@ check() {  # LABEL VALUE LIMIT: "LABEL: VALUE (target <= LIMIT): met|missed"
 }
 echo "Targets:"
 # Three decimals, so that a ratio is not rounded into its target.
-ratio3() { $PY -c "import sys; print('%.3f' % (float(sys.argv[1]) / float(sys.argv[2])))" "$1" "$2"; }
-check "hello start-up ÷ python3 -I -S -c pass (paired)" "$(ratio3 "$pair_hello" "$pair_floor")" 1.05
-check "stdlib start-up ÷ python3 -I stdlib_app.py (paired)" "$(ratio3 "$pair_stdlib" "$pair_python")" 1.0
-check "pkg300 start-up ÷ hello start-up (paired)" "$(ratio3 "$pair_pkg300" "$pair_hello2")" 1.05
+check "hello start-up ÷ python3 -I -S -c pass (paired)" "$(ratio "$pair_hello" "$pair_floor" 3)" 1.05
+check "stdlib start-up ÷ python3 -I stdlib_app.py (paired)" "$(ratio "$pair_stdlib" "$pair_python" 3)" 1.0
+check "pkg300 start-up ÷ hello start-up (paired)" "$(ratio "$pair_pkg300" "$pair_hello2" 3)" 1.05
 check "build hello, s" "${build[hello/frost]}" 1.0
 check "build stdlib, s" "${build[stdlib/frost]}" 2.0
 for p in "${programs[@]}"; do

@@ -82,12 +82,10 @@ struct PythonCompactTests {
   @Test("one process, nothing written: the interpreter is exec'ed from a memfd")
   func oneProcessNothingWritten() throws {
     let path = try #require(Self.built.binary, "\(Self.built.log)")
-    let (r, calls) = try CLI.strace(
-      "open,openat,creat,mkdir,rename,unlink,execve,execveat,clone,clone3,fork,vfork",
-      log: PythonFixtures.dir + "/strace-compact.log", [path])
-    #expect(r.status == 0, "\(r.stderr)")
-    let writes = CLI.writes(calls)
-    #expect(writes.isEmpty, "\(writes)")
+    let calls = try PythonFixtures.traceNothingWritten(
+      path,
+      syscalls: "open,openat,creat,mkdir,rename,unlink,execve,execveat,clone,clone3,fork,vfork",
+      log: "strace-compact.log")
     #expect(calls.contains { $0.contains("execveat(") }, "the loader execs the interpreter")
     let clones = calls.filter { $0.contains("clone") || $0.contains("fork(") }
     let forks = clones.filter { !$0.contains("CLONE_THREAD") && !$0.contains("resumed>") }

@@ -140,12 +140,11 @@ struct PythonPackedTests {
   @Test("one process, one execve, no memfd, nothing written")
   func oneProcessNothingWritten() throws {
     let path = try #require(Self.built.binary, "\(Self.built.log)")
-    let (r, calls) = try CLI.strace(
-      "open,openat,creat,mkdir,rename,unlink,execve,execveat,memfd_create,clone,clone3,fork,vfork",
-      log: PythonFixtures.dir + "/strace-packed.log", [path])
-    #expect(r.status == 0, "\(r.stderr)")
-    let writes = CLI.writes(calls)
-    #expect(writes.isEmpty, "\(writes)")
+    let calls = try PythonFixtures.traceNothingWritten(
+      path,
+      syscalls:
+        "open,openat,creat,mkdir,rename,unlink,execve,execveat,memfd_create,clone,clone3,fork,vfork",
+      log: "strace-packed.log")
     #expect(calls.filter { $0.contains("execve") }.count == 1, "\(calls)")
     #expect(!calls.contains { $0.contains("memfd_create(") })
     #expect(
@@ -216,12 +215,8 @@ struct PythonPackedTests {
     let path = try #require(built, "\(log)")
     #expect(try PayloadFile.open(path).entry("frost/interpreter")?.compression == .lz4)
     #expect(try CLI.run(path).stdout == "hi\n")
-    let r = try PythonFixtures.buildRefused(
-      root, pyproject: "[tool.frost]\npack-interpreter = \"maybe\"\n", script: "app.py")
-    #expect(r.status != 0)
-    #expect(
-      r.stderr
-        == "frost: \(root)/pyproject.toml: [tool.frost]: pack-interpreter = maybe: expected auto, always or never\n"
-    )
+    try PythonFixtures.expectRefused(
+      root, setting: "pack-interpreter = \"maybe\"", script: "app.py",
+      message: "pack-interpreter = maybe: expected auto, always or never")
   }
 }

@@ -69,15 +69,30 @@ enum PythonFixtures {
     return dir
   }
 
-  /// Writes `toml` as the pyproject.toml of `root` and builds `script` (in `root`) into
-  /// `root/out`: for a `[tool.frost]` value the build must refuse, with no output left.
-  static func buildRefused(_ root: String, pyproject toml: String, script: String) throws
-    -> CLI.Result
+  /// Writes `setting` (a line such as `optimize = 3`) as the `[tool.frost]` of `root`'s
+  /// pyproject.toml and builds `script` (in `root`) into `root/out`: the build must refuse in
+  /// one line, "frost: PYPROJECT: [tool.frost]: `message`", and leave no output.
+  static func expectRefused(_ root: String, setting: String, script: String, message: String)
+    throws
   {
-    try toml.write(toFile: root + "/pyproject.toml", atomically: true, encoding: .utf8)
+    try "[tool.frost]\n\(setting)\n".write(
+      toFile: root + "/pyproject.toml", atomically: true, encoding: .utf8)
     let r = try CLI.frost(["build", root + "/" + script, "-o", root + "/out"])
     #expect(!FileManager.default.fileExists(atPath: root + "/out"))
-    return r
+    #expect(r.status != 0)
+    #expect(r.stderr == "frost: \(root)/pyproject.toml: [tool.frost]: \(message)\n")
+  }
+
+  /// Runs `path` under `strace -f` (tracing `syscalls`, logged to `log` in the fixtures' folder)
+  /// and returns the traced calls, after checking that it exited 0 and wrote no file.
+  static func traceNothingWritten(_ path: String, syscalls: String, log: String) throws
+    -> [Substring]
+  {
+    let (r, calls) = try CLI.strace(syscalls, log: dir + "/" + log, [path])
+    #expect(r.status == 0, "\(r.stderr)")
+    let writes = CLI.writes(calls)
+    #expect(writes.isEmpty, "\(writes)")
+    return calls
   }
 
   /// The stdlib sample, built once.
