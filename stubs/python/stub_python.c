@@ -21,6 +21,7 @@
 #include "../common/stub_error.h"
 #include "../common/stub_payload.h"
 #include "frost_frozen.h"
+#include "stub_hugepage.h"
 #include "stub_prefetch.h"
 #include "stub_pymod.h"
 
@@ -175,8 +176,10 @@ static int initialize(struct stub_python_context *ctx)
 {
     PyConfig c;
     PyStatus st = preinitialize();
-    if (!PyStatus_Exception(st))
+    if (!PyStatus_Exception(st)) {
+        stub_hugepage_install();
         st = configure(&c, ctx);
+    }
     if (!PyStatus_Exception(st))
         st = Py_InitializeFromConfig(&c);
     PyConfig_Clear(&c);

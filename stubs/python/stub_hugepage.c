@@ -1,0 +1,76 @@
+/* stub_hugepage.c - the interpreter's large allocations on transparent huge pages (see the
+ * header). The advice is given only to blocks glibc mapped on their own (the IS_MMAPPED bit of
+ * the chunk's size word, just before the block), as glibc's own madvise_thp() does: advising
+ * part of the heap would split its mapping. */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include "stub_hugepage.h"
+
+#include <dlfcn.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#define HUGE_SIZE ((size_t)2 << 20)
+#define PAGE_SIZE_4K ((uintptr_t)4096)
+/* glibc's chunk header: the size word precedes the block; bit 1 is IS_MMAPPED. */
+#define GLIBC_IS_MMAPPED ((size_t)2)
+
+static PyMemAllocatorEx raw;
+
+static void advise(void *p, size_t n)
+{
+    if (!p || n < HUGE_SIZE || !(((const size_t *)p)[-1] & GLIBC_IS_MMAPPED))
+        return;
+    uintptr_t start = (uintptr_t)p & ~(PAGE_SIZE_4K - 1);
+    madvise((void *)start, n + ((uintptr_t)p - start), MADV_HUGEPAGE);
+}
+
+static void *hp_malloc(void *ctx, size_t n)
+{
+    void *p = raw.malloc(ctx, n);
+    advise(p, n);
+    return p;
+}
+
+static void *hp_calloc(void *ctx, size_t count, size_t n)
+{
+    void *p = raw.calloc(ctx, count, n);
+    if (p && n && count <= SIZE_MAX / n)
+        advise(p, count * n);
+    return p;
+}
+
+static void *hp_realloc(void *ctx, void *old, size_t n)
+{
+    void *p = raw.realloc(ctx, old, n);
+    if (p != old)
+        advise(p, n);
+    return p;
+}
+
+static void hp_free(void *ctx, void *p)
+{
+    raw.free(ctx, p);
+}
+
+/* Whether the malloc the process uses is glibc's (not one put first by LD_PRELOAD). */
+static int glibc_malloc(void)
+{
+    Dl_info info;
+    void *impl = dlsym(RTLD_NEXT, "malloc");
+    if (!impl || !dladdr(impl, &info) || !info.dli_fname)
+        return 0;
+    const char *base = strrchr(info.dli_fname, '/');
+    return strcmp(base ? base + 1 : info.dli_fname, "libc.so.6") == 0;
+}
+
+void stub_hugepage_install(void)
+{
+    if (!glibc_malloc())
+        return;
+    PyMem_GetAllocator(PYMEM_DOMAIN_RAW, &raw);
+    PyMemAllocatorEx wrapped = {raw.ctx, hp_malloc, hp_calloc, hp_realloc, hp_free};
+    PyMem_SetAllocator(PYMEM_DOMAIN_RAW, &wrapped);
+}
