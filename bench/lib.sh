@@ -1,11 +1,15 @@
 # bench/lib.sh - measurement helpers shared by the bench scripts (source it; not a test).
 # Every figure comes from real runs on this machine; compare ratios measured in one run.
 
-# Peak resident set size of one run, in kB (GNU time).
+# Peak resident set size of a run, in kB (GNU time): the median of 7 runs.
 peak_rss_kb() {
-  /usr/bin/time -f '%M' -o /tmp/frost-bench-rss.$$ "$@" >/dev/null 2>&1 || true
-  tail -n 1 /tmp/frost-bench-rss.$$
-  rm -f /tmp/frost-bench-rss.$$
+  # One run's peak can be 2 MB above the others (where a huge page lands).
+  local log=/tmp/frost-bench-rss.$$
+  for _ in 1 2 3 4 5 6 7; do
+    /usr/bin/time -f '%M' -o "$log" "$@" >/dev/null 2>&1 || true
+    tail -n 1 "$log"
+  done | sort -n | sed -n 4p
+  rm -f "$log"
 }
 
 # Files created or opened for writing during one run, and the processes it made:

@@ -64,7 +64,7 @@ programs=(hello stdlib pkg300)
 # Columns of one row: build s, size MB, start-up ms, peak RSS MB, files written, processes.
 declare -A build size start rss files procs cmd
 
-measure_run() {  # KEY COMMAND...: peak RSS, files, processes of one run
+measure_run() {  # KEY COMMAND...: peak RSS (median of 7 runs), files and processes of one run
   local key=$1; shift
   rss[$key]=$(awk '{printf "%.1f", $1/1000}' <<<"$(peak_rss_kb "$@")")
   read -r files[$key] procs[$key] <<<"$(files_and_procs "$@")"

@@ -1,7 +1,9 @@
 /* stub_hugepage.c - the interpreter's large allocations on transparent huge pages (see the
  * header). The advice is given only to blocks glibc mapped on their own (the IS_MMAPPED bit of
  * the chunk's size word, just before the block), as glibc's own madvise_thp() does: advising
- * part of the heap would split its mapping. */
+ * part of the heap would split its mapping. A block's first 2 MiB stay on 4 KiB pages: a
+ * block used from its start and only a little (lzma's 64 MB match-finder array, for a short
+ * input) would otherwise hold a whole 2 MiB page for a few bytes. */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
@@ -21,10 +23,10 @@ static PyMemAllocatorEx raw;
 
 static void advise(void *p, size_t n)
 {
-    if (!p || n < HUGE_SIZE || !(((const size_t *)p)[-1] & GLIBC_IS_MMAPPED))
+    if (!p || n < 2 * HUGE_SIZE || !(((const size_t *)p)[-1] & GLIBC_IS_MMAPPED))
         return;
-    uintptr_t start = (uintptr_t)p & ~(PAGE_SIZE_4K - 1);
-    madvise((void *)start, n + ((uintptr_t)p - start), MADV_HUGEPAGE);
+    uintptr_t start = ((uintptr_t)p + HUGE_SIZE + PAGE_SIZE_4K - 1) & ~(PAGE_SIZE_4K - 1);
+    madvise((void *)start, (uintptr_t)p + n - start, MADV_HUGEPAGE);
 }
 
 static void *hp_malloc(void *ctx, size_t n)

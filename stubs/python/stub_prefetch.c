@@ -6,6 +6,7 @@
  * entries (bytecode) to a malloc'ed buffer. */
 #include "stub_prefetch.h"
 
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -101,6 +102,7 @@ static void *work(void *arg)
         pthread_mutex_unlock(&lock);
     }
     stub_payload_thread_done();
+    malloc_trim(0);
     return NULL;
 }
 
