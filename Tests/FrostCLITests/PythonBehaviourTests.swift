@@ -27,7 +27,7 @@ struct PythonBehaviourTests {
       "\(libs)")
   }
 
-  @Test("sys.argv, sys.executable, sys.frozen, __file__ and __spec__ of every module")
+  @Test("sys.argv, sys.executable, sys.frozen, __file__, __cached__ and __spec__ of every module")
   func programSees() throws {
     let path = try #require(PythonFixtures.probe.binary)
     let r = try CLI.run(path, ["a", "b c"])
@@ -40,6 +40,7 @@ struct PythonBehaviourTests {
         file True __main__ probe
         helper True True
         json True json
+        cached True True
         os True
         path True
         all have __file__ []
@@ -63,7 +64,7 @@ struct PythonBehaviourTests {
     #expect(
       r.stderr == """
         Traceback (most recent call last):
-          File "\(path)/lib/probe.py", line 15, in <module>
+          File "\(path)/lib/probe.py", line 17, in <module>
             helper.fail()
           File "\(path)/lib/helper.py", line 2, in fail
             raise ValueError("boom")

@@ -114,6 +114,8 @@ enum PythonFixtures {
     print("file", __file__ == sys.executable + "/lib/probe.py", __name__, __spec__.name)
     print("helper", helper.__file__ == sys.executable + "/lib/helper.py", helper.__spec__.origin == helper.__file__)
     print("json", json.__file__ == sys.executable + "/lib/json/__init__.py", json.__spec__.name)
+    tag = "." + sys.implementation.cache_tag + ".pyc"
+    print("cached", helper.__cached__ == sys.executable + "/lib/__pycache__/helper" + tag, json.__cached__ == sys.executable + "/lib/json/__pycache__/__init__" + tag)
     print("os", os.__file__ == sys.executable + "/lib/os.py")
     print("path", sys.path == [sys.executable + "/lib"])
     print("all have __file__", [m for m, v in sorted(sys.modules.items()) if getattr(v, "__spec__", None) is not None and v.__spec__.origin not in ("built-in",) and not hasattr(v, "__file__")])
