@@ -75,7 +75,7 @@ for p in "${programs[@]}"; do
   out=$work/out/$p
   mkdir -p "$out"
   # shellcheck disable=SC2086
-  build[$p/frost]=$(cd "$work/src" && seconds "$FROST" build "$src" ${extra[$p]} -o "$out/frost")
+  build[$p/frost]=$(cd "$work/src" && median_seconds "$FROST" build "$src" ${extra[$p]} -o "$out/frost")
   [ -x "$out/frost" ] || { echo "bench/python.sh: frost build of $p failed" >&2; exit 1; }
   size[$p/frost]=$(size_mb "$out/frost")
   cmd[$p/frost]="$out/frost"
@@ -85,7 +85,7 @@ for p in "${programs[@]}"; do
   # shellcheck disable=SC2086
   if (cd "$work/src" && "$FROST" build "$src" ${extra[$p]} --compact -o "$out/frost-compact" >/dev/null 2>&1); then
     # shellcheck disable=SC2086
-    build[$p/frost-compact]=$(cd "$work/src" && seconds "$FROST" build "$src" ${extra[$p]} --compact -o "$out/frost-compact")
+    build[$p/frost-compact]=$(cd "$work/src" && median_seconds "$FROST" build "$src" ${extra[$p]} --compact -o "$out/frost-compact")
     size[$p/frost-compact]=$(size_mb "$out/frost-compact")
     cmd[$p/frost-compact]="$out/frost-compact"
   fi
@@ -94,7 +94,7 @@ for p in "${programs[@]}"; do
   for mode in packed stored; do
     if [ "$mode" = packed ]; then when=always; else when=never; fi
     # shellcheck disable=SC2086
-    build[$p/frost-$mode]=$(cd "$work/src" && seconds "$FROST" build "$src" ${extra[$p]} --pack-interpreter $when -o "$out/frost-$mode")
+    build[$p/frost-$mode]=$(cd "$work/src" && median_seconds "$FROST" build "$src" ${extra[$p]} --pack-interpreter $when -o "$out/frost-$mode")
     size[$p/frost-$mode]=$(size_mb "$out/frost-$mode")
     cmd[$p/frost-$mode]="$out/frost-$mode"
   done
