@@ -41,4 +41,19 @@ struct PythonHugePageTests {
     let host = try CLI.run("/usr/bin/python3", ["-I", root + "/buffers.py"])
     #expect(host.stdout == "big False False small False\n", "\(host.stdout)\(host.stderr)")
   }
+
+  @Test("--no-huge-pages, or no-huge-pages under [tool.frost], leaves every block as it is")
+  func optOut() throws {
+    let root = try PythonFixtures.project(["buffers.py": Self.source])
+    let (flagged, log) = PythonFixtures.build(
+      "buffers-flag", [root + "/buffers.py", "--no-huge-pages"])
+    let viaFlag = try CLI.run(try #require(flagged, "\(log)"))
+    #expect(viaFlag.stdout == "big False False small False\n", "\(viaFlag.stdout)\(viaFlag.stderr)")
+    let project = try PythonFixtures.project([
+      "buffers.py": Self.source, "pyproject.toml": "[tool.frost]\nno-huge-pages = true\n",
+    ])
+    let (configured, log2) = PythonFixtures.build("buffers-toml", [project + "/buffers.py"])
+    let viaToml = try CLI.run(try #require(configured, "\(log2)"))
+    #expect(viaToml.stdout == "big False False small False\n", "\(viaToml.stdout)\(viaToml.stderr)")
+  }
 }

@@ -177,7 +177,9 @@ static int initialize(struct stub_python_context *ctx)
     PyConfig c;
     PyStatus st = preinitialize();
     if (!PyStatus_Exception(st)) {
-        stub_hugepage_install();
+        const char *huge = stub_payload_manifest_next(&payload, FROST_MF_PYTHON_HUGE_PAGES, NULL);
+        if (!huge || strcmp(huge, "0") != 0)
+            stub_hugepage_install();
         st = configure(&c, ctx);
     }
     if (!PyStatus_Exception(st))

@@ -36,6 +36,8 @@ public enum PythonFreezer {
     public var packInterpreter = PackedInterpreter.Mode.auto
     /// Unbuffered stdout and stderr, as `python3 -u`.
     public var unbuffered = false
+    /// Large allocations advised onto transparent huge pages (stubs/python/stub_hugepage.h).
+    public var hugePages = true
     /// 0, or 1 and 2 as `python3 -O` and `-OO`: bytecode compiled without asserts (and
     /// docstrings), and `sys.flags.optimize` set to match.
     public var optimize = 0
@@ -94,6 +96,7 @@ public enum PythonFreezer {
     ])
     if request.includeSource { manifest.pairs.append(.init(PythonManifestKey.source, "1")) }
     if request.unbuffered { manifest.pairs.append(.init(PythonManifestKey.unbuffered, "1")) }
+    if !request.hugePages { manifest.pairs.append(.init(PythonManifestKey.hugePages, "0")) }
     if request.optimize > 0 {
       manifest.pairs.append(.init(PythonManifestKey.optimize, String(request.optimize)))
     }
@@ -231,6 +234,8 @@ public enum PythonManifestKey {
   public static let source = "python-source"
   /// "1": stdout and stderr unbuffered, as `python3 -u` (stubs/include/frost_format.h).
   public static let unbuffered = "python-unbuffered"
+  /// "0": the stub leaves large allocations on 4 KiB pages (stubs/python/stub_hugepage.h).
+  public static let hugePages = "python-huge-pages"
   /// "1" or "2": the bytecode was compiled as `python3 -O` or `-OO` would, and the interpreter
   /// runs with that optimization level.
   public static let optimize = "python-optimize"

@@ -52,6 +52,12 @@ struct PythonOptions: ParsableArguments {
   )
   var unbuffered = false
 
+  @Flag(
+    help:
+      "Leave the program's large allocations on 4 KiB pages: by default a block of 4 MiB or more is advised onto transparent huge pages."
+  )
+  var noHugePages = false
+
   @Option(
     help:
       "0, or 1 and 2 as python3 -O and -OO: bytecode without asserts (and docstrings), sys.flags.optimize to match."
@@ -105,6 +111,7 @@ struct PythonOptions: ParsableArguments {
     r.includeSource = includeSource || flags["include-source"] == true
     r.compact = compact || flags["compact"] == true
     r.unbuffered = unbuffered || flags["unbuffered"] == true
+    r.hugePages = !(noHugePages || flags["no-huge-pages"] == true)
     let source = project?.path ?? "pyproject.toml"
     r.optimize =
       try optimize
