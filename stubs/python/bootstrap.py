@@ -15,6 +15,10 @@ _bootstrap = sys.modules["_frozen_importlib"]
 ModuleSpec = _bootstrap.ModuleSpec
 
 ROOT = _frost.executable + "/"  # __file__ of a payload entry is ROOT + its payload path
+# The end of a module's __cached__ (importlib.util.cache_from_source): the interpreter's tag
+# and optimization level, fixed before this module is imported.
+_PYC_SUFFIX = "." + sys.implementation.cache_tag + (
+    ".opt-%d" % sys.flags.optimize if sys.flags.optimize else "") + ".pyc"
 PACKAGE, MODULE, EXTENSION, NAMESPACE = 1, 2, 3, 4
 
 
@@ -140,9 +144,7 @@ def _cached(origin):
     """What importlib.util.cache_from_source(origin) gives, at a fraction of its cost (the
     `cached` property would call it for every module imported)."""
     head, _, tail = origin.rpartition("/")
-    level = sys.flags.optimize
-    return "%s/__pycache__/%s.%s%s.pyc" % (head, tail[:-3], sys.implementation.cache_tag,
-                                           ".opt-%d" % level if level else "")
+    return head + "/__pycache__/" + tail[:-3] + _PYC_SUFFIX
 
 
 def _code(ppath):

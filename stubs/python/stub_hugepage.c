@@ -52,11 +52,6 @@ static void *hp_realloc(void *ctx, void *old, size_t n)
     return p;
 }
 
-static void hp_free(void *ctx, void *p)
-{
-    raw.free(ctx, p);
-}
-
 /* Whether the malloc the process uses is glibc's (not one put first by LD_PRELOAD). */
 static int glibc_malloc(void)
 {
@@ -73,6 +68,7 @@ void stub_hugepage_install(void)
     if (!glibc_malloc())
         return;
     PyMem_GetAllocator(PYMEM_DOMAIN_RAW, &raw);
-    PyMemAllocatorEx wrapped = {raw.ctx, hp_malloc, hp_calloc, hp_realloc, hp_free};
+    /* Freeing needs no advice: the original free, without a call in between. */
+    PyMemAllocatorEx wrapped = {raw.ctx, hp_malloc, hp_calloc, hp_realloc, raw.free};
     PyMem_SetAllocator(PYMEM_DOMAIN_RAW, &wrapped);
 }
