@@ -182,6 +182,11 @@ def install():
 
 
 def _after_main():
+    # The payload's modules import through the stub's _find_and_load (stub_import.h); with -v
+    # importlib's own prints what it does.
+    if not sys.flags.verbose:
+        _frost.install_import(_bootstrap, IMPORTER, __builtins__ if isinstance(
+            __builtins__, dict) else __builtins__.__dict__)
     # zipimport's hook would open the executable for every path entry inside it.
     sys.path_hooks.insert(0, _path_hook)
     sys.path_importer_cache.clear()

@@ -11,11 +11,11 @@
 #include <unistd.h>
 
 #include "../common/stub_error.h"
+#include "stub_import.h"
 #include "stub_native.h"
 #include "stub_prefetch.h"
 
 #define PYC_HEADER 16
-#define MAX_PATH_LEN 4096
 
 static const struct stub_payload *payload;
 static const char *exe_path;
@@ -65,9 +65,26 @@ static int is_dir(char *dir, size_t len)
     return found;
 }
 
-static PyObject *hit(int kind, const char *path, size_t len)
+int stub_pymod_lookup(const char *name, size_t len, int sep, char *path, size_t *plen)
 {
-    return Py_BuildValue("(is#)", kind, path, (Py_ssize_t)len);
+    if (len > STUB_PY_PATH_MAX - 32)
+        return 0;
+    memcpy(path, "lib/", 4);
+    for (size_t i = 0; i < len; i++)
+        path[4 + i] = name[i] == sep ? '/' : name[i];
+    size_t n = 4 + len;
+    memcpy(path + n, "/__init__.pyc", 14);
+    if (find_str(path, *plen = n + 13))
+        return STUB_PY_PACKAGE;
+    memcpy(path + n, ".so", 4);
+    const struct frost_entry *e = find_str(path, *plen = n + 3);
+    if (e && e->kind == FROST_KIND_EXTENSION)
+        return STUB_PY_EXTENSION;
+    memcpy(path + n, ".pyc", 5);
+    if (find_str(path, *plen = n + 4))
+        return STUB_PY_MODULE;
+    path[*plen = n] = '\0';
+    return is_dir(path, n) ? STUB_PY_NAMESPACE : 0;
 }
 
 /* _frost.find(rel) -> (kind, path) | None, for rel = "json/decoder". */
@@ -76,26 +93,14 @@ static PyObject *frost_find(PyObject *self, PyObject *arg)
     (void)self;
     Py_ssize_t rlen;
     const char *rel = PyUnicode_AsUTF8AndSize(arg, &rlen);
-    char buf[MAX_PATH_LEN];
+    char buf[STUB_PY_PATH_MAX];
+    size_t n;
     if (!rel)
         return NULL;
-    if (rlen > MAX_PATH_LEN - 32)
+    int kind = stub_pymod_lookup(rel, (size_t)rlen, '/', buf, &n);
+    if (!kind)
         Py_RETURN_NONE;
-    size_t n = (size_t)snprintf(buf, sizeof buf, "lib/%s", rel);
-    memcpy(buf + n, "/__init__.pyc", 14);
-    if (find_str(buf, n + 13))
-        return hit(STUB_PY_PACKAGE, buf, n + 13);
-    memcpy(buf + n, ".so", 4);
-    const struct frost_entry *e = find_str(buf, n + 3);
-    if (e && e->kind == FROST_KIND_EXTENSION)
-        return hit(STUB_PY_EXTENSION, buf, n + 3);
-    memcpy(buf + n, ".pyc", 5);
-    if (find_str(buf, n + 4))
-        return hit(STUB_PY_MODULE, buf, n + 4);
-    buf[n] = '\0';
-    if (is_dir(buf, n))
-        return hit(STUB_PY_NAMESPACE, buf, n);
-    Py_RETURN_NONE;
+    return Py_BuildValue("(is#)", kind, buf, (Py_ssize_t)n);
 }
 
 static const struct frost_entry *entry_arg(PyObject *arg, const char **path)
@@ -136,14 +141,8 @@ static PyObject *frost_read(PyObject *self, PyObject *arg)
     return r;
 }
 
-/* _frost.code(path) -> code object of a .pyc entry (its 16-byte header skipped). */
-static PyObject *frost_code(PyObject *self, PyObject *arg)
+static PyObject *code_of(const struct frost_entry *e, const char *path)
 {
-    (void)self;
-    const char *path;
-    const struct frost_entry *e = entry_arg(arg, &path);
-    if (!e)
-        return NULL;
     if (e->raw_size < PYC_HEADER) {
         PyErr_Format(PyExc_ImportError, "bad bytecode entry %s", path);
         return NULL;
@@ -153,6 +152,25 @@ static PyObject *frost_code(PyObject *self, PyObject *arg)
                                                  (Py_ssize_t)e->raw_size - PYC_HEADER);
     free(buf);
     return r;
+}
+
+PyObject *stub_pymod_code(const char *path, size_t len)
+{
+    const struct frost_entry *e = find_str(path, len);
+    if (!e) {
+        PyErr_Format(PyExc_ImportError, "no entry %s in the payload", path);
+        return NULL;
+    }
+    return code_of(e, path);
+}
+
+/* _frost.code(path) -> code object of a .pyc entry (its 16-byte header skipped). */
+static PyObject *frost_code(PyObject *self, PyObject *arg)
+{
+    (void)self;
+    const char *path;
+    const struct frost_entry *e = entry_arg(arg, &path);
+    return e ? code_of(e, path) : NULL;
 }
 
 /* _frost.stat(path) -> (kind, size) for a file entry, None otherwise. */
@@ -174,11 +192,11 @@ static PyObject *frost_isdir(PyObject *self, PyObject *arg)
 {
     (void)self;
     Py_ssize_t len;
-    char buf[MAX_PATH_LEN];
+    char buf[STUB_PY_PATH_MAX];
     const char *path = PyUnicode_AsUTF8AndSize(arg, &len);
     if (!path)
         return NULL;
-    if (len >= MAX_PATH_LEN - 1)
+    if (len >= STUB_PY_PATH_MAX - 1)
         Py_RETURN_FALSE;
     memcpy(buf, path, (size_t)len + 1);
     return PyBool_FromLong(is_dir(buf, (size_t)len));
@@ -189,9 +207,9 @@ static PyObject *frost_listdir(PyObject *self, PyObject *arg)
 {
     (void)self;
     Py_ssize_t len;
-    char buf[MAX_PATH_LEN];
+    char buf[STUB_PY_PATH_MAX];
     const char *path = PyUnicode_AsUTF8AndSize(arg, &len);
-    if (!path || len >= MAX_PATH_LEN - 1)
+    if (!path || len >= STUB_PY_PATH_MAX - 1)
         return path ? PyList_New(0) : NULL;
     memcpy(buf, path, (size_t)len);
     buf[len] = '/';
@@ -267,6 +285,10 @@ static PyMethodDef frost_methods[] = {
     {"listdir", frost_listdir, METH_O, "listdir(path) -> [names]"},
     {"manifest", frost_manifest, METH_O, "manifest(key) -> [values]"},
     {"load_extension", frost_load_extension, METH_O, "load_extension(path) -> fd path"},
+    {"find_and_load", (PyCFunction)(void (*)(void))stub_import_find_and_load, METH_FASTCALL,
+     "find_and_load(name, import_) -> module (importlib's _find_and_load)"},
+    {"install_import", (PyCFunction)(void (*)(void))stub_import_install, METH_FASTCALL,
+     "install_import(bootstrap, importer, builtins) -> bool"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -1,0 +1,422 @@
+/* stub_import.c - importlib's _find_and_load in C for the modules of the payload (see
+ * stub_import.h). Each function names the code of Lib/importlib/_bootstrap.py (3.11) it
+ * follows; where that code would do anything this file does not (a changed sys.meta_path, a
+ * parent that is not a package, a module already in sys.modules), the work goes back to
+ * importlib's own function at a point where nothing differs yet. */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include "stub_import.h"
+
+#include <string.h>
+
+#include "stub_pymod.h"
+
+static struct {
+    PyObject *original;     /* importlib's _find_and_load */
+    PyObject *unlocked;     /* importlib's _find_and_load_unlocked */
+    PyObject *module_lock;  /* importlib's _get_module_lock */
+    PyObject *importer;     /* the payload importer */
+    PyObject *finders;      /* sys.meta_path when installed, as a tuple */
+    PyObject *builtins;     /* the builtins dict that modules run with */
+    PyObject *is_builtin;   /* _imp.is_builtin */
+    PyObject *find_frozen;  /* _imp.find_frozen */
+    PyObject *fix_filename; /* _imp._fix_co_filename */
+} st;
+
+/* Interned attribute names. */
+static PyObject *s_acquire, *s_release, *s_initializing, *s_uninitialized, *s_path, *s_spec,
+    *s_package, *s_loader, *s_file, *s_cached, *s_spec_cached, *s_origin, *s_locations, *s_make_spec, *s_pop,
+    *s_builtins;
+
+/* 1 when sys.meta_path holds the finders it held at install time, in that order. */
+static int default_finders(void)
+{
+    PyObject *mp = PySys_GetObject("meta_path");
+    Py_ssize_t n = PyTuple_GET_SIZE(st.finders);
+    if (!mp || !PyList_CheckExact(mp) || PyList_GET_SIZE(mp) != n)
+        return 0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (PyList_GET_ITEM(mp, i) != PyTuple_GET_ITEM(st.finders, i))
+            return 0;
+    return 1;
+}
+
+/* 1 when a finder ahead of the payload importer takes `name` (BuiltinImporter, for top-level
+ * names only as its find_spec returns None when given a path; FrozenImporter), or when asking
+ * fails: importlib then asks again and raises what it raises. */
+static int shadowed(PyObject *name, int toplevel)
+{
+    int yes = 0;
+    PyObject *r = toplevel ? PyObject_CallOneArg(st.is_builtin, name) : Py_NewRef(Py_None);
+    if (!r || (yes = PyObject_IsTrue(r)) == 0) {
+        Py_XDECREF(r);
+        r = PyObject_CallOneArg(st.find_frozen, name);
+        yes = !r || r != Py_None;
+    }
+    Py_XDECREF(r);
+    PyErr_Clear();
+    return yes != 0;
+}
+
+/* The kind of `name` when the fast path takes it (a module or package of the payload, not in
+ * sys.modules, not taken by an earlier finder, sys.meta_path as installed), else 0; -1 on
+ * error. Its payload path goes to `path`. */
+static int candidate(PyObject *name, char *path, size_t *plen)
+{
+    PyObject *modules = PySys_GetObject("modules");
+    if (!PyUnicode_Check(name) || !modules || !default_finders())
+        return 0;
+    int present = PySequence_Contains(modules, name);
+    if (present != 0)
+        return present < 0 ? -1 : 0;
+    Py_ssize_t len;
+    const char *utf8 = PyUnicode_AsUTF8AndSize(name, &len);
+    if (!utf8) {
+        PyErr_Clear();
+        return 0;
+    }
+    int kind = stub_pymod_lookup(utf8, (size_t)len, '.', path, plen);
+    if (kind != STUB_PY_MODULE && kind != STUB_PY_PACKAGE)
+        return 0;
+    return shadowed(name, memchr(utf8, '.', (size_t)len) == NULL) ? 0 : kind;
+}
+
+/* Calls `method` of `obj` with no arguments, keeping the exception being raised, if any, as
+ * a `finally:` clause does. Returns -1 when the call itself fails. */
+static int call_keeping(PyObject *obj, PyObject *method)
+{
+    PyObject *t, *v, *tb;
+    PyErr_Fetch(&t, &v, &tb);
+    PyObject *r = PyObject_CallMethodNoArgs(obj, method);
+    Py_XDECREF(r);
+    if (t)
+        _PyErr_ChainExceptions(t, v, tb);
+    return r ? 0 : -1;
+}
+
+/* Sets spec._initializing, keeping the exception being raised, if any. */
+static int set_initializing(PyObject *spec, PyObject *value)
+{
+    PyObject *t, *v, *tb;
+    PyErr_Fetch(&t, &v, &tb);
+    int rc = PyObject_SetAttr(spec, s_initializing, value);
+    if (t)
+        _PyErr_ChainExceptions(t, v, tb);
+    return rc;
+}
+
+/* module_from_spec(spec) for a payload module: a new module with the attributes
+ * _init_module_attrs gives it, in the same order. */
+static PyObject *new_module(PyObject *name, PyObject *spec, PyObject *package, int kind)
+{
+    PyObject *module = PyModule_NewObject(name), *origin = NULL, *cached = NULL, *locs = NULL;
+    if (!module || PyObject_SetAttr(module, s_package, package) != 0 ||
+        PyObject_SetAttr(module, s_loader, st.importer) != 0 ||
+        PyObject_SetAttr(module, s_spec, spec) != 0)
+        goto fail;
+    if (kind == STUB_PY_PACKAGE && (!(locs = PyObject_GetAttr(spec, s_locations)) ||
+                                    PyObject_SetAttr(module, s_path, locs) != 0))
+        goto fail;
+    if (!(origin = PyObject_GetAttr(spec, s_origin)) ||
+        PyObject_SetAttr(module, s_file, origin) != 0 ||
+        !(cached = PyObject_GetAttr(spec, s_spec_cached)) ||
+        (cached != Py_None && PyObject_SetAttr(module, s_cached, cached) != 0))
+        goto fail;
+    goto done;
+fail:
+    Py_CLEAR(module);
+done:
+    Py_XDECREF(origin);
+    Py_XDECREF(cached);
+    Py_XDECREF(locs);
+    return module;
+}
+
+/* FrostImporter.exec_module(module): the entry's code, run in the module's namespace as
+ * exec() runs it (with __builtins__ added when missing). */
+static int exec_module(PyObject *module, const char *path, size_t plen)
+{
+    PyObject *code = stub_pymod_code(path, plen), *r = NULL, *origin = NULL;
+    PyObject *globals = PyModule_GetDict(module);
+    if (!code || !globals || !(origin = PyObject_GetAttr(module, s_file)))
+        goto done;
+    if (!PyCode_Check(code)) {
+        PyErr_Format(PyExc_ImportError, "bad bytecode entry %s", path);
+        goto done;
+    }
+    if (!(r = PyObject_CallFunctionObjArgs(st.fix_filename, code, origin, NULL)))
+        goto done;
+    Py_DECREF(r);
+    int has = PyDict_Contains(globals, s_builtins);
+    if (has < 0 || (has == 0 && PyDict_SetItem(globals, s_builtins, st.builtins) != 0))
+        r = NULL;
+    else
+        r = PyEval_EvalCode(code, globals, globals);
+done:
+    Py_XDECREF(code);
+    Py_XDECREF(origin);
+    Py_XDECREF(r);
+    return r ? 0 : -1;
+}
+
+/* _load_unlocked(spec), past module_from_spec: sys.modules holds the module while it runs
+ * (and not after a failure), then moves to the end; returns what sys.modules then holds. */
+static PyObject *run_module(PyObject *name, PyObject *spec, PyObject *module, const char *path,
+                           size_t plen)
+{
+    PyObject *modules, *result = NULL;
+    if (PyObject_SetAttr(spec, s_initializing, Py_True) != 0)
+        return NULL;
+    if (!(modules = PySys_GetObject("modules")) || PyObject_SetItem(modules, name, module) != 0)
+        goto done;
+    if (exec_module(module, path, plen) != 0) {
+        PyObject *t, *v, *tb;
+        PyErr_Fetch(&t, &v, &tb);
+        modules = PySys_GetObject("modules");
+        if (modules && PyObject_DelItem(modules, name) != 0 &&
+            PyErr_ExceptionMatches(PyExc_KeyError))
+            PyErr_Clear();
+        _PyErr_ChainExceptions(t, v, tb);
+        goto done;
+    }
+    if ((modules = PySys_GetObject("modules")) && (result = PyObject_GetItem(modules, name)) &&
+        (PyObject_DelItem(modules, name) != 0 || PyObject_SetItem(modules, name, result) != 0))
+        Py_CLEAR(result);
+done:
+    if (set_initializing(spec, Py_False) != 0)
+        Py_CLEAR(result);
+    return result;
+}
+
+/* The parent package of a submodule, as _find_and_load_unlocked looks at it after importing
+ * it: its module and the list its spec tracks submodules being imported in (NULL when the
+ * spec is false). Returns 1, 0 when the parent is not what the fast path handles (importlib
+ * then raises what it raises), or -1 on error. */
+static int parent_of(PyObject *parent, PyObject **pmodule, PyObject **pending)
+{
+    PyObject *modules = PySys_GetObject("modules"), *spec = NULL;
+    *pmodule = *pending = NULL;
+    int ok = 0;
+    if (modules && (*pmodule = PyObject_GetItem(modules, parent)) &&
+        PyObject_HasAttr(*pmodule, s_path) && (spec = PyObject_GetAttr(*pmodule, s_spec))) {
+        int truth = PyObject_IsTrue(spec);
+        ok = truth == 0 || (truth > 0 && (*pending = PyObject_GetAttr(spec, s_uninitialized)));
+    }
+    PyErr_Clear();
+    Py_XDECREF(spec);
+    if (!ok)
+        Py_CLEAR(*pmodule);
+    return ok;
+}
+
+/* Sets the module as an attribute of its parent, warning as importlib does when it cannot. */
+static int set_on_parent(PyObject *parent, PyObject *child, PyObject *module)
+{
+    PyObject *modules = PySys_GetObject("modules");
+    if (!modules) {
+        PyErr_SetString(PyExc_RuntimeError, "lost sys.modules");
+        return -1;
+    }
+    PyObject *pmodule = PyObject_GetItem(modules, parent);
+    if (!pmodule)
+        return -1;
+    int rc = PyObject_SetAttr(pmodule, child, module);
+    Py_DECREF(pmodule);
+    if (rc != 0 && PyErr_ExceptionMatches(PyExc_AttributeError)) {
+        PyErr_Clear();
+        rc = PyErr_WarnFormat(PyExc_ImportWarning, 1,
+                              "Cannot set an attribute on %R for child module %R", parent, child);
+    }
+    return rc;
+}
+
+/* Spec, module, run, with the parent's list of submodules being imported kept as importlib
+ * keeps it. */
+static PyObject *load(PyObject *name, PyObject *child, PyObject *package, PyObject *pending,
+                      int kind, const char *path, size_t plen)
+{
+    PyObject *spec = NULL, *module = NULL, *result = NULL;
+    PyObject *found = Py_BuildValue("(is#)", kind, path, (Py_ssize_t)plen);
+    if (!found ||
+        !(spec = PyObject_CallMethodObjArgs(st.importer, s_make_spec, name, found, NULL)) ||
+        !(module = new_module(name, spec, package, kind)))
+        goto done;
+    if (pending && PyList_Append(pending, child) != 0)
+        goto done;
+    result = run_module(name, spec, module, path, plen);
+    if (pending && call_keeping(pending, s_pop) != 0)
+        Py_CLEAR(result);
+done:
+    Py_XDECREF(found);
+    Py_XDECREF(spec);
+    Py_XDECREF(module);
+    return result;
+}
+
+/* _find_and_load_unlocked(name, import_) for a candidate; the module lock is held. */
+static PyObject *load_unlocked(PyObject *name, PyObject *import_, int kind, const char *path,
+                               size_t plen)
+{
+    PyObject *parent = NULL, *child = NULL, *pmodule = NULL, *pending = NULL, *result = NULL;
+    Py_ssize_t len = PyUnicode_GET_LENGTH(name);
+    Py_ssize_t dot = PyUnicode_FindChar(name, '.', 0, len, -1);
+    if (dot == -2)
+        return NULL;
+    int fast = 1;
+    if (dot >= 0) {
+        PyObject *modules = PySys_GetObject("modules");
+        if (!(parent = PyUnicode_Substring(name, 0, dot)) ||
+            !(child = PyUnicode_Substring(name, dot + 1, len)))
+            goto done;
+        int present = modules ? PySequence_Contains(modules, parent) : 0;
+        if (present < 0)
+            goto done;
+        if (!present) {
+            PyObject *r = PyObject_CallOneArg(import_, parent);
+            if (!r)
+                goto done;
+            Py_DECREF(r);
+        }
+        modules = PySys_GetObject("modules");
+        present = modules ? PySequence_Contains(modules, name) : 1;
+        if (present < 0 || (fast = present == 0 && parent_of(parent, &pmodule, &pending)) < 0)
+            goto done;
+    }
+    if (!fast || !default_finders()) {
+        result = PyObject_CallFunctionObjArgs(st.unlocked, name, import_, NULL);
+        goto done;
+    }
+    PyObject *package = kind == STUB_PY_PACKAGE ? name : parent;
+    if (!package)
+        package = PyUnicode_New(0, 0);
+    else
+        Py_INCREF(package);
+    if (package)
+        result = load(name, child, package, pending, kind, path, plen);
+    Py_XDECREF(package);
+    if (result && parent && set_on_parent(parent, child, result) != 0)
+        Py_CLEAR(result);
+done:
+    Py_XDECREF(parent);
+    Py_XDECREF(child);
+    Py_XDECREF(pmodule);
+    Py_XDECREF(pending);
+    return result;
+}
+
+/* _find_and_load(name, import_): under the module's lock, as `with _ModuleLockManager(name)`;
+ * a module that appeared in sys.modules meanwhile goes to importlib's function. */
+static PyObject *locked_load(PyObject *const *args, int kind, const char *path, size_t plen)
+{
+    PyObject *name = args[0], *result = NULL;
+    PyObject *lock = PyObject_CallOneArg(st.module_lock, name);
+    PyObject *r = lock ? PyObject_CallMethodNoArgs(lock, s_acquire) : NULL;
+    if (!r) {
+        Py_XDECREF(lock);
+        return NULL;
+    }
+    Py_DECREF(r);
+    PyObject *modules = PySys_GetObject("modules");
+    int present = modules ? PySequence_Contains(modules, name) : 1;
+    if (present == 0)
+        result = load_unlocked(name, args[1], kind, path, plen);
+    int released = call_keeping(lock, s_release);
+    Py_DECREF(lock);
+    if (released != 0)
+        Py_CLEAR(result);
+    else if (present > 0)
+        result = PyObject_Vectorcall(st.original, args, 2, NULL);
+    return result;
+}
+
+PyObject *stub_import_find_and_load(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)self;
+    char path[STUB_PY_PATH_MAX];
+    size_t plen;
+    if (nargs != 2 || !st.original) {
+        PyErr_SetString(PyExc_TypeError, "find_and_load(name, import_) after install_import");
+        return NULL;
+    }
+    int kind = candidate(args[0], path, &plen);
+    if (kind < 0)
+        return NULL;
+    if (kind == 0)
+        return PyObject_Vectorcall(st.original, args, 2, NULL);
+    return locked_load(args, kind, path, plen);
+}
+
+static int intern_names(void)
+{
+    struct {
+        PyObject **slot;
+        const char *s;
+    } names[] = {
+        {&s_acquire, "acquire"},     {&s_release, "release"},
+        {&s_initializing, "_initializing"},
+        {&s_uninitialized, "_uninitialized_submodules"},
+        {&s_path, "__path__"},       {&s_spec, "__spec__"},
+        {&s_package, "__package__"}, {&s_loader, "__loader__"},
+        {&s_file, "__file__"},       {&s_cached, "__cached__"},
+        {&s_spec_cached, "cached"},
+        {&s_origin, "origin"},       {&s_locations, "submodule_search_locations"},
+        {&s_make_spec, "_spec"},     {&s_pop, "pop"},
+        {&s_builtins, "__builtins__"},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!*names[i].slot && !(*names[i].slot = PyUnicode_InternFromString(names[i].s)))
+            return -1;
+    return 0;
+}
+
+/* Takes what install needs; 0 when sys.meta_path is not [BuiltinImporter, FrozenImporter,
+ * importer, ...] (the fast path would then not know what finds what). */
+static int take(PyObject *bootstrap, PyObject *importer, PyObject *builtins)
+{
+    PyObject *imp = PyImport_ImportModule("_imp");
+    PyObject *mp = PySys_GetObject("meta_path");
+    PyObject *bi = PyObject_GetAttrString(bootstrap, "BuiltinImporter");
+    PyObject *fi = PyObject_GetAttrString(bootstrap, "FrozenImporter");
+    int ok = imp && bi && fi && mp && PyList_Check(mp) && PyList_GET_SIZE(mp) >= 3 &&
+             PyList_GET_ITEM(mp, 0) == bi && PyList_GET_ITEM(mp, 1) == fi &&
+             PyList_GET_ITEM(mp, 2) == importer && PyDict_Check(builtins);
+    Py_XDECREF(bi);
+    Py_XDECREF(fi);
+    if (ok && (!(st.finders = PyList_AsTuple(mp)) ||
+               !(st.original = PyObject_GetAttrString(bootstrap, "_find_and_load")) ||
+               !(st.unlocked = PyObject_GetAttrString(bootstrap, "_find_and_load_unlocked")) ||
+               !(st.module_lock = PyObject_GetAttrString(bootstrap, "_get_module_lock")) ||
+               !(st.is_builtin = PyObject_GetAttrString(imp, "is_builtin")) ||
+               !(st.find_frozen = PyObject_GetAttrString(imp, "find_frozen")) ||
+               !(st.fix_filename = PyObject_GetAttrString(imp, "_fix_co_filename"))))
+        ok = -1;
+    Py_XDECREF(imp);
+    if (ok > 0) {
+        st.importer = Py_NewRef(importer);
+        st.builtins = Py_NewRef(builtins);
+    }
+    return ok;
+}
+
+PyObject *stub_import_install(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3) {
+        PyErr_SetString(PyExc_TypeError, "install_import(bootstrap, importer, builtins)");
+        return NULL;
+    }
+    if (st.original)
+        Py_RETURN_FALSE;
+    int ok = intern_names() == 0 ? take(args[0], args[1], args[2]) : -1;
+    PyObject *fn = ok > 0 ? PyObject_GetAttrString(self, "find_and_load") : NULL;
+    if (ok > 0 && (!fn || PyObject_SetAttrString(args[0], "_find_and_load", fn) != 0))
+        ok = -1;
+    Py_XDECREF(fn);
+    if (ok <= 0) {
+        Py_CLEAR(st.original); /* find_and_load refuses to run without it */
+        if (ok < 0)
+            return NULL;
+        Py_RETURN_FALSE;
+    }
+    Py_RETURN_TRUE;
+}
