@@ -129,26 +129,60 @@ cleanup:
     return rc;
 }
 
-/* Drops the input-sha256 pairs from the manifest held in memory: one per input file, read
- * only by the build tools, they would otherwise be walked by every lookup of a key the
- * payload does not have (301 of them for a package of 300 modules). A malformed tail (a key
- * without its value) is kept as it is, for stub_payload_manifest_next to stop at. */
-static void drop_input_digests(struct stub_payload *p)
+/* Keeps the manifest without its input-sha256 pairs, in a copy: one per input file, read only
+ * by the build tools, they would otherwise be walked by every lookup of a key the payload does
+ * not have (301 of them for a package of 300 modules). A malformed tail (a key without its
+ * value) is kept as it is, for stub_payload_manifest_next to stop at. */
+static int keep_manifest(struct stub_payload *p, const char *m, uint32_t size)
 {
-    char *m = (char *)p->manifest, *end = m + p->manifest_size, *out = m, *cur = m;
+    const char *end = m + size, *cur = m;
+    char *out = p->manifest_kept = malloc((size_t)size + 1);
+    if (!out)
+        return -1;
     while (cur < end) {
-        char *v = cur + strlen(cur) + 1;
+        const char *v = cur + strlen(cur) + 1;
         if (v >= end)
             break;
-        char *next = v + strlen(v) + 1;
+        const char *next = v + strlen(v) + 1;
         if (strcmp(cur, FROST_MF_INPUT_SHA256) != 0) {
-            memmove(out, cur, (size_t)(next - cur));
+            memcpy(out, cur, (size_t)(next - cur));
             out += next - cur;
         }
         cur = next;
     }
-    memmove(out, cur, (size_t)(end - cur));
-    p->manifest_size = (uint32_t)(out - m + (end - cur));
+    memcpy(out, cur, (size_t)(end - cur));
+    p->manifest = p->manifest_kept;
+    p->manifest_size = (uint32_t)(out - p->manifest_kept + (end - cur));
+    return 0;
+}
+
+/* Above this many bytes, the header, index, names and manifest are mapped rather than read:
+ * a 300-module package has 71 kB of them (most of it the input digests), which reading
+ * copies into 18 fresh heap pages, faulted in one by one, where a mapping of the page cache
+ * takes a fault or two. */
+#define META_MAP_MIN (16 * 1024)
+
+/* Points p->meta at the first `len` bytes of the section. */
+static int load_meta(struct stub_payload *p, size_t len)
+{
+    if (len >= META_MAP_MIN) {
+        uint64_t start = p->section_offset, page = (uint64_t)sysconf(_SC_PAGESIZE);
+        uint64_t delta = start % page;
+        void *m = mmap(NULL, len + delta, PROT_READ, MAP_PRIVATE, p->fd, (off_t)(start - delta));
+        if (m != MAP_FAILED) {
+            p->map = m;
+            p->map_len = len + delta;
+            p->meta = (const uint8_t *)m + delta;
+            return 0;
+        }
+    }
+    uint8_t *buf = malloc(len);
+    if (!buf || stub_payload_pread(p, 0, buf, len) != 0) {
+        free(buf);
+        return -1;
+    }
+    p->meta = buf;
+    return 0;
 }
 
 /* Reads header, index, names and manifest into p->meta and checks them. */
@@ -171,8 +205,7 @@ static int read_index(struct stub_payload *p, char *err, size_t errlen)
         end = h.index_offset + h.index_size;
     if (h.names_offset + h.names_size > end)
         end = h.names_offset + h.names_size;
-    if (end > ((uint64_t)1 << 31) || !(p->meta = malloc((size_t)end)) ||
-        stub_payload_pread(p, 0, p->meta, (size_t)end) != 0)
+    if (end > ((uint64_t)1 << 31) || load_meta(p, (size_t)end) != 0)
         return fail(err, errlen, "cannot read the index (%llu bytes)", (unsigned long long)end);
     uint32_t crc = stub_crc32_update(0, p->meta + h.index_offset, (size_t)h.index_size);
     crc = stub_crc32_update(crc, p->meta + h.names_offset, (size_t)h.names_size);
@@ -183,11 +216,11 @@ static int read_index(struct stub_payload *p, char *err, size_t errlen)
     p->entries = (const struct frost_entry *)(p->meta + h.index_offset);
     p->names = (const char *)p->meta + h.names_offset;
     p->names_size = h.names_size;
-    p->manifest = (const char *)p->meta + h.manifest_offset;
-    p->manifest_size = h.manifest_size;
-    if (p->manifest_size > 0 && p->manifest[p->manifest_size - 1] != '\0')
+    const char *manifest = (const char *)p->meta + h.manifest_offset;
+    if (h.manifest_size > 0 && manifest[h.manifest_size - 1] != '\0')
         return fail(err, errlen, "manifest not terminated");
-    drop_input_digests(p);
+    if (keep_manifest(p, manifest, h.manifest_size) != 0)
+        return fail(err, errlen, "out of memory reading the manifest");
     for (uint32_t i = 0; i < p->count; i++) {
         const struct frost_entry *e = &p->entries[i];
         if (!inside(e->name_offset, e->name_size, p->names_size) ||
@@ -234,7 +267,11 @@ void stub_payload_close(struct stub_payload *p)
     ZSTD_freeDDict(p->ddict);
 #endif
     free(p->dict);
-    free(p->meta);
+    free(p->manifest_kept);
+    if (p->map)
+        munmap(p->map, p->map_len);
+    else
+        free((void *)p->meta);
     memset(p, 0, sizeof *p);
 }
 

@@ -14,7 +14,10 @@ struct stub_payload {
     int fd;                            /* the executable, open close-on-exec */
     uint64_t section_offset;           /* file offset of the .frost section */
     uint64_t size;                     /* size of the section */
-    uint8_t *meta;                     /* header, index, names and manifest (malloc'ed) */
+    const uint8_t *meta;               /* header, index, names and manifest: read, or mapped */
+    void *map;                         /* the mapping holding meta (page-aligned), or NULL */
+    size_t map_len;                    /* its length */
+    char *manifest_kept;               /* the manifest pairs kept (malloc'ed) */
     uint32_t count;                    /* number of entries */
     const struct frost_entry *entries; /* the sorted index */
     const char *names;                 /* the names blob */
