@@ -22,17 +22,28 @@ static struct {
     PyObject *is_builtin;   /* _imp.is_builtin */
     PyObject *find_frozen;  /* _imp.find_frozen */
     PyObject *fix_filename; /* _imp._fix_co_filename */
+    PyObject *sysdict;      /* sys.__dict__ */
 } st;
 
 /* Interned attribute names. */
-static PyObject *s_acquire, *s_release, *s_initializing, *s_uninitialized, *s_path, *s_spec,
+static PyObject *s_modules, *s_meta_path, *s_acquire, *s_release, *s_initializing, *s_uninitialized, *s_path, *s_spec,
     *s_package, *s_loader, *s_file, *s_cached, *s_spec_cached, *s_origin, *s_locations, *s_make_spec, *s_pop,
     *s_builtins;
+
+/* sys.modules or sys.meta_path (borrowed), looked up each time as importlib does; NULL when
+ * missing. (PySys_GetObject makes a str of the name at every call.) */
+static PyObject *sys_get(PyObject *name)
+{
+    PyObject *v = PyDict_GetItemWithError(st.sysdict, name);
+    if (!v)
+        PyErr_Clear();
+    return v;
+}
 
 /* 1 when sys.meta_path holds the finders it held at install time, in that order. */
 static int default_finders(void)
 {
-    PyObject *mp = PySys_GetObject("meta_path");
+    PyObject *mp = sys_get(s_meta_path);
     Py_ssize_t n = PyTuple_GET_SIZE(st.finders);
     if (!mp || !PyList_CheckExact(mp) || PyList_GET_SIZE(mp) != n)
         return 0;
@@ -47,10 +58,10 @@ static int default_finders(void)
  * fails: importlib then asks again and raises what it raises. */
 static int shadowed(PyObject *name, int toplevel)
 {
-    int yes = 0;
-    PyObject *r = toplevel ? PyObject_CallOneArg(st.is_builtin, name) : Py_NewRef(Py_None);
-    if (!r || (yes = PyObject_IsTrue(r)) == 0) {
-        Py_XDECREF(r);
+    int yes = 1;
+    PyObject *r = toplevel ? PyObject_CallOneArg(st.is_builtin, name) : Py_NewRef(Py_False);
+    if (r && (yes = PyObject_IsTrue(r)) == 0) {
+        Py_DECREF(r);
         r = PyObject_CallOneArg(st.find_frozen, name);
         yes = !r || r != Py_None;
     }
@@ -64,7 +75,7 @@ static int shadowed(PyObject *name, int toplevel)
  * error. Its payload path goes to `path`. */
 static int candidate(PyObject *name, char *path, size_t *plen)
 {
-    PyObject *modules = PySys_GetObject("modules");
+    PyObject *modules = sys_get(s_modules);
     if (!PyUnicode_Check(name) || !modules || !default_finders())
         return 0;
     int present = PySequence_Contains(modules, name);
@@ -168,19 +179,19 @@ static PyObject *run_module(PyObject *name, PyObject *spec, PyObject *module, co
     PyObject *modules, *result = NULL;
     if (PyObject_SetAttr(spec, s_initializing, Py_True) != 0)
         return NULL;
-    if (!(modules = PySys_GetObject("modules")) || PyObject_SetItem(modules, name, module) != 0)
+    if (!(modules = sys_get(s_modules)) || PyObject_SetItem(modules, name, module) != 0)
         goto done;
     if (exec_module(module, path, plen) != 0) {
         PyObject *t, *v, *tb;
         PyErr_Fetch(&t, &v, &tb);
-        modules = PySys_GetObject("modules");
+        modules = sys_get(s_modules);
         if (modules && PyObject_DelItem(modules, name) != 0 &&
             PyErr_ExceptionMatches(PyExc_KeyError))
             PyErr_Clear();
         _PyErr_ChainExceptions(t, v, tb);
         goto done;
     }
-    if ((modules = PySys_GetObject("modules")) && (result = PyObject_GetItem(modules, name)) &&
+    if ((modules = sys_get(s_modules)) && (result = PyObject_GetItem(modules, name)) &&
         (PyObject_DelItem(modules, name) != 0 || PyObject_SetItem(modules, name, result) != 0))
         Py_CLEAR(result);
 done:
@@ -195,7 +206,7 @@ done:
  * then raises what it raises), or -1 on error. */
 static int parent_of(PyObject *parent, PyObject **pmodule, PyObject **pending)
 {
-    PyObject *modules = PySys_GetObject("modules"), *spec = NULL;
+    PyObject *modules = sys_get(s_modules), *spec = NULL;
     *pmodule = *pending = NULL;
     int ok = 0;
     if (modules && (*pmodule = PyObject_GetItem(modules, parent)) &&
@@ -213,7 +224,7 @@ static int parent_of(PyObject *parent, PyObject **pmodule, PyObject **pending)
 /* Sets the module as an attribute of its parent, warning as importlib does when it cannot. */
 static int set_on_parent(PyObject *parent, PyObject *child, PyObject *module)
 {
-    PyObject *modules = PySys_GetObject("modules");
+    PyObject *modules = sys_get(s_modules);
     if (!modules) {
         PyErr_SetString(PyExc_RuntimeError, "lost sys.modules");
         return -1;
@@ -265,7 +276,7 @@ static PyObject *load_unlocked(PyObject *name, PyObject *import_, int kind, cons
         return NULL;
     int fast = 1;
     if (dot >= 0) {
-        PyObject *modules = PySys_GetObject("modules");
+        PyObject *modules = sys_get(s_modules);
         if (!(parent = PyUnicode_Substring(name, 0, dot)) ||
             !(child = PyUnicode_Substring(name, dot + 1, len)))
             goto done;
@@ -278,7 +289,7 @@ static PyObject *load_unlocked(PyObject *name, PyObject *import_, int kind, cons
                 goto done;
             Py_DECREF(r);
         }
-        modules = PySys_GetObject("modules");
+        modules = sys_get(s_modules);
         present = modules ? PySequence_Contains(modules, name) : 1;
         if (present < 0 || (fast = present == 0 && parent_of(parent, &pmodule, &pending)) < 0)
             goto done;
@@ -317,7 +328,7 @@ static PyObject *locked_load(PyObject *const *args, int kind, const char *path, 
         return NULL;
     }
     Py_DECREF(r);
-    PyObject *modules = PySys_GetObject("modules");
+    PyObject *modules = sys_get(s_modules);
     int present = modules ? PySequence_Contains(modules, name) : 1;
     if (present == 0)
         result = load_unlocked(name, args[1], kind, path, plen);
@@ -353,6 +364,7 @@ static int intern_names(void)
         PyObject **slot;
         const char *s;
     } names[] = {
+        {&s_modules, "modules"},     {&s_meta_path, "meta_path"},
         {&s_acquire, "acquire"},     {&s_release, "release"},
         {&s_initializing, "_initializing"},
         {&s_uninitialized, "_uninitialized_submodules"},
@@ -374,11 +386,11 @@ static int intern_names(void)
  * importer, ...] (the fast path would then not know what finds what). */
 static int take(PyObject *bootstrap, PyObject *importer, PyObject *builtins)
 {
-    PyObject *imp = PyImport_ImportModule("_imp");
+    PyObject *imp = PyImport_ImportModule("_imp"), *sys = PyImport_ImportModule("sys");
     PyObject *mp = PySys_GetObject("meta_path");
     PyObject *bi = PyObject_GetAttrString(bootstrap, "BuiltinImporter");
     PyObject *fi = PyObject_GetAttrString(bootstrap, "FrozenImporter");
-    int ok = imp && bi && fi && mp && PyList_Check(mp) && PyList_GET_SIZE(mp) >= 3 &&
+    int ok = imp && sys && bi && fi && mp && PyList_Check(mp) && PyList_GET_SIZE(mp) >= 3 &&
              PyList_GET_ITEM(mp, 0) == bi && PyList_GET_ITEM(mp, 1) == fi &&
              PyList_GET_ITEM(mp, 2) == importer && PyDict_Check(builtins);
     Py_XDECREF(bi);
@@ -391,11 +403,15 @@ static int take(PyObject *bootstrap, PyObject *importer, PyObject *builtins)
                !(st.find_frozen = PyObject_GetAttrString(imp, "find_frozen")) ||
                !(st.fix_filename = PyObject_GetAttrString(imp, "_fix_co_filename"))))
         ok = -1;
-    Py_XDECREF(imp);
     if (ok > 0) {
+        st.sysdict = Py_NewRef(PyModule_GetDict(sys));
         st.importer = Py_NewRef(importer);
         st.builtins = Py_NewRef(builtins);
+    } else if (ok == 0) {
+        PyErr_Clear();
     }
+    Py_XDECREF(imp);
+    Py_XDECREF(sys);
     return ok;
 }
 

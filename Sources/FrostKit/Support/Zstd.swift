@@ -9,20 +9,22 @@ public enum Zstd {
   /// reused. Entries come out 0.3-1.3 % larger (docs/FORMAT.md).
   public static let windowLog: Int32 = 20
 
-  /// Inputs below this many bytes keep their literals raw (no Huffman table). Reading the
-  /// table is most of the work of decoding a small frame: a 985-byte module decodes in 1.2 µs
-  /// instead of 3.3, a 11 kB one in 6.9 µs instead of 12.6, for 5-11 % more bytes (level 6;
-  /// docs/PYTHON.md, "Compression").
+  /// Inputs below this many bytes keep their literals raw (no Huffman table) at levels up to
+  /// `rawLiteralsUpToLevel`. Reading the table is most of the work of decoding a small frame:
+  /// a 985-byte module decodes in 1.2 µs instead of 3.3, a 11 kB one in 6.9 µs instead of
+  /// 12.6, for 5-11 % more bytes (level 6; docs/PYTHON.md, "Compression").
   public static let rawLiteralsBelow = 16 * 1024
+  /// Levels 16-19 (`--compact`) are asked for size: there literals are always compressed.
+  public static let rawLiteralsUpToLevel = 15
 
   /// One frame of `bytes` at `level` 1-19 and a window of at most `windowLog`, with the content
   /// size and a content checksum recorded, so that the stub's decompression checks the bytes
-  /// (wraps `ZSTD_compress2`); literals raw below `rawLiteralsBelow`.
+  /// (wraps `ZSTD_compress2`); small inputs at levels up to 15 with raw literals.
   public static func compress(_ bytes: [UInt8], level: Int) -> [UInt8] {
     compress(bytes) {
       _ = ZSTD_CCtx_setParameter($0, ZSTD_c_compressionLevel, Int32(level))
       _ = ZSTD_CCtx_setParameter($0, ZSTD_c_windowLog, windowLog)
-      if bytes.count < rawLiteralsBelow {
+      if bytes.count < rawLiteralsBelow && level <= rawLiteralsUpToLevel {
         _ = ZSTD_CCtx_setParameter(
           $0, frost_zstd_c_literal_compression_mode, Int32(ZSTD_ps_disable.rawValue))
       }
