@@ -4,7 +4,8 @@ import Testing
 /// The stub's import of payload modules (stubs/python/stub_import.c, importlib's
 /// _find_and_load in C): the same modules, attributes, sys.modules order, failures, circular
 /// import messages, module locks between threads and finder hooks as python3 importing the same
-/// files, and tracebacks without importlib's frames, as python3 shows them.
+/// files, tracebacks without importlib's frames, as python3 shows them, and a zip archive put on
+/// sys.path (zipimport is imported on first use, stubs/python/bootstrap.py).
 @Suite("Self-contained Python: importing the payload's modules")
 struct PythonImportTests {
   /// imports.py prints what importing the package pk does, with paths relative to its folder
@@ -77,6 +78,15 @@ struct PythonImportTests {
     print("spy asked:", Spy.asked, pk.spied.VALUE)
     sys.meta_path.pop(0)
     print("reload:", importlib.reload(pk.plain) is pk.plain, pk.RUNS["plain"])
+    import tempfile, zipfile
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = os.path.join(tmp, "zipped.zip")
+        with zipfile.ZipFile(archive, "w") as z:
+            z.writestr("zipped_mod.py", "WHERE = 'in a zip'\\n")
+        sys.path.append(archive)
+        import zipped_mod
+        print("zip:", zipped_mod.WHERE, type(sys.path_importer_cache[archive]).__name__)
+        sys.path.remove(archive)
     """,
     "pk/__init__.py": "RUNS = {}\n",
     "pk/circ_a.py": "from pk import circ_b\n",
@@ -124,5 +134,6 @@ struct PythonImportTests {
     #expect(
       frozen.stdout.contains("frames: [('imports.py', '<module>'), ('fails.py', '<module>')]"))
     #expect(frozen.stdout.contains("slow ran 1 time(s)"))
+    #expect(frozen.stdout.contains("zip: in a zip zipimporter"))
   }
 }
