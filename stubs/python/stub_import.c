@@ -1,6 +1,6 @@
 /* stub_import.c - importlib's _find_and_load in C for the modules of the payload (see
- * stub_import.h). Each function names the code of Lib/importlib/_bootstrap.py (3.11) it
- * follows; where that code would do anything this file does not (a changed sys.meta_path, a
+ * stub_import.h). The functions' comments name the code of Lib/importlib/_bootstrap.py (3.11)
+ * they follow; where that code would do anything this file does not (a changed sys.meta_path, a
  * parent that is not a package, a module already in sys.modules), the work goes back to
  * importlib's own function at a point where nothing differs yet. */
 #define PY_SSIZE_T_CLEAN
@@ -26,9 +26,9 @@ static struct {
 } st;
 
 /* Interned attribute names. */
-static PyObject *s_modules, *s_meta_path, *s_acquire, *s_release, *s_initializing, *s_uninitialized, *s_path, *s_spec,
-    *s_package, *s_loader, *s_file, *s_cached, *s_spec_cached, *s_origin, *s_locations, *s_make_spec, *s_pop,
-    *s_builtins;
+static PyObject *s_modules, *s_meta_path, *s_acquire, *s_release, *s_initializing,
+    *s_uninitialized, *s_path, *s_spec, *s_package, *s_loader, *s_file, *s_cached, *s_spec_cached,
+    *s_origin, *s_locations, *s_make_spec, *s_pop, *s_builtins;
 
 /* sys.modules or sys.meta_path (borrowed), looked up each time as importlib does; NULL when
  * missing. (PySys_GetObject makes a str of the name at every call.) */
@@ -38,6 +38,15 @@ static PyObject *sys_get(PyObject *name)
     if (!v)
         PyErr_Clear();
     return v;
+}
+
+/* sys.modules, or NULL with an exception when the program has deleted it. */
+static PyObject *modules_or_error(void)
+{
+    PyObject *modules = sys_get(s_modules);
+    if (!modules)
+        PyErr_SetString(PyExc_RuntimeError, "lost sys.modules");
+    return modules;
 }
 
 /* 1 when sys.meta_path holds the finders it held at install time, in that order. */
@@ -179,7 +188,7 @@ static PyObject *run_module(PyObject *name, PyObject *spec, PyObject *module, co
     PyObject *modules, *result = NULL;
     if (PyObject_SetAttr(spec, s_initializing, Py_True) != 0)
         return NULL;
-    if (!(modules = sys_get(s_modules)) || PyObject_SetItem(modules, name, module) != 0)
+    if (!(modules = modules_or_error()) || PyObject_SetItem(modules, name, module) != 0)
         goto done;
     if (exec_module(module, path, plen) != 0) {
         PyObject *t, *v, *tb;
@@ -191,7 +200,7 @@ static PyObject *run_module(PyObject *name, PyObject *spec, PyObject *module, co
         _PyErr_ChainExceptions(t, v, tb);
         goto done;
     }
-    if ((modules = sys_get(s_modules)) && (result = PyObject_GetItem(modules, name)) &&
+    if ((modules = modules_or_error()) && (result = PyObject_GetItem(modules, name)) &&
         (PyObject_DelItem(modules, name) != 0 || PyObject_SetItem(modules, name, result) != 0))
         Py_CLEAR(result);
 done:
@@ -201,34 +210,34 @@ done:
 }
 
 /* The parent package of a submodule, as _find_and_load_unlocked looks at it after importing
- * it: its module and the list its spec tracks submodules being imported in (NULL when the
- * spec is false). Returns 1, 0 when the parent is not what the fast path handles (importlib
- * then raises what it raises), or -1 on error. */
-static int parent_of(PyObject *parent, PyObject **pmodule, PyObject **pending)
+ * it: the list its spec tracks submodules being imported in goes to `pending` (NULL when
+ * the spec is false). Returns 1, or 0 when the parent is not what the fast path handles (no
+ * __path__, no __spec__, no such list): importlib then raises what it raises. */
+static int parent_of(PyObject *parent, PyObject **pending)
 {
-    PyObject *modules = sys_get(s_modules), *spec = NULL;
-    *pmodule = *pending = NULL;
+    PyObject *modules = sys_get(s_modules), *pmodule = NULL, *spec = NULL;
+    *pending = NULL;
     int ok = 0;
-    if (modules && (*pmodule = PyObject_GetItem(modules, parent)) &&
-        PyObject_HasAttr(*pmodule, s_path) && (spec = PyObject_GetAttr(*pmodule, s_spec))) {
+    if (modules && (pmodule = PyObject_GetItem(modules, parent)) &&
+        PyObject_HasAttr(pmodule, s_path) && (spec = PyObject_GetAttr(pmodule, s_spec))) {
         int truth = PyObject_IsTrue(spec);
-        ok = truth == 0 || (truth > 0 && (*pending = PyObject_GetAttr(spec, s_uninitialized)));
+        ok = truth == 0 || (truth > 0 && (*pending = PyObject_GetAttr(spec, s_uninitialized)) &&
+                            PyList_Check(*pending));
     }
     PyErr_Clear();
+    Py_XDECREF(pmodule);
     Py_XDECREF(spec);
     if (!ok)
-        Py_CLEAR(*pmodule);
+        Py_CLEAR(*pending);
     return ok;
 }
 
 /* Sets the module as an attribute of its parent, warning as importlib does when it cannot. */
 static int set_on_parent(PyObject *parent, PyObject *child, PyObject *module)
 {
-    PyObject *modules = sys_get(s_modules);
-    if (!modules) {
-        PyErr_SetString(PyExc_RuntimeError, "lost sys.modules");
+    PyObject *modules = modules_or_error();
+    if (!modules)
         return -1;
-    }
     PyObject *pmodule = PyObject_GetItem(modules, parent);
     if (!pmodule)
         return -1;
@@ -269,7 +278,7 @@ done:
 static PyObject *load_unlocked(PyObject *name, PyObject *import_, int kind, const char *path,
                                size_t plen)
 {
-    PyObject *parent = NULL, *child = NULL, *pmodule = NULL, *pending = NULL, *result = NULL;
+    PyObject *parent = NULL, *child = NULL, *pending = NULL, *result = NULL;
     Py_ssize_t len = PyUnicode_GET_LENGTH(name);
     Py_ssize_t dot = PyUnicode_FindChar(name, '.', 0, len, -1);
     if (dot == -2)
@@ -291,8 +300,9 @@ static PyObject *load_unlocked(PyObject *name, PyObject *import_, int kind, cons
         }
         modules = sys_get(s_modules);
         present = modules ? PySequence_Contains(modules, name) : 1;
-        if (present < 0 || (fast = present == 0 && parent_of(parent, &pmodule, &pending)) < 0)
+        if (present < 0)
             goto done;
+        fast = present == 0 && parent_of(parent, &pending);
     }
     if (!fast || !default_finders()) {
         result = PyObject_CallFunctionObjArgs(st.unlocked, name, import_, NULL);
@@ -311,7 +321,6 @@ static PyObject *load_unlocked(PyObject *name, PyObject *import_, int kind, cons
 done:
     Py_XDECREF(parent);
     Py_XDECREF(child);
-    Py_XDECREF(pmodule);
     Py_XDECREF(pending);
     return result;
 }
