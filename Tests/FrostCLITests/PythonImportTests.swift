@@ -136,4 +136,60 @@ struct PythonImportTests {
     #expect(frozen.stdout.contains("slow ran 1 time(s)"))
     #expect(frozen.stdout.contains("zip: in a zip zipimporter"))
   }
+
+  /// edge.py: the cases the stub leaves to importlib, or where importlib does something unusual:
+  /// a namespace package inside one, a module that takes itself out of sys.modules, a parent
+  /// whose __spec__ is None, a finder that a package's __init__ puts first, an extension module.
+  static let edgeFiles: [String: String] = [
+    "edge.py": """
+    import os, sys
+    base = os.path.dirname(os.path.abspath(__file__)) + "/"
+    rel = lambda p: str(p).replace(base, "<base>/")
+    import nsp.inner.mod
+    print("namespace:", nsp.inner.mod.X, [rel(p) for p in nsp.inner.__path__],
+          nsp.__spec__.origin, nsp.__file__ if hasattr(nsp, "__file__") else "-")
+    try:
+        import q.vanish
+    except KeyError as e:
+        print("vanished: KeyError", e)
+    print("q.vanish in sys.modules:", "q.vanish" in sys.modules, hasattr(sys.modules["q"], "vanish"))
+    import q
+    q.__spec__ = None
+    import q.nospec
+    print("parent spec None:", q.nospec.Y)
+    import hook.child
+    print("hook:", hook.SEEN, hook.child.Z)
+    import json, _json
+    print("extension:", json.loads("[1]"), type(_json).__name__)
+    """,
+    "hook/__init__.py": """
+    import sys
+    SEEN = []
+    class Finder:
+        def find_spec(self, name, path=None, target=None):
+            SEEN.append(name)
+            return None
+    sys.meta_path.insert(0, Finder())
+    """,
+    "hook/child.py": "Z = \"child\"\n",
+    "nsp/inner/mod.py": "X = \"ns\"\n",
+    "q/__init__.py": "",
+    "q/nospec.py": "Y = \"ok\"\n",
+    "q/vanish.py": "import sys\ndel sys.modules[__name__]\n",
+  ]
+
+  @Test("what the stub leaves to importlib imports as under python3, namespace packages too")
+  func edgeCases() throws {
+    let root = try PythonFixtures.project(Self.edgeFiles)
+    let (bin, log) = PythonFixtures.build(
+      "imports-edge",
+      [root + "/edge.py", "--include-package", "q", "--include-package", "hook"])
+    let binary = try #require(bin, "\(log)")
+    let frozen = try CLI.run(binary)
+    let host = try CLI.run(PythonFixtures.python, ["-B", "-E", "-s", root + "/edge.py"])
+    #expect(frozen.status == 0, "\(frozen.stderr)")
+    #expect(host.status == 0, "\(host.stderr)")
+    #expect(frozen.stdout == host.stdout, "frozen:\n\(frozen.stdout)\(frozen.stderr)")
+    #expect(frozen.stdout.contains("namespace: ns ['<base>/nsp/inner'] None None"))
+  }
 }

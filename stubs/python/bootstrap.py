@@ -91,6 +91,10 @@ class FrostImporter:
 
     def create_module(self, spec):
         kind, ppath = self._state(spec)
+        if kind == NAMESPACE:  # __file__ None, as importlib gives a namespace package
+            module = type(sys)(spec.name)
+            module.__file__ = None
+            return module
         if kind != EXTENSION:
             return None
         fdpath = _frost.load_extension(ppath)

@@ -145,10 +145,25 @@ class Collector:
             path = self.search
         try:
             spec = importlib.machinery.PathFinder.find_spec(name, path)
+        except KeyError:
+            # A namespace package inside a namespace package: PathFinder looks its parent up
+            # in sys.modules, and nothing is imported here.
+            spec = self.namespace_spec(name, path)
         except (ImportError, ValueError, SyntaxError):
             spec = None
         if spec is None:
             spec = self.find_on_meta_path(name, path if parent else None)
+        return spec
+
+    @staticmethod
+    def namespace_spec(name, path):
+        """The spec of namespace package `name` (PEP 420): its folders under `path`, or None."""
+        last = name.rpartition(".")[2]
+        portions = [os.path.join(p, last) for p in path if os.path.isdir(os.path.join(p, last))]
+        if not portions:
+            return None
+        spec = importlib.machinery.ModuleSpec(name, None, is_package=True)
+        spec.submodule_search_locations = portions
         return spec
 
     def find_on_meta_path(self, name, path):
