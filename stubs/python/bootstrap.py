@@ -183,7 +183,7 @@ def install():
     """Core phase: makes the payload importable (before `encodings` is imported)."""
     sys.frozen = True
     sys.meta_path.append(IMPORTER)
-    # The main phase imports zipimport for its path hook, 4 % of hello's instructions; with
+    # The main phase imports zipimport for its path hook, 2.5 % of hello's instructions; with
     # this it gives up ("no zipimporter object -- okay"), and _after_main puts a hook that
     # imports it on first use in its place.
     sys.modules["zipimport"] = None
@@ -202,10 +202,10 @@ def _after_main():
     if not sys.flags.verbose:
         _frost.install_import(_bootstrap, IMPORTER, __builtins__ if isinstance(
             __builtins__, dict) else __builtins__.__dict__)
-    # zipimport's hook would open the executable for every path entry inside it.
-    if sys.modules.get("zipimport", 0) is None:
+    if sys.modules.get("zipimport", 0) is None:  # see install()
         del sys.modules["zipimport"]
         sys.path_hooks.insert(0, _zip_hook)
+    # zipimport's hook would open the executable for every path entry inside it.
     sys.path_hooks.insert(0, _path_hook)
     sys.path_importer_cache.clear()
     # Frozen standard modules get __file__ from sys._stdlib_dir, which the path configuration

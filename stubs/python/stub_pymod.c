@@ -141,6 +141,7 @@ static PyObject *frost_read(PyObject *self, PyObject *arg)
     return r;
 }
 
+/* The code object of the .pyc entry `e` at `path` (its 16-byte header skipped). */
 static PyObject *code_of(const struct frost_entry *e, const char *path)
 {
     if (e->raw_size < PYC_HEADER) {
@@ -164,7 +165,7 @@ PyObject *stub_pymod_code(const char *path, size_t len)
     return code_of(e, path);
 }
 
-/* _frost.code(path) -> code object of a .pyc entry (its 16-byte header skipped). */
+/* _frost.code(path) -> code object of a .pyc entry. */
 static PyObject *frost_code(PyObject *self, PyObject *arg)
 {
     (void)self;
