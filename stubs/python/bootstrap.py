@@ -200,8 +200,7 @@ def _after_main():
     # The payload's modules import through the stub's _find_and_load (stub_import.h); with -v
     # importlib's own prints what it does.
     if not sys.flags.verbose:
-        _frost.install_import(_bootstrap, IMPORTER, __builtins__ if isinstance(
-            __builtins__, dict) else __builtins__.__dict__)
+        _frost.install_import(_bootstrap, IMPORTER)
     if sys.modules.get("zipimport", 0) is None:  # see install()
         del sys.modules["zipimport"]
         sys.path_hooks.insert(0, _zip_hook)

@@ -25,6 +25,14 @@ static struct {
     PyObject *sysdict;      /* sys.__dict__ */
 } st;
 
+/* A module or package of the payload that the fast path loads. */
+struct found {
+    int kind;                    /* STUB_PY_MODULE or STUB_PY_PACKAGE */
+    const struct frost_entry *e; /* its .pyc entry */
+    size_t plen;
+    char path[STUB_PY_PATH_MAX]; /* its payload path, as _frost.find gives it */
+};
+
 /* Interned attribute names. */
 static PyObject *s_modules, *s_meta_path, *s_acquire, *s_release, *s_initializing,
     *s_uninitialized, *s_path, *s_spec, *s_package, *s_loader, *s_file, *s_cached, *s_spec_cached,
@@ -79,10 +87,10 @@ static int shadowed(PyObject *name, int toplevel)
     return yes != 0;
 }
 
-/* The kind of `name` when the fast path takes it (a module or package of the payload, not in
- * sys.modules, not taken by an earlier finder, sys.meta_path as installed), else 0; -1 on
- * error. Its payload path goes to `path`. */
-static int candidate(PyObject *name, char *path, size_t *plen)
+/* 1 when the fast path takes `name` (a module or package of the payload, not in sys.modules,
+ * not taken by an earlier finder, sys.meta_path as installed), filling `f`; 0 when it does
+ * not, -1 on error. */
+static int candidate(PyObject *name, struct found *f)
 {
     PyObject *modules = sys_get(s_modules);
     if (!PyUnicode_Check(name) || !modules || !default_finders())
@@ -96,41 +104,32 @@ static int candidate(PyObject *name, char *path, size_t *plen)
         PyErr_Clear();
         return 0;
     }
-    int kind = stub_pymod_lookup(utf8, (size_t)len, '.', path, plen);
-    if (kind != STUB_PY_MODULE && kind != STUB_PY_PACKAGE)
+    f->kind = stub_pymod_lookup(utf8, (size_t)len, '.', f->path, &f->plen, &f->e);
+    if (f->kind != STUB_PY_MODULE && f->kind != STUB_PY_PACKAGE)
         return 0;
-    return shadowed(name, memchr(utf8, '.', (size_t)len) == NULL) ? 0 : kind;
+    return !shadowed(name, memchr(utf8, '.', (size_t)len) == NULL);
 }
 
-/* Calls `method` of `obj` with no arguments, keeping the exception being raised, if any, as
- * a `finally:` clause does. Returns -1 when the call itself fails. */
-static int call_keeping(PyObject *obj, PyObject *method)
+/* A `finally:` clause's step, keeping the exception being raised, if any: obj.attr = value,
+ * or with `value` NULL, obj.attr(). Returns -1 when the step itself fails. */
+static int finally(PyObject *obj, PyObject *attr, PyObject *value)
 {
     PyObject *t, *v, *tb;
     PyErr_Fetch(&t, &v, &tb);
-    PyObject *r = PyObject_CallMethodNoArgs(obj, method);
+    PyObject *r = value ? NULL : PyObject_CallMethodNoArgs(obj, attr);
+    int rc = value ? PyObject_SetAttr(obj, attr, value) : r ? 0 : -1;
     Py_XDECREF(r);
-    if (t)
-        _PyErr_ChainExceptions(t, v, tb);
-    return r ? 0 : -1;
-}
-
-/* Sets spec._initializing, keeping the exception being raised, if any. */
-static int set_initializing(PyObject *spec, PyObject *value)
-{
-    PyObject *t, *v, *tb;
-    PyErr_Fetch(&t, &v, &tb);
-    int rc = PyObject_SetAttr(spec, s_initializing, value);
     if (t)
         _PyErr_ChainExceptions(t, v, tb);
     return rc;
 }
 
 /* module_from_spec(spec) for a payload module: a new module with the attributes
- * _init_module_attrs gives it, in the same order. */
-static PyObject *new_module(PyObject *name, PyObject *spec, PyObject *package, int kind)
+ * _init_module_attrs gives it, in the same order (`origin` is spec.origin). */
+static PyObject *new_module(PyObject *name, PyObject *spec, PyObject *origin, PyObject *package,
+                            int kind)
 {
-    PyObject *module = PyModule_NewObject(name), *origin = NULL, *cached = NULL, *locs = NULL;
+    PyObject *module = PyModule_NewObject(name), *cached = NULL, *locs = NULL;
     if (!module || PyObject_SetAttr(module, s_package, package) != 0 ||
         PyObject_SetAttr(module, s_loader, st.importer) != 0 ||
         PyObject_SetAttr(module, s_spec, spec) != 0)
@@ -138,8 +137,7 @@ static PyObject *new_module(PyObject *name, PyObject *spec, PyObject *package, i
     if (kind == STUB_PY_PACKAGE && (!(locs = PyObject_GetAttr(spec, s_locations)) ||
                                     PyObject_SetAttr(module, s_path, locs) != 0))
         goto fail;
-    if (!(origin = PyObject_GetAttr(spec, s_origin)) ||
-        PyObject_SetAttr(module, s_file, origin) != 0 ||
+    if (PyObject_SetAttr(module, s_file, origin) != 0 ||
         !(cached = PyObject_GetAttr(spec, s_spec_cached)) ||
         (cached != Py_None && PyObject_SetAttr(module, s_cached, cached) != 0))
         goto fail;
@@ -147,22 +145,21 @@ static PyObject *new_module(PyObject *name, PyObject *spec, PyObject *package, i
 fail:
     Py_CLEAR(module);
 done:
-    Py_XDECREF(origin);
     Py_XDECREF(cached);
     Py_XDECREF(locs);
     return module;
 }
 
-/* FrostImporter.exec_module(module): the entry's code, run in the module's namespace as
- * exec() runs it (with __builtins__ added when missing). */
-static int exec_module(PyObject *module, const char *path, size_t plen)
+/* FrostImporter.exec_module(module): the entry's code, named `origin`, run in the module's
+ * namespace as exec() runs it (with __builtins__ added when missing). */
+static int exec_module(PyObject *module, PyObject *origin, const struct found *f)
 {
-    PyObject *code = stub_pymod_code(path, plen), *r = NULL, *origin = NULL;
+    PyObject *code = stub_pymod_code(f->e, f->path), *r = NULL;
     PyObject *globals = PyModule_GetDict(module);
-    if (!code || !globals || !(origin = PyObject_GetAttr(module, s_file)))
+    if (!code || !globals)
         goto done;
     if (!PyCode_Check(code)) {
-        PyErr_Format(PyExc_ImportError, "bad bytecode entry %s", path);
+        PyErr_Format(PyExc_ImportError, "bad bytecode entry %s", f->path);
         goto done;
     }
     if (!(r = PyObject_CallFunctionObjArgs(st.fix_filename, code, origin, NULL)))
@@ -175,22 +172,21 @@ static int exec_module(PyObject *module, const char *path, size_t plen)
         r = PyEval_EvalCode(code, globals, globals);
 done:
     Py_XDECREF(code);
-    Py_XDECREF(origin);
     Py_XDECREF(r);
     return r ? 0 : -1;
 }
 
 /* _load_unlocked(spec), past module_from_spec: sys.modules holds the module while it runs
  * (and not after a failure), then moves to the end; returns what sys.modules then holds. */
-static PyObject *run_module(PyObject *name, PyObject *spec, PyObject *module, const char *path,
-                           size_t plen)
+static PyObject *run_module(PyObject *name, PyObject *spec, PyObject *module, PyObject *origin,
+                            const struct found *f)
 {
     PyObject *modules, *result = NULL;
     if (PyObject_SetAttr(spec, s_initializing, Py_True) != 0)
         return NULL;
     if (!(modules = modules_or_error()) || PyObject_SetItem(modules, name, module) != 0)
         goto done;
-    if (exec_module(module, path, plen) != 0) {
+    if (exec_module(module, origin, f) != 0) {
         PyObject *t, *v, *tb;
         PyErr_Fetch(&t, &v, &tb);
         modules = sys_get(s_modules);
@@ -204,7 +200,7 @@ static PyObject *run_module(PyObject *name, PyObject *spec, PyObject *module, co
         (PyObject_DelItem(modules, name) != 0 || PyObject_SetItem(modules, name, result) != 0))
         Py_CLEAR(result);
 done:
-    if (set_initializing(spec, Py_False) != 0)
+    if (finally(spec, s_initializing, Py_False) != 0)
         Py_CLEAR(result);
     return result;
 }
@@ -254,29 +250,30 @@ static int set_on_parent(PyObject *parent, PyObject *child, PyObject *module)
 /* Spec, module, run, with the parent's list of submodules being imported kept as importlib
  * keeps it. */
 static PyObject *load(PyObject *name, PyObject *child, PyObject *package, PyObject *pending,
-                      int kind, const char *path, size_t plen)
+                      const struct found *f)
 {
-    PyObject *spec = NULL, *module = NULL, *result = NULL;
-    PyObject *found = Py_BuildValue("(is#)", kind, path, (Py_ssize_t)plen);
+    PyObject *spec = NULL, *origin = NULL, *module = NULL, *result = NULL;
+    PyObject *found = Py_BuildValue("(is#)", f->kind, f->path, (Py_ssize_t)f->plen);
     if (!found ||
         !(spec = PyObject_CallMethodObjArgs(st.importer, s_make_spec, name, found, NULL)) ||
-        !(module = new_module(name, spec, package, kind)))
+        !(origin = PyObject_GetAttr(spec, s_origin)) ||
+        !(module = new_module(name, spec, origin, package, f->kind)))
         goto done;
     if (pending && PyList_Append(pending, child) != 0)
         goto done;
-    result = run_module(name, spec, module, path, plen);
-    if (pending && call_keeping(pending, s_pop) != 0)
+    result = run_module(name, spec, module, origin, f);
+    if (pending && finally(pending, s_pop, NULL) != 0)
         Py_CLEAR(result);
 done:
     Py_XDECREF(found);
     Py_XDECREF(spec);
+    Py_XDECREF(origin);
     Py_XDECREF(module);
     return result;
 }
 
 /* _find_and_load_unlocked(name, import_) for a candidate; the module lock is held. */
-static PyObject *load_unlocked(PyObject *name, PyObject *import_, int kind, const char *path,
-                               size_t plen)
+static PyObject *load_unlocked(PyObject *name, PyObject *import_, const struct found *f)
 {
     PyObject *parent = NULL, *child = NULL, *pending = NULL, *result = NULL;
     Py_ssize_t len = PyUnicode_GET_LENGTH(name);
@@ -308,13 +305,13 @@ static PyObject *load_unlocked(PyObject *name, PyObject *import_, int kind, cons
         result = PyObject_CallFunctionObjArgs(st.unlocked, name, import_, NULL);
         goto done;
     }
-    PyObject *package = kind == STUB_PY_PACKAGE ? name : parent;
+    PyObject *package = f->kind == STUB_PY_PACKAGE ? name : parent;
     if (!package)
         package = PyUnicode_New(0, 0);
     else
         Py_INCREF(package);
     if (package)
-        result = load(name, child, package, pending, kind, path, plen);
+        result = load(name, child, package, pending, f);
     Py_XDECREF(package);
     if (result && parent && set_on_parent(parent, child, result) != 0)
         Py_CLEAR(result);
@@ -327,7 +324,7 @@ done:
 
 /* _find_and_load(name, import_): under the module's lock, as `with _ModuleLockManager(name)`;
  * a module that appeared in sys.modules meanwhile goes to importlib's function. */
-static PyObject *locked_load(PyObject *const *args, int kind, const char *path, size_t plen)
+static PyObject *locked_load(PyObject *const *args, const struct found *f)
 {
     PyObject *name = args[0], *result = NULL;
     PyObject *lock = PyObject_CallOneArg(st.module_lock, name);
@@ -340,8 +337,8 @@ static PyObject *locked_load(PyObject *const *args, int kind, const char *path, 
     PyObject *modules = sys_get(s_modules);
     int present = modules ? PySequence_Contains(modules, name) : 1;
     if (present == 0)
-        result = load_unlocked(name, args[1], kind, path, plen);
-    int released = call_keeping(lock, s_release);
+        result = load_unlocked(name, args[1], f);
+    int released = finally(lock, s_release, NULL);
     Py_DECREF(lock);
     if (released != 0)
         Py_CLEAR(result);
@@ -353,18 +350,17 @@ static PyObject *locked_load(PyObject *const *args, int kind, const char *path, 
 PyObject *stub_import_find_and_load(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     (void)self;
-    char path[STUB_PY_PATH_MAX];
-    size_t plen;
+    struct found f;
     if (nargs != 2 || !st.original) {
         PyErr_SetString(PyExc_TypeError, "find_and_load(name, import_) after install_import");
         return NULL;
     }
-    int kind = candidate(args[0], path, &plen);
-    if (kind < 0)
+    int fast = candidate(args[0], &f);
+    if (fast < 0)
         return NULL;
-    if (kind == 0)
+    if (fast == 0)
         return PyObject_Vectorcall(st.original, args, 2, NULL);
-    return locked_load(args, kind, path, plen);
+    return locked_load(args, &f);
 }
 
 static int intern_names(void)
@@ -393,15 +389,16 @@ static int intern_names(void)
 
 /* Takes what install needs; 0 when sys.meta_path is not [BuiltinImporter, FrozenImporter,
  * importer, ...] (the fast path would then not know what finds what). */
-static int take(PyObject *bootstrap, PyObject *importer, PyObject *builtins)
+static int take(PyObject *bootstrap, PyObject *importer)
 {
+    PyObject *builtins = PyEval_GetBuiltins(); /* of the caller, bootstrap.py */
     PyObject *imp = PyImport_ImportModule("_imp"), *sys = PyImport_ImportModule("sys");
     PyObject *mp = PySys_GetObject("meta_path");
     PyObject *bi = PyObject_GetAttrString(bootstrap, "BuiltinImporter");
     PyObject *fi = PyObject_GetAttrString(bootstrap, "FrozenImporter");
     int ok = imp && sys && bi && fi && mp && PyList_Check(mp) && PyList_GET_SIZE(mp) >= 3 &&
              PyList_GET_ITEM(mp, 0) == bi && PyList_GET_ITEM(mp, 1) == fi &&
-             PyList_GET_ITEM(mp, 2) == importer && PyDict_Check(builtins);
+             PyList_GET_ITEM(mp, 2) == importer && builtins;
     Py_XDECREF(bi);
     Py_XDECREF(fi);
     if (ok && (!(st.finders = PyList_AsTuple(mp)) ||
@@ -426,13 +423,13 @@ static int take(PyObject *bootstrap, PyObject *importer, PyObject *builtins)
 
 PyObject *stub_import_install(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 3) {
-        PyErr_SetString(PyExc_TypeError, "install_import(bootstrap, importer, builtins)");
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "install_import(bootstrap, importer)");
         return NULL;
     }
     if (st.original)
         Py_RETURN_FALSE;
-    int ok = intern_names() == 0 ? take(args[0], args[1], args[2]) : -1;
+    int ok = intern_names() == 0 ? take(args[0], args[1]) : -1;
     PyObject *fn = ok > 0 ? PyObject_GetAttrString(self, "find_and_load") : NULL;
     if (ok > 0 && (!fn || PyObject_SetAttrString(args[0], "_find_and_load", fn) != 0))
         ok = -1;

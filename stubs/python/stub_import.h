@@ -12,10 +12,10 @@
 #ifndef STUB_IMPORT_H
 #define STUB_IMPORT_H
 
-/* _frost.install_import(bootstrap, importer, builtins): puts _frost.find_and_load in
+/* _frost.install_import(bootstrap, importer): puts _frost.find_and_load in
  * bootstrap._find_and_load, keeping the original for everything else. `importer` is the payload
  * importer on sys.meta_path, whose finders (as they are now) the fast path takes as the
- * default; `builtins` is the dict modules run with. Python.h must come first. */
+ * default; modules run with the caller's builtins. Python.h must come first. */
 PyObject *stub_import_install(PyObject *self, PyObject *const *args, Py_ssize_t nargs);
 
 /* _frost.find_and_load(name, import_): importlib._bootstrap._find_and_load. */

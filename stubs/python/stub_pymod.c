@@ -65,8 +65,10 @@ static int is_dir(char *dir, size_t len)
     return found;
 }
 
-int stub_pymod_lookup(const char *name, size_t len, int sep, char *path, size_t *plen)
+int stub_pymod_lookup(const char *name, size_t len, int sep, char *path, size_t *plen,
+                      const struct frost_entry **entry)
 {
+    *entry = NULL;
     if (len > STUB_PY_PATH_MAX - 32)
         return 0;
     memcpy(path, "lib/", 4);
@@ -74,14 +76,13 @@ int stub_pymod_lookup(const char *name, size_t len, int sep, char *path, size_t 
         path[4 + i] = name[i] == sep ? '/' : name[i];
     size_t n = 4 + len;
     memcpy(path + n, "/__init__.pyc", 14);
-    if (find_str(path, *plen = n + 13))
+    if ((*entry = find_str(path, *plen = n + 13)))
         return STUB_PY_PACKAGE;
     memcpy(path + n, ".so", 4);
-    const struct frost_entry *e = find_str(path, *plen = n + 3);
-    if (e && e->kind == FROST_KIND_EXTENSION)
+    if ((*entry = find_str(path, *plen = n + 3)) && (*entry)->kind == FROST_KIND_EXTENSION)
         return STUB_PY_EXTENSION;
     memcpy(path + n, ".pyc", 5);
-    if (find_str(path, *plen = n + 4))
+    if ((*entry = find_str(path, *plen = n + 4)))
         return STUB_PY_MODULE;
     path[*plen = n] = '\0';
     return is_dir(path, n) ? STUB_PY_NAMESPACE : 0;
@@ -95,9 +96,10 @@ static PyObject *frost_find(PyObject *self, PyObject *arg)
     const char *rel = PyUnicode_AsUTF8AndSize(arg, &rlen);
     char buf[STUB_PY_PATH_MAX];
     size_t n;
+    const struct frost_entry *e;
     if (!rel)
         return NULL;
-    int kind = stub_pymod_lookup(rel, (size_t)rlen, '/', buf, &n);
+    int kind = stub_pymod_lookup(rel, (size_t)rlen, '/', buf, &n, &e);
     if (!kind)
         Py_RETURN_NONE;
     return Py_BuildValue("(is#)", kind, buf, (Py_ssize_t)n);
@@ -141,8 +143,8 @@ static PyObject *frost_read(PyObject *self, PyObject *arg)
     return r;
 }
 
-/* The code object of the .pyc entry `e` at `path` (its 16-byte header skipped). */
-static PyObject *code_of(const struct frost_entry *e, const char *path)
+/* The code object of the .pyc entry `e` at `path`: its 16-byte header skipped. */
+PyObject *stub_pymod_code(const struct frost_entry *e, const char *path)
 {
     if (e->raw_size < PYC_HEADER) {
         PyErr_Format(PyExc_ImportError, "bad bytecode entry %s", path);
@@ -155,23 +157,13 @@ static PyObject *code_of(const struct frost_entry *e, const char *path)
     return r;
 }
 
-PyObject *stub_pymod_code(const char *path, size_t len)
-{
-    const struct frost_entry *e = find_str(path, len);
-    if (!e) {
-        PyErr_Format(PyExc_ImportError, "no entry %s in the payload", path);
-        return NULL;
-    }
-    return code_of(e, path);
-}
-
 /* _frost.code(path) -> code object of a .pyc entry. */
 static PyObject *frost_code(PyObject *self, PyObject *arg)
 {
     (void)self;
     const char *path;
     const struct frost_entry *e = entry_arg(arg, &path);
-    return e ? code_of(e, path) : NULL;
+    return e ? stub_pymod_code(e, path) : NULL;
 }
 
 /* _frost.stat(path) -> (kind, size) for a file entry, None otherwise. */

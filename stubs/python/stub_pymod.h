@@ -17,13 +17,15 @@ enum stub_pymod_kind {
 #define STUB_PY_PATH_MAX 4096
 
 /* The kind of module `name` in the payload (enum stub_pymod_kind), 0 when it has none; its
- * path goes to `path` (STUB_PY_PATH_MAX bytes, NUL-terminated) and its length to `plen`.
- * `sep` separates the name's parts: '/' ("json/decoder") or '.' ("json.decoder"). */
-int stub_pymod_lookup(const char *name, size_t len, int sep, char *path, size_t *plen);
+ * path goes to `path` (STUB_PY_PATH_MAX bytes, NUL-terminated), its length to `plen` and its
+ * entry to `entry` (NULL for a namespace package). `sep` separates the name's parts: '/'
+ * ("json/decoder") or '.' ("json.decoder"). */
+int stub_pymod_lookup(const char *name, size_t len, int sep, char *path, size_t *plen,
+                      const struct frost_entry **entry);
 
-/* The code object of the .pyc entry `path` (Python.h must come first); NULL with an exception
- * set. Exits 126 when the entry is damaged. */
-PyObject *stub_pymod_code(const char *path, size_t len);
+/* The code object of the .pyc entry `e` at `path` (Python.h must come first); NULL with an
+ * exception set. Exits 126 when the entry is damaged. */
+PyObject *stub_pymod_code(const struct frost_entry *e, const char *path);
 
 /* Registers `_frost` as a built-in module (PyImport_AppendInittab); call before initializing
  * the interpreter. `p` and `executable` must outlive it. */
