@@ -79,6 +79,12 @@ public enum LegacyServices {
           fi
       }
 
+      # 0 while process $1 exists and has not exited (a zombie that nobody reaped has).
+      alive() {
+          kill -0 "$1" 2>/dev/null || return 1
+          [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)" != Z ]
+      }
+
       do_start() {
           [ -x "$DAEMON" ] || { echo "$NAME: $DAEMON is not installed" >&2; return 5; }
           if is_running; then
@@ -107,7 +113,8 @@ public enum LegacyServices {
           pid=$(cat "$PIDFILE")
           kill -TERM "$pid" 2>/dev/null
           i=0
-          while is_running; do
+          # The program may remove its pidfile before it has finished exiting: wait for both.
+          while is_running || alive "$pid"; do
               i=$((i + 1))
               if [ "$i" -gt $((STOP_TIMEOUT * 10)) ]; then
                   echo "$NAME (pid $pid) did not stop in ${STOP_TIMEOUT}s: sending SIGKILL" >&2
