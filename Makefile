@@ -4,6 +4,7 @@
 #   make         build frost and every stub into $(SCRATCH)/$(CONFIG) (SCRATCH=.build)
 #   make demo    deps + build + freeze samples/hello.sh and samples/stdlib_app.py, run them
 #   make test    deps + build + the whole test suite
+#   make compat  build + the PyPI compatibility suite alone (tests/compat/README.md)
 CONFIG ?= debug
 SWIFT ?= swift
 SCRATCH ?= .build
@@ -26,7 +27,7 @@ COMPACT_SRC := $(wildcard stubs/compact/*.c)
 PY_SRC := $(wildcard stubs/python/*.c)
 PACKED_SRC := stubs/packed/packed.c stubs/packed/image.c stubs/packed/ldso.c stubs/packed/lz4_block.c
 
-.PHONY: all build swift stubs deps demo test clean
+.PHONY: all build swift stubs deps demo test compat clean
 all: build
 build: swift stubs
 
@@ -35,7 +36,12 @@ swift:
 
 stubs: $(BIN)/frost-stub-host $(BIN)/frost-stub-python $(BIN)/frost-stub-python.zst \
 	$(BIN)/frost-stub-python-compact $(BIN)/frost-stub-python-packed \
-	$(BIN)/frost-stub-python.img.lz4 $(BIN)/frost.py
+	$(BIN)/frost-stub-python.img.lz4 $(BIN)/frost.py $(BIN)/frost-collect.py
+
+# The collector, run by the program's own Python at build time (collector/README.md).
+$(BIN)/frost-collect.py: collector/frost_collect.py
+	@mkdir -p $(BIN)
+	cp $< $@
 
 # The `frost` runtime module, bundled into every --host-python program.
 $(BIN)/frost.py: stubs/python/frost.py
@@ -65,7 +71,7 @@ $(BIN)/frost-stub-python-compact: $(COMPACT_SRC) $(COMMON_SRC) $(COMMON_HDR) $(w
 PY_SPLIT := unicodedata pyexpat _elementtree
 PY_EXT := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))' 2>/dev/null)
 PY_FROZEN := _frost_bootstrap=stubs/python/bootstrap.py _frost_support=stubs/python/support.py \
-	frost=stubs/python/frost.py
+	_frost_vfs=stubs/python/vfs.py frost=stubs/python/frost.py
 PY_GEN := $(BIN)/python-gen
 PY_LIB := $(BIN)/frost-python-lib
 $(BIN)/frost-stub-python: $(PY_SRC) $(COMMON_SRC) $(COMMON_HDR) $(wildcard stubs/python/*.h) $(wildcard stubs/python/*.py)
@@ -120,6 +126,11 @@ demo: deps build
 
 test: deps build
 	$(SWIFT) test --scratch-path $(SCRATCH)
+
+# Popular PyPI distributions frozen and run with host Python hidden (Tests/FrostCLITests/
+# CompatTests.swift); the venv is made once, next to the build folder, by scripts/compat-venv.sh.
+compat: build
+	$(SWIFT) test --scratch-path $(SCRATCH) --filter CompatTests
 
 clean:
 	rm -rf .build

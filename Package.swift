@@ -11,14 +11,17 @@ let package = Package(
     .library(name: "FrostKit", targets: ["FrostKit"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
   ],
   targets: [
     .systemLibrary(
       name: "CLibELF", pkgConfig: "libelf", providers: [.apt(["libelf-dev"])]),
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
     .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
-    .target(name: "FrostKit", dependencies: ["CLibELF", "CZlib", "CZstd"]),
+    .target(
+      name: "FrostKit",
+      dependencies: ["CLibELF", "CZlib", "CZstd", .product(name: "Crypto", package: "swift-crypto")]),
     .executableTarget(
       name: "frost",
       dependencies: [

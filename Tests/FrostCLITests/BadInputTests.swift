@@ -194,7 +194,8 @@ struct ReadBackTests {
     #expect(!FileManager.default.fileExists(atPath: f.dir + "/victim"))
   }
 
-  /// Renames entry `from` to `to` (same length) inside the binary and fixes the index CRC.
+  /// Renames entry `from` to `to` (same length) inside the binary, in the names and in the
+  /// manifest's `entry`, and fixes the index CRC.
   func rename(_ binary: String, entry from: String, to: String) throws {
     var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: binary)))
     let section = try #require(try ELFFile(path: binary).sections().first { $0.name == ".frost" })
@@ -202,9 +203,12 @@ struct ReadBackTests {
     let u64 = { (o: Int) in payload[o..<o + 8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) } }
     let (indexOffset, namesOffset, manifestOffset) = (Int(u64(16)), Int(u64(32)), Int(u64(48)))
     let manifestSize = Int(payload[56]) | Int(payload[57]) << 8
-    let names = Array(payload[namesOffset..<manifestOffset])
-    let at = try #require(names.firstRange(of: Array(from.utf8)))
-    payload.replaceSubrange(namesOffset + at.lowerBound..<namesOffset + at.upperBound, with: Array(to.utf8))
+    for key in [[UInt8](), Array("entry".utf8) + [0]] {
+      let names = Array(payload[namesOffset..<manifestOffset + manifestSize])
+      let at = try #require(names.firstRange(of: key + Array(from.utf8)))
+      let start = namesOffset + at.lowerBound + key.count
+      payload.replaceSubrange(start..<start + from.utf8.count, with: Array(to.utf8))
+    }
     let crc = Zlib.crc32(Array(payload[indexOffset..<manifestOffset + manifestSize]))
     for i in 0..<4 { payload[60 + i] = UInt8(truncatingIfNeeded: crc >> (8 * UInt32(i))) }
     bytes.replaceSubrange(Int(section.offset)..<Int(section.offset + section.size), with: payload)

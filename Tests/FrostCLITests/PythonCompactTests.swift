@@ -15,14 +15,15 @@ struct PythonCompactTests {
   /// The probe built --compact once.
   static let built: (dir: String, binary: String?, log: String) = {
     guard let root = try? PythonFixtures.project(["probe.py": source]) else { return ("", nil, "") }
-    let (binary, log) = PythonFixtures.build("compact-probe", [root + "/probe.py", "--compact"])
+    let (binary, log) = PythonFixtures.build(
+      "compact-probe", [root + "/probe.py", "--compact", "--stdlib", "imported"])
     return (root, binary, log)
   }()
 
-  @Test("a compact hello is under 4.0 MB and prints what the default build prints")
+  @Test("a compact hello (--stdlib imported) is under 4.0 MB and prints what the default build prints")
   func hello() throws {
     let (compact, log) = PythonFixtures.build(
-      "hello-compact", [CLI.sample("hello.py"), "--compact"])
+      "hello-compact", [CLI.sample("hello.py"), "--compact", "--stdlib", "imported"])
     let path = try #require(compact, "\(log)")
     let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
     #expect(size < 4_000_000, "compact hello is \(size) bytes")
@@ -37,7 +38,8 @@ struct PythonCompactTests {
   func precompressed() throws {
     let bin = CLI.binDir.path
     let frame = try Data(contentsOf: URL(fileURLWithPath: bin + "/frost-stub-python.zst"))
-    let (built, log) = PythonFixtures.build("hello-pre", [CLI.sample("hello.py"), "--compact"])
+    let (built, log) = PythonFixtures.build(
+      "hello-pre", [CLI.sample("hello.py"), "--compact", "--stdlib", "imported"])
     let path = try #require(built, "\(log)")
     #expect(try PythonFixtures.storedInterpreter(path) == frame)
     try PayloadFile.open(path).verify()
@@ -50,7 +52,7 @@ struct PythonCompactTests {
       to: URL(fileURLWithPath: dir + "/frost-stub-python.zst"))
     let out = dir + "/hello"
     let r = try CLI.frost(
-      ["build", CLI.sample("hello.py"), "--compact", "-o", out],
+      ["build", CLI.sample("hello.py"), "--compact", "--stdlib", "imported", "-o", out],
       env: ProcessInfo.processInfo.environment.merging(["FROST_STUB_DIR": dir]) { $1 })
     #expect(r.status == 0, "\(r.stderr)")
     #expect(try CLI.run(out).stdout == CLI.run(path).stdout)

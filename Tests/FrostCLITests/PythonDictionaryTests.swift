@@ -6,7 +6,7 @@ import Testing
 /// megabyte of bytecode gets one, and the stub refuses a damaged one in one line.
 @Suite("Self-contained Python: bytecode compressed with a shared dictionary")
 struct PythonDictionaryTests {
-  @Test("the stdlib sample's bytecode shares a dictionary; hello's does not")
+  @Test("the stdlib sample's bytecode shares a dictionary; hello's (--stdlib imported) does not")
   func stdlib() throws {
     let bin = try #require(PythonFixtures.stdlibApp)
     let payload = try PayloadFile.open(bin)
@@ -17,7 +17,8 @@ struct PythonDictionaryTests {
     #expect(bytecode.count > 200 && bytecode.allSatisfy { $0.compression == .zstdDictionary })
     let r = try CLI.frost(["verify", bin])
     #expect(r.status == 0, "\(r.stderr)")
-    let (hello, log) = PythonFixtures.build("hello-nodict", [CLI.sample("hello.py")])
+    let (hello, log) = PythonFixtures.build(
+      "hello-nodict", [CLI.sample("hello.py"), "--stdlib", "imported"])
     let small = try PayloadFile.open(try #require(hello, "\(log)"))
     #expect(small.manifest[ManifestKey.zstdDictionary] == nil)
     #expect(small.entries.allSatisfy { $0.compression != .zstdDictionary })

@@ -59,10 +59,10 @@ enum PythonFixtures {
   }
 
   /// A new folder holding copies of these stubs (and files) of the build folder, for
-  /// `FROST_STUB_DIR`.
+  /// `FROST_STUB_DIR`, with the collector that every Python build runs.
   static func stubFolder(_ names: [String]) throws -> String {
     let dir = try CLI.tempDir("frost-stubs")
-    for name in names {
+    for name in names + (names.contains("frost-collect.py") ? [] : ["frost-collect.py"]) {
       try FileManager.default.copyItem(
         atPath: CLI.binDir.path + "/" + name, toPath: dir + "/" + name)
     }

@@ -342,7 +342,7 @@ struct PythonVenvTests {
     #expect((count["extension"] ?? 0) >= 1 && (count["metadata"] ?? 0) >= 10)
   }
 
-  @Test("a build that takes over a second prints progress lines on stderr, then the summary")
+  @Test("with --progress, a build that takes over a second prints progress lines, then the summary")
   func progress() throws {
     let proj = try PythonFixtures.project([
       "hello.py": "print('hi')\n",
@@ -353,6 +353,7 @@ struct PythonVenvTests {
     chmod(proj + "/slow-python", 0o755)
     let r = try CLI.frost([
       "build", proj + "/hello.py", "--python", proj + "/slow-python", "-o", proj + "/hello",
+      "--progress",
     ])
     #expect(r.status == 0, "\(r.stderr)")
     let lines = r.stderr.split(separator: "\n")

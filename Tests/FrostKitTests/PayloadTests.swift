@@ -47,6 +47,19 @@ struct PayloadTests {
     #expect(throws: PayloadError.self) { try damaged.read(damaged.entries[0]) }
   }
 
+  @Test("an entry zstd shrinks past the maximum ratio is written with zlib, and reads back")
+  func maxRatio() throws {
+    let zeros = [UInt8](repeating: 0, count: 16 << 20)
+    let reader = try PayloadReader(
+      section: try PayloadWriter.build(
+        [PayloadInput(path: "z", kind: .data, bytes: zeros)], manifest: Manifest(), level: 19,
+        codec: .zstd))
+    let entry = try #require(reader.entry("z"))
+    #expect(entry.compression == .zlib)
+    #expect(entry.rawSize / PayloadFormat.maxRatio <= entry.storedSize)
+    #expect(try reader.read(entry, checkDigest: true) == zeros)
+  }
+
   /// The frames of a zstd stream: (stored size, content size, window size) each; the window
   /// from the frame header's descriptor (RFC 8878, 3.1.1.1), or the content size for a
   /// single-segment frame.

@@ -185,6 +185,85 @@ static int load_meta(struct stub_payload *p, size_t len)
     return 0;
 }
 
+static int compare_name(const struct stub_payload *p, const struct frost_entry *e,
+                        const char *name, size_t len);
+
+/* Checks record `i` against docs/FORMAT.md ("What a valid payload is"): bounds, a name after
+ * the previous one (sorted, unique), known kind and compression, zero reserved fields, and a
+ * raw size that its stored bytes can give (equal when stored, at most FROST_MAX_RATIO times
+ * when compressed), so that no reader allocates more than the file can justify. */
+static int check_entry(const struct stub_payload *p, uint32_t i, char *err, size_t errlen)
+{
+    const struct frost_entry *e = &p->entries[i];
+    if (!inside(e->name_offset, e->name_size, p->names_size) || e->name_size == 0)
+        return fail(err, errlen, "entry %u: name past end of the names", i);
+    size_t nlen;
+    const char *name = stub_payload_name(p, e, &nlen);
+    if (memchr(name, '\0', nlen) || name[0] == '/')
+        return fail(err, errlen, "entry %u: bad name", i);
+    if (i > 0 && compare_name(p, &p->entries[i - 1], name, nlen) >= 0)
+        return fail(err, errlen, "entry %.*s: index not sorted or not unique", (int)nlen, name);
+    if (!inside(e->data_offset, e->stored_size, p->size) || e->data_offset % 8 != 0)
+        return fail(err, errlen, "entry %.*s: data past end of section", (int)nlen, name);
+    if (e->kind == 0 || e->kind > FROST_KIND_MAX)
+        return fail(err, errlen, "entry %.*s: unknown kind %u", (int)nlen, name, e->kind);
+    if (e->compression > FROST_COMPRESSION_MAX)
+        return fail(err, errlen, "entry %.*s: unknown compression %u", (int)nlen, name,
+                    e->compression);
+    if (e->reserved0 != 0 || e->reserved1 != 0)
+        return fail(err, errlen, "entry %.*s: reserved field set", (int)nlen, name);
+    int sized = e->compression == FROST_STORED
+                    ? e->raw_size == e->stored_size
+                    : e->stored_size > 0 && e->raw_size / FROST_MAX_RATIO <= e->stored_size;
+    if (!sized)
+        return fail(err, errlen, "entry %.*s: raw size %llu impossible for stored size %llu",
+                    (int)nlen, name, (unsigned long long)e->raw_size,
+                    (unsigned long long)e->stored_size);
+    return 0;
+}
+
+/* 0 when the entry `v` (`len` bytes, or up to its NUL when len is (size_t)-1), after `prefix`,
+ * exists; else -1 with `key` named. */
+static int must_exist(const struct stub_payload *p, const char *key, const char *prefix,
+                      const char *v, size_t len, char *err, size_t errlen)
+{
+    char path[4096];
+    size_t plen = strlen(prefix);
+    if (len == (size_t)-1)
+        len = strlen(v);
+    if (plen + len >= sizeof path)
+        return fail(err, errlen, "manifest %s: name too long", key);
+    memcpy(path, prefix, plen);
+    memcpy(path + plen, v, len);
+    if (!stub_payload_find(p, path, plen + len))
+        return fail(err, errlen, "manifest %s: entry '%.*s' missing", key, (int)(plen + len), path);
+    return 0;
+}
+
+/* Every entry that the manifest names exists: entry, preload, zstd-dictionary, and each
+ * needs' extension and native/ libraries. */
+static int check_references(const struct stub_payload *p, char *err, size_t errlen)
+{
+    static const char *const single[] = {FROST_MF_ENTRY, FROST_MF_PRELOAD,
+                                         FROST_MF_ZSTD_DICTIONARY};
+    for (size_t k = 0; k < sizeof single / sizeof *single; k++)
+        for (const char *v = NULL; (v = stub_payload_manifest_next(p, single[k], v));)
+            if (must_exist(p, single[k], "", v, (size_t)-1, err, errlen) != 0)
+                return -1;
+    for (const char *v = NULL; (v = stub_payload_manifest_next(p, FROST_MF_NEEDS, v));) {
+        const char *colon = strchr(v, ':');
+        if (!colon || must_exist(p, FROST_MF_NEEDS, "", v, (size_t)(colon - v), err, errlen))
+            return colon ? -1 : fail(err, errlen, "manifest needs: no ':' in '%s'", v);
+        for (const char *s = colon + 1; *s;) {
+            size_t len = strcspn(s, ",");
+            if (len > 0 && must_exist(p, FROST_MF_NEEDS, "native/", s, len, err, errlen) != 0)
+                return -1;
+            s += len + (s[len] == ',');
+        }
+    }
+    return 0;
+}
+
 /* Reads header, index, names and manifest into p->meta and checks them. */
 static int read_index(struct stub_payload *p, char *err, size_t errlen)
 {
@@ -221,13 +300,10 @@ static int read_index(struct stub_payload *p, char *err, size_t errlen)
         return fail(err, errlen, "manifest not terminated");
     if (keep_manifest(p, manifest, h.manifest_size) != 0)
         return fail(err, errlen, "out of memory reading the manifest");
-    for (uint32_t i = 0; i < p->count; i++) {
-        const struct frost_entry *e = &p->entries[i];
-        if (!inside(e->name_offset, e->name_size, p->names_size) ||
-            !inside(e->data_offset, e->stored_size, p->size))
-            return fail(err, errlen, "entry %u past end of section", i);
-    }
-    return 0;
+    for (uint32_t i = 0; i < p->count; i++)
+        if (check_entry(p, i, err, errlen) != 0)
+            return -1;
+    return check_references(p, err, errlen);
 }
 
 int stub_payload_open(struct stub_payload *p, const char *path, char *err, size_t errlen)
@@ -380,6 +456,13 @@ int stub_payload_read(const struct stub_payload *p, const struct frost_entry *e,
     if (e->raw_size > (uint64_t)1 << 40 || e->stored_size > (uint64_t)1 << 40)
         return fail(err, errlen, "entry %.*s: size %llu", (int)nlen, name,
                     (unsigned long long)e->raw_size);
+    /* check_entry held these when the payload opened; checked again here since the whole
+     * bound of the allocation and of the read below rests on them. */
+    if (e->compression == FROST_STORED ? e->stored_size != e->raw_size
+                                       : e->raw_size / FROST_MAX_RATIO > e->stored_size)
+        return fail(err, errlen, "entry %.*s: raw size %llu impossible for stored size %llu",
+                    (int)nlen, name, (unsigned long long)e->raw_size,
+                    (unsigned long long)e->stored_size);
     uint8_t *buf = malloc((size_t)e->raw_size + 1);
     uint8_t *tmp = e->compression == FROST_STORED ? NULL : malloc((size_t)e->stored_size + 1);
     uint8_t *stored = tmp ? tmp : buf;

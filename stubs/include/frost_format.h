@@ -49,6 +49,13 @@ enum frost_compression {
                           * loader's interpreter image (stubs/packed/packed.h) */
 };
 
+/* The largest raw size an entry may declare for each stored byte: zlib never exceeds 1032:1,
+ * and the writer falls back to zlib when zstd would. Readers refuse an entry with
+ * raw_size > stored_size * FROST_MAX_RATIO before allocating anything for it. */
+#define FROST_MAX_RATIO 4096
+#define FROST_KIND_MAX 8       /* the highest enum frost_kind value */
+#define FROST_COMPRESSION_MAX 4 /* the highest enum frost_compression value */
+
 /* The section header: 64 bytes at offset 0 of the section. */
 struct frost_header {
     char magic[FROST_MAGIC_SIZE]; /* FROST_MAGIC, including its trailing NUL */

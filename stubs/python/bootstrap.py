@@ -206,6 +206,9 @@ def _after_main():
         sys.path_hooks.insert(0, _zip_hook)
     # zipimport's hook would open the executable for every path entry inside it.
     sys.path_hooks.insert(0, _path_hook)
+    # Data read by path (open(dirname(__file__) + "/x")): the payload as read-only files.
+    import _frost_vfs
+    _frost_vfs.install()
     sys.path_importer_cache.clear()
     # Frozen standard modules get __file__ from sys._stdlib_dir, which the path configuration
     # leaves unset here: point it inside the executable, and fix the modules already imported.

@@ -95,6 +95,49 @@ class FrostPath:
         return io.TextIOWrapper(stream, *args, **kwargs)
 
 
+_memfds = {}
+_registered = []
+
+
+def real_path(ppath):
+    """A path that C code can open for the payload file `ppath`: /proc/self/fd/N of a memfd
+    holding its bytes (made once, kept for the process's life and inherited by children,
+    so that a child given the path reads it too). Nothing is written to disk."""
+    import os
+    fd = _memfds.get(ppath)
+    if fd is None:
+        data = _frost.read(ppath)
+        fd = os.memfd_create(ppath.rpartition("/")[2] or "frost", 0)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        _memfds[ppath] = fd
+    return "/proc/self/fd/%d" % fd
+
+
+def _as_file(path):
+    """importlib.resources.as_file() of a payload file: its memfd path (see real_path);
+    of a payload folder: its path under the executable (Python code reads it by path)."""
+    import contextlib
+    import pathlib
+
+    @contextlib.contextmanager
+    def context():
+        if path.is_dir():
+            yield pathlib.Path(str(path))
+        elif not path.is_file():
+            raise _not_found(path)
+        else:
+            yield pathlib.Path(real_path(path._ppath))
+    return context()
+
+
+def register_as_file():
+    """Makes importlib.resources.as_file() answer FrostPath without a temporary file."""
+    import importlib.resources
+    importlib.resources.as_file.register(FrostPath, _as_file)
+
+
 class FrostReader:
     """importlib.resources reader of one package folder of the payload."""
 
@@ -102,6 +145,9 @@ class FrostReader:
         self._root = FrostPath(ppath)
 
     def files(self):
+        if not _registered:
+            _registered.append(True)
+            register_as_file()
         return self._root
 
     def open_resource(self, resource):

@@ -41,16 +41,17 @@ public enum PayloadDictionary {
       return (out.map { $0! }, nil)
     }
     let found = Box()
-    let samples = picked.map { inputs[$0].bytes }
+    let samples = trainingSamples(picked.map { inputs[$0] })
     let isPicked = Set(picked)
     PayloadWriter.each(
       inputs.indices.filter { !isPicked.contains($0) }, of: inputs, into: &out,
-      first: { found.bytes = Zstd.trainDictionary(samples, capacity: size) }, plain)
+      first: { found.bytes = trained(samples, capacity: size) }, plain)
     guard let dictionary = found.bytes else {
       PayloadWriter.each(picked, of: inputs, into: &out, plain)
       return (out.map { $0! }, nil)
     }
     let entry = PayloadInput(path: path, kind: .dictionary, bytes: dictionary)
+    let dictionaryID = SHA256.hex(dictionary)
     let digested = Dictionary(
       uniqueKeysWithValues: Set(picked.map { level(inputs[$0].kind) }).compactMap { lvl in
         Zstd.CompressionDictionary(dictionary, level: lvl).map { (lvl, $0) }
@@ -60,9 +61,35 @@ public enum PayloadDictionary {
       first: { found.entry = .init(entry, codec: .zstd, level: level(.dictionary)) }
     ) { input in
       guard let cdict = digested[level(input.kind)] else { return plain(input) }
-      return .init(input, codec: .zstdDictionary) { Zstd.compress(input.bytes, dictionary: cdict) }
+      return .init(
+        input, codec: .zstdDictionary, cacheTag: "3-\(level(input.kind))-\(dictionaryID)",
+        dictionary: dictionary
+      ) { Zstd.compress(input.bytes, dictionary: cdict) }
     }
     return (out.map { $0! }, found.entry.map { (entry, $0) })
+  }
+
+  /// The entries a dictionary is trained on: the standard library's when they alone are
+  /// enough (then every program built with one interpreter shares the dictionary, and
+  /// `CompressionCache` keeps both it and the entries compressed with it), else all.
+  static func trainingSamples(_ picked: [PayloadInput]) -> [[UInt8]] {
+    let stdlib = picked.filter { $0.kind == .stdlib }
+    let enough = stdlib.reduce(0) { $0 + $1.bytes.count } >= minimumSamples
+    return (enough ? stdlib : picked).map(\.bytes)
+  }
+
+  /// `Zstd.trainDictionary`, through `CompressionCache.shared` (keyed by every sample's
+  /// SHA-256 and the capacity; a record is taken when it is a zstd dictionary).
+  static func trained(_ samples: [[UInt8]], capacity: Int) -> [UInt8]? {
+    let digest = SHA256.digest(samples.flatMap { SHA256.digest($0) })
+    let key = CompressionCache.key(digest, "dictionary-\(capacity)")
+    let magic: [UInt8] = [0x37, 0xA4, 0x30, 0xEC]
+    if let hit = CompressionCache.shared.get(key, check: { Array($0.prefix(4)) == magic }) {
+      return hit
+    }
+    let made = Zstd.trainDictionary(samples, capacity: capacity)
+    if let made { CompressionCache.shared.put(key, made) }
+    return made
   }
 
   /// What the one-off task of a parallel run leaves for the caller: the trained dictionary,

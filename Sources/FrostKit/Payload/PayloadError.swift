@@ -24,6 +24,8 @@ public enum PayloadError: Error, CustomStringConvertible, Equatable {
   case badRecord(index: Int, reason: String)
   /// The manifest is not a list of NUL-terminated pairs.
   case badManifest
+  /// A manifest value (`entry`, `preload`, `needs`, `zstd-dictionary`) names no entry.
+  case badReference(key: String, path: String)
 
   public var description: String {
     switch self {
@@ -42,6 +44,8 @@ public enum PayloadError: Error, CustomStringConvertible, Equatable {
     case .shaMismatch(let path): "payload damaged: entry '\(path)' SHA-256 mismatch"
     case .badRecord(let i, let reason): "payload damaged: index record \(i): \(reason)"
     case .badManifest: "payload damaged: manifest is not NUL-terminated pairs"
+    case .badReference(let key, let path):
+      "payload damaged: manifest \(key): entry '\(path)' missing"
     }
   }
 }

@@ -13,6 +13,15 @@ public enum PayloadFormat {
   public static let entrySize = 80
   /// Alignment of every entry's stored bytes.
   public static let dataAlignment = 8
+  /// The largest raw size an entry may declare per stored byte (`FROST_MAX_RATIO`): readers
+  /// refuse more before allocating; the writer falls back to zlib (at most 1032:1) when zstd
+  /// compresses further.
+  public static let maxRatio: UInt64 = 4096
+
+  /// True when `raw` bytes may be declared for `stored` bytes of `compression`.
+  public static func plausible(raw: UInt64, stored: UInt64, _ compression: Compression) -> Bool {
+    compression == .stored ? raw == stored : stored > 0 && raw / maxRatio <= stored
+  }
 }
 
 /// What an entry is (`enum frost_kind`).

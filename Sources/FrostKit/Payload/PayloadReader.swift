@@ -44,9 +44,11 @@ public struct PayloadReader: Sendable {
       entries.append(
         try Self.record(r, at: base, index: i, names: (namesOffset, namesSize), limit: limit))
     }
+    try Self.checkOrder(entries)
     self.entries = entries
     let manifest = try Self.manifest(
       Array(section[Int(manifestOffset)..<Int(manifestOffset + manifestSize)]))
+    try Self.checkReferences(manifest, entries)
     self.manifest = manifest
     self.dictionary = manifest[ManifestKey.zstdDictionary]
       .flatMap { path in entries.first { $0.path == path && $0.compression != .zstdDictionary } }
@@ -116,10 +118,55 @@ public struct PayloadReader: Sendable {
       rawSize: r.u64(base + 16), storedSize: r.u64(base + 8), dataOffset: r.u64(base),
       crc32: r.u32(base + 32), sha256: hexString(Array(r.bytes[base + 48..<base + 80])))
     try check("data of '\(path)'", entry.dataOffset, entry.storedSize, limit)
-    if compression == .stored, entry.storedSize != entry.rawSize {
-      throw .badRecord(index: index, reason: "stored entry with two sizes")
+    guard entry.dataOffset % UInt64(PayloadFormat.dataAlignment) == 0 else {
+      throw .badRecord(index: index, reason: "data of '\(path)' not 8-byte aligned")
+    }
+    guard r.bytes[base + 42..<base + 48].allSatisfy({ $0 == 0 }) else {
+      throw .badRecord(index: index, reason: "reserved field of '\(path)' set")
+    }
+    // An absolute or `..` path is refused by `extract` (PayloadPath), with its own message.
+    guard !path.isEmpty, !path.utf8.contains(0) else {
+      throw .badRecord(index: index, reason: "bad name '\(path)'")
+    }
+    guard PayloadFormat.plausible(raw: entry.rawSize, stored: entry.storedSize, compression) else {
+      throw .badRecord(
+        index: index,
+        reason: "'\(path)': raw size \(entry.rawSize) impossible for stored size \(entry.storedSize)")
     }
     return entry
+  }
+
+  /// The index is sorted bytewise with no two equal names, as the stub's binary search needs.
+  private static func checkOrder(_ entries: [PayloadEntry]) throws(PayloadError) {
+    for i in entries.indices.dropFirst()
+    where !entries[i - 1].path.utf8.lexicographicallyPrecedes(entries[i].path.utf8) {
+      throw .badRecord(index: i, reason: "'\(entries[i].path)': index not sorted or not unique")
+    }
+  }
+
+  /// Every entry that the manifest names exists (as the stub checks: `check_references`).
+  private static func checkReferences(_ manifest: Manifest, _ entries: [PayloadEntry])
+    throws(PayloadError)
+  {
+    let paths = Set(entries.map(\.path))
+    for pair in manifest.pairs {
+      var named: [String] = []
+      switch pair.key {
+      case "entry", "preload", ManifestKey.zstdDictionary: named = [pair.value]
+      case "needs":
+        guard let colon = pair.value.firstIndex(of: ":") else {
+          throw .badReference(key: pair.key, path: pair.value)
+        }
+        named = [String(pair.value[..<colon])]
+          + pair.value[pair.value.index(after: colon)...].split(separator: ",").map {
+            "native/" + $0
+          }
+      default: continue
+      }
+      for path in named where !paths.contains(path) {
+        throw .badReference(key: pair.key, path: path)
+      }
+    }
   }
 
   private static func manifest(_ bytes: [UInt8]) throws(PayloadError) -> Manifest {

@@ -130,13 +130,35 @@ public enum PayloadWriter {
     var crc: UInt32
     var sha256: [UInt8]
 
-    /// `input` compressed by `compress` (nil: not compressed) and labelled `codec`.
-    init(_ input: PayloadInput, codec: Compression, compress: () -> [UInt8]?) {
-      let packed = compress().flatMap { $0.count < input.bytes.count ? $0 : nil }
+    /// `input` compressed by `compress` (nil: not compressed) and labelled `codec`. With a
+    /// `cacheTag` naming how `compress` compresses, the result comes from
+    /// `CompressionCache.shared` when it holds it (checked by decoding, with `dictionary` for
+    /// dictionary entries), and goes there when not.
+    init(
+      _ input: PayloadInput, codec: Compression, cacheTag: String? = nil,
+      dictionary: [UInt8]? = nil, compress: () -> [UInt8]?
+    ) {
+      let crc = Zlib.crc32(input.bytes)
+      let sha = SHA256.digest(input.bytes)
+      let made =
+        cacheTag.map { tag in
+          CompressionCache.shared.compressed(
+            digest: sha, crc: crc, tag: tag,
+            decode: { codec.decompress($0[...], rawSize: input.bytes.count, dictionary: dictionary) },
+            compress)
+        } ?? compress()
+      var packed = made.flatMap { $0.count < input.bytes.count ? $0 : nil }
+      var codec = codec
+      if let p = packed,
+        !PayloadFormat.plausible(raw: UInt64(input.bytes.count), stored: UInt64(p.count), codec)
+      {
+        packed = Zlib.compress(input.bytes, level: 9)
+        codec = .zlib
+      }
       compressed = packed
       compression = packed == nil ? .stored : codec
-      crc = Zlib.crc32(input.bytes)
-      sha256 = SHA256.digest(input.bytes)
+      self.crc = crc
+      sha256 = sha
     }
 
     /// `input` compressed with `codec` at `level` (0: stored), or taken precompressed; bytes
@@ -146,7 +168,11 @@ public enum PayloadWriter {
         self.init(input, codec: own) { bytes }
         return
       }
-      self.init(input, codec: codec) {
+      let cached = level > 0 && !input.alwaysStored && input.precompressed == nil
+      self.init(
+        input, codec: codec,
+        cacheTag: cached ? "\(codec.rawValue)-\(level)-\(input.frames)" : nil
+      ) {
         level > 0 && !input.alwaysStored
           ? input.precompressed ?? codec.compress(input.bytes, level: level, frames: input.frames)
           : nil

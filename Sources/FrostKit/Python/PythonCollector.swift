@@ -23,6 +23,8 @@ struct CollectorInput: Encodable {
   var provided: [String]
   /// Folders of extension modules that come with the stub (built-ins it leaves out).
   var stub_lib: [String]
+  /// "all" or "imported" (`PythonFreezer.StdlibProfile`).
+  var stdlib: String
 }
 
 /// What the collector script prints (JSON on its stdout).
@@ -59,20 +61,39 @@ struct CollectorOutput: Decodable {
   var needs: [Need]
   var data: [File]
   var metadata: [File]
-  var missing: [String]
+  /// Imports that could not be resolved, by importing module.
+  var missing: [Missing]
+  struct Missing: Decodable {
+    /// The module that imports them.
+    var importer: String
+    var names: [String]
+    /// True when every one of these imports sits inside a `try:` block (likely optional).
+    var optional: Bool
+  }
+  /// The module run as `__main__` (a package's `__main__` submodule for `-m PKG`).
+  var main_module: String
   /// Payload paths of the modules and extension modules the program loads at start, in load
   /// order.
   var preload: [String]
 }
 
-/// Runs the collector script (`PythonCollectorScript`) with the program's interpreter.
+/// Runs the collector (`collector/frost_collect.py`, installed next to the stubs as
+/// `frost-collect.py`) with the program's interpreter.
 enum PythonCollector {
+  /// The collector's file name in the stub folder.
+  static let script = "frost-collect.py"
+
   static func run(
-    python: String, input: CollectorInput, progress: (@Sendable (String) -> Void)?
+    python: String, input: CollectorInput, stubDirectory: String,
+    progress: (@Sendable (String) -> Void)?
   ) throws -> CollectorOutput {
+    let path = stubDirectory + "/" + script
+    guard FileManager.default.isReadableFile(atPath: path) else {
+      throw BuildError.stubMissing(stub: script, directory: stubDirectory)
+    }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: python)
-    process.arguments = ["-I", "-c", PythonCollectorScript.source]
+    process.arguments = ["-I", path]
     let stdin = Pipe()
     let stdout = Pipe()
     let stderr = Pipe()

@@ -27,6 +27,9 @@ public enum PythonError: Error, CustomStringConvertible, Equatable {
   /// (a stub rebuilt without `make`).
   case stalePackedImage(path: String)
 
+  /// `--strict`: an import outside any try block resolves to nothing.
+  case unresolvedImports(importer: String, names: [String])
+
   public var description: String {
     switch self {
     case .notFound(let path): "\(path): no such file or directory"
@@ -43,6 +46,9 @@ public enum PythonError: Error, CustomStringConvertible, Equatable {
     case .badPyproject(let path, let line, let reason): "\(path):\(line): [tool.frost]: \(reason)"
     case .badSetting(let key, let value, let expected, let source):
       "\(source): [tool.frost]: \(key) = \(value): expected \(expected)"
+    case .unresolvedImports(let importer, let names):
+      "\(importer) imports \(names.joined(separator: ", ")), which cannot be found (--strict); "
+        + "bundle with --include-module or --path, or leave out with --exclude-module"
     case .stalePackedImage(let path):
       "\(path): not the packed image of the interpreter stub next to it (run make)"
     }

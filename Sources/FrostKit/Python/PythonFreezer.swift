@@ -45,11 +45,26 @@ public enum PythonFreezer {
     public static let optimizeLevels = 0...2
     /// Called with a line of progress (only when collecting takes over a second).
     public var progress: (@Sendable (String) -> Void)?
+    /// Which standard modules are bundled.
+    public var stdlib = StdlibProfile.all
+    /// `--console-script`: the entry point of the `python` environment to freeze.
+    public var consoleScript: String?
+    /// `--strict`: an import that cannot be resolved fails the build.
+    public var strict = false
 
     public init(target: String? = nil, module: String? = nil) {
       self.target = target
       self.module = module
     }
+  }
+
+  /// Which standard modules a build bundles (`--stdlib`).
+  public enum StdlibProfile: String, Sendable {
+    /// Every module of the interpreter's standard library that can run on the target
+    /// (CPython's own test-only extension modules left out): no standard import can fail.
+    case all
+    /// Only the modules that the analysis finds (smaller; an import it cannot see fails).
+    case imported
   }
 
   /// A plan and what it holds.
@@ -72,10 +87,11 @@ public enum PythonFreezer {
       add_data: try request.addData.map(parseAddData), include_source: request.includeSource,
       optimize: request.optimize,
       blob: work + "/bytecode", provided: abi.provided,
-      stub_lib: [stubDirectory + "/" + stubLibrary])
+      stub_lib: [stubDirectory + "/" + stubLibrary], stdlib: request.stdlib.rawValue)
     let start = Date()
     let output = try PythonCollector.run(
-      python: request.python, input: input, progress: request.progress)
+      python: request.python, input: input, stubDirectory: stubDirectory,
+      progress: request.progress)
     guard output.full_version == abi.fullVersion, output.magic == abi.magic else {
       throw PythonError.versionMismatch(
         python: request.python, found: output.full_version, embedded: abi.fullVersion)
@@ -83,8 +99,14 @@ public enum PythonFreezer {
     if let bad = output.modules.first(where: { $0.error != nil }) {
       throw PythonError.syntaxError(message: bad.error ?? "")
     }
-    guard output.modules.contains(where: { $0.name == entry.main }) else {
-      throw PythonError.mainNotFound(module: entry.main)
+    guard output.modules.contains(where: { $0.name == output.main_module }) else {
+      throw PythonError.mainNotFound(module: output.main_module)
+    }
+    let missing = output.missing.map {
+      MissingImports(importer: $0.importer, names: $0.names, optional: $0.optional)
+    }
+    if request.strict, let first = missing.first(where: { !$0.optional }) {
+      throw PythonError.unresolvedImports(importer: first.importer, names: first.names)
     }
     let blob = try FileIO.read(work + "/bytecode")
     var entries = try PythonPayload.entries(output, blob: blob)
@@ -106,7 +128,7 @@ public enum PythonFreezer {
     }
     manifest.pairs += preloadList(output).map { .init(PythonManifestKey.preload, $0) }
     manifest.addInputDigests(entries)
-    let summary = PythonSummary(entries: entries, missing: output.missing)
+    let summary = PythonSummary(entries: entries, missing: missing)
     let elapsed = Date().timeIntervalSince(start)
     if let progress = request.progress,
       elapsed > 1 || summary.rawBytes > slowPayload(compact: request.compact)

@@ -69,6 +69,15 @@ enum PythonPayload {
   }
 }
 
+/// Imports that one module makes and that nothing provides.
+public struct MissingImports: Codable, Sendable, Equatable {
+  /// The importing module.
+  public var importer: String
+  public var names: [String]
+  /// True when every one of these imports sits in a try block.
+  public var optional: Bool
+}
+
 /// What a Python payload holds, for the summary `frost build` prints.
 public struct PythonSummary: Codable, Sendable {
   /// Number of modules (bytecode entries) by kind label ("program", "stdlib", "third-party").
@@ -84,10 +93,10 @@ public struct PythonSummary: Codable, Sendable {
   public var nativeBytes: UInt64 = 0
   public var dataBytes: UInt64 = 0
   public var metadataBytes: UInt64 = 0
-  /// Imports that were not found (often optional, platform-specific imports).
-  public var missing: [String] = []
+  /// Imports of the program and third-party code that resolve to nothing, by importer.
+  public var missing: [MissingImports] = []
 
-  init(entries: [PayloadInput], missing: [String]) {
+  init(entries: [PayloadInput], missing: [MissingImports]) {
     for e in entries {
       let size = UInt64(e.bytes.count)
       switch e.kind {
@@ -109,6 +118,29 @@ public struct PythonSummary: Codable, Sendable {
       }
     }
     self.missing = missing
+  }
+
+  /// The warning lines `frost build` prints on stderr for `missing`: the imports outside
+  /// any try block one line per importer, with the flags that fix them; the others (which
+  /// their importers handle) counted in one line. Empty when nothing is missing.
+  public var missingText: [String] {
+    let needed = missing.filter { !$0.optional }
+    let optional = missing.filter(\.optional).reduce(0) { $0 + $1.names.count }
+    var lines = needed.map { m in
+      "frost: warning: \(m.importer) imports \(m.names.joined(separator: ", ")): not found"
+    }
+    if !needed.isEmpty {
+      lines.append(
+        "frost: warning: bundle them with --include-module NAME or --path DIR (or --python "
+          + "VENV/bin/python), or leave them out knowingly with --exclude-module NAME")
+    }
+    if optional > 0 {
+      let importers = missing.filter(\.optional).map(\.importer).joined(separator: ", ")
+      lines.append(
+        "frost: note: \(Report.count(optional, "optional import", "optional imports")) "
+          + "(in try blocks) not found, in \(importers)")
+    }
+    return lines
   }
 
   /// Modules of every kind.

@@ -79,7 +79,10 @@ extension FrostCommand {
           for: plan.stub, environment: ProcessInfoEnv.environment)
         let summary = try Freezer.write(
           plan, stubDirectory: dir, output: out, level: compressLevel, inputs: [script])
-        if let pythonResult { print(pythonResult.summary.text) }
+        if let pythonResult {
+          print(pythonResult.summary.text)
+          for line in pythonResult.summary.missingText { FileHandleOut.stderr(line + "\n") }
+        }
         print(Report.buildSummary(summary))
       } catch {
         fail("", error)

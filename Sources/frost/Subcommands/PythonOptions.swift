@@ -64,6 +64,23 @@ struct PythonOptions: ParsableArguments {
   )
   var optimize: Int?
 
+  @Option(
+    help: ArgumentHelp(
+      "all (default: every standard module, as python3 has them) or imported (only those the analysis finds: smaller, for programs whose imports it sees).",
+      valueName: "profile"))
+  var stdlib: PythonFreezer.StdlibProfile?
+
+  @Option(help: "Freeze this console_scripts entry point of the --python environment.")
+  var consoleScript: String?
+
+  @Flag(help: "Fail the build when an import cannot be resolved (default: a warning).")
+  var strict = false
+
+  @Flag(
+    inversion: .prefixedNo,
+    help: "Progress lines on stderr during long builds (default: only when stderr is a terminal).")
+  var progress: Bool?
+
   /// True when `script` is built as a self-contained Python program: `-m`, a folder with
   /// `__main__.py`, a `.py` file, or a script with a python `#!` line.
   func selfContained(_ script: String, hostPython: Bool) -> Bool {
@@ -123,7 +140,14 @@ struct PythonOptions: ParsableArguments {
       ?? Self.setting("pack-interpreter", lists, source, expected: "auto, always or never") {
         PackedInterpreter.Mode(rawValue: $0)
       } ?? r.packInterpreter
-    r.progress = progress
+    r.stdlib =
+      try stdlib
+      ?? Self.setting("stdlib", lists, source, expected: "all or imported") {
+        PythonFreezer.StdlibProfile(rawValue: $0)
+      } ?? r.stdlib
+    r.consoleScript = consoleScript ?? lists["console-script"]?.first
+    r.strict = strict || flags["strict"] == true
+    r.progress = (self.progress ?? (isatty(2) != 0)) ? progress : nil
     return r
   }
 
@@ -156,3 +180,4 @@ struct PythonOptions: ParsableArguments {
 }
 
 extension PackedInterpreter.Mode: ExpressibleByArgument {}
+extension PythonFreezer.StdlibProfile: ExpressibleByArgument {}

@@ -1,25 +1,27 @@
-// The collector: run by the program's Python (`python -I -c SOURCE`), JSON in and out.
-// Kept as Python because it must run inside the interpreter whose modules it collects.
-// swift-format-ignore-file
-
-/// Source of the Python collector script (see `PythonCollector`).
-enum PythonCollectorScript {
-  static let source = #"""
-"""frost's Python collector: run by the interpreter whose modules are collected.
+"""frost's Python collector: run by the interpreter whose modules are collected
+(`python -I frost-collect.py`, installed next to the stubs by `make`).
 
 Input (JSON on stdin): entry, roots, paths, include/exclude lists, add_data, blob (a file to
-write bytecode to), provided (built-in and frozen module names of the stub).
+write bytecode to), provided (built-in and frozen module names of the stub), stdlib ("all" or
+"imported").
 Output (JSON on stdout): full version, magic, modules, native libraries and their order, data
-files, metadata, missing imports and the preload list. Bytecode goes to `blob`, each module's
-at (offset, size), with a 16-byte header (hash-based, unchecked), so that builds are
-reproducible.
+files, metadata, missing imports by importer, the main module and the preload list. Bytecode
+goes to `blob`, each module's at (offset, size), with a 16-byte header (hash-based,
+unchecked), so that builds are reproducible.
+
+What is bundled (docs/PYTHON.md, "What a build bundles"): the program and what it imports;
+with stdlib "all", every module of the standard library; and every distribution that owns a
+bundled module, whole (each file of its RECORD), with the distributions it requires.
+Runs on the target's Python (3.8 and later): no syntax newer than 3.8.
 """
+import dis
 import importlib.machinery
 import importlib.metadata
 import importlib.util
 import json
 import marshal
 import os
+import re
 import struct
 import subprocess
 import sys
@@ -32,6 +34,8 @@ MAGIC = importlib.util.MAGIC_NUMBER
 IMPORT_NAME = opcode.opmap["IMPORT_NAME"]
 LOAD_CONST = opcode.opmap["LOAD_CONST"]
 LOAD_NAME = opcode.opmap["LOAD_NAME"]
+LOAD_GLOBAL = opcode.opmap["LOAD_GLOBAL"]
+LOAD_ATTR = opcode.opmap["LOAD_ATTR"]
 EXTENDED_ARG = opcode.EXTENDED_ARG
 JUMP_IF_FALSE = opcode.opmap.get("POP_JUMP_FORWARD_IF_FALSE", -1)
 EXT_SUFFIXES = tuple(importlib.machinery.EXTENSION_SUFFIXES)
@@ -55,9 +59,31 @@ HIDDEN = {
     "zoneinfo": ["zoneinfo._zoneinfo", "zoneinfo._common", "zoneinfo._tzpath"],
     "sysconfig": ["_sysconfigdata"],
     "ctypes": ["ctypes.util"],
+    # stubs/python/frost.py, frozen into the stub: its imports are not scanned here.
+    "frost": ["os", "socket", "stat", "threading", "atexit", "signal"],
+}
+# Modules that site.py imports on a normal start, from the distribution's configuration
+# (Debian's sitecustomize imports apport): a frozen program runs no site, so never bundled
+# unless the program imports them.
+SITE_HOOKS = {"sitecustomize", "usercustomize"}
+# Modules of other systems and implementations: an import of one that is not found is
+# expected here, and counted with the optional ones.
+OTHER_PLATFORMS = {
+    "msvcrt", "winreg", "_winreg", "_winapi", "nt", "winsound", "_overlapped", "_msi", "msilib",
+    "win32api", "win32con", "win32file", "win32pipe", "win32process", "win32security",
+    "win32console", "win32event", "pywintypes", "winerror", "wmi", "_scproxy", "java", "org",
+    "__pypy__", "_pypy_winbase_cffi", "_dummy_thread", "dummy_thread", "vms_lib", "riscos",
+    "riscosenviron", "ce", "os2", "AppKit", "Foundation", "CoreFoundation", "objc", "_osx_support",
+}
+# CPython's own test helpers among the extension modules: not bundled by stdlib "all".
+TEST_ONLY = {
+    "_testcapi", "_testinternalcapi", "_testbuffer", "_testclinic", "_testimportmultiple",
+    "_testmultiphase", "_testsinglephase", "_xxtestfuzz", "_ctypes_test", "xxlimited",
+    "xxlimited_35", "xxsubtype",
 }
 # Development tools the standard library imports only in its own test and demo helpers
-# (pickle._test imports doctest, ...): followed only from the program and third-party code.
+# (pickle._test imports doctest, ...): with stdlib "imported", followed only from the program,
+# third-party code and the tool's own package.
 DEV_TOOLS = {
     "doctest", "unittest", "pdb", "pydoc", "pydoc_data", "test", "tkinter", "idlelib", "turtle",
     "turtledemo", "lib2to3", "distutils", "ensurepip", "venv", "bdb", "cProfile", "profile",
@@ -110,7 +136,7 @@ class Collector:
         self.provided = set(req.get("provided", []))
         self.excludes = set(req.get("exclude_modules", []))
         self.modules = {}   # name -> record
-        self.missing = set()
+        self.missing = {}   # importer -> {name: inside a try block}
         self.blob = open(req["blob"], "wb")
         self.offset = 0
         self.queue = []
@@ -205,10 +231,15 @@ class Collector:
         self.kinds = sorted(self.kinds + [(os.path.realpath(p), kind) for p in paths],
                             key=lambda k: -len(k[0]))
 
-    def add(self, name, reason=None):
-        """Adds module `name` and queues its imports; returns its record or None."""
+    def add(self, name, via=None):
+        """Adds module `name` and queues its imports; returns its record or None. `via` is
+        (importer, inside a try block) of an import statement, for the missing report."""
+        soft = via is not None and (via[1] or self.modules.get(via[0], {}).get("soft", False))
         if name in self.modules:
-            return self.modules[name]
+            rec = self.modules[name]
+            if via is not None and not soft:
+                rec["soft"] = False
+            return rec
         if self.excluded(name):
             return None
         if name in self.provided or name in NEVER:
@@ -221,11 +252,58 @@ class Collector:
             for extra in HIDDEN.get(name, []):
                 self.hidden(extra)
             return rec
+        if (via is not None and name.split(".")[0] in TEST_ONLY
+                and self.modules.get(via[0], {}).get("kind") == "stdlib"):
+            return None  # test.support's _testcapi...: only when the program imports them
         spec = self.find(name)
-        if spec is None:
-            self.missing.add(name)
+        if spec is not None and via is not None and self.reaches_out(via[0], spec):
             return None
-        return self.add_spec(name, spec)
+        if spec is None:
+            if via is not None:
+                optional = via[1] or self.never_here(name)
+                found = self.missing.setdefault(via[0], {})
+                found[name] = found.get(name, True) and optional
+            return None
+        rec = self.add_spec(name, spec)
+        rec["soft"] = soft  # reached only through imports in try blocks: itself optional
+        return rec
+
+    def never_here(self, name):
+        """Whether an import of `name` that resolves to nothing is expected on this platform:
+        a module of another system (msvcrt, winreg, java...), or a submodule of a plain
+        module (six.moves.urllib: made at run time by that module's own importer)."""
+        parts = name.split(".")
+        if parts[0] in OTHER_PLATFORMS:
+            return True
+        for i in range(len(parts) - 1, 0, -1):
+            rec = self.modules.get(".".join(parts[:i]))
+            if rec is not None:
+                return rec.get("type") in ("module", "extension")
+        return False
+
+    def reaches_out(self, importer, spec):
+        """Whether `importer` imports, from `spec`, something outside the standard library
+        that is not followed: from a standard module (ensurepip's pip, Debian's
+        sitecustomize's apport: the standard library never needs them), or from a module
+        bundled only as part of a whole distribution (the program never reaches it; what it
+        needs at run time comes with the distribution or its Requires-Dist). What the program
+        uses, its own imports bring."""
+        rec = self.modules.get(importer)
+        if rec is None or not (rec.get("kind") == "stdlib" or rec.get("whole")):
+            return False
+        origin = spec.origin if isinstance(spec.origin, str) else None
+        return origin is None or not os.path.isfile(origin) or self.kind_of(origin) != "stdlib"
+
+    def add_whole(self, name):
+        """Adds `name`, a module of a distribution bundled whole (its parents first)."""
+        if name in self.modules or self.excluded(name):
+            return
+        parent = name.rpartition(".")[0]
+        if parent:
+            self.add_whole(parent)
+        spec = self.find(name)
+        if spec is not None:
+            self.add_spec(name, spec, whole=True)
 
     def frozen_search(self, name):
         if not _imp.is_frozen_package(name):
@@ -233,9 +311,11 @@ class Collector:
         spec = importlib.machinery.PathFinder.find_spec(name, self.search)
         return list(spec.submodule_search_locations) if spec else []
 
-    def add_spec(self, name, spec):
+    def add_spec(self, name, spec, whole=False):
         loc = spec.submodule_search_locations
         rec = {"name": name, "search": list(loc) if loc is not None else None}
+        if whole:
+            rec["whole"] = True
         self.modules[name] = rec
         if len(self.modules) % 10 == 0:
             sys.stderr.write("progress %d\n" % len(self.modules))
@@ -345,10 +425,13 @@ class Collector:
             consts = co.co_consts
             names = co.co_names
             skip = self.main_block(co) if co is code and self.from_stdlib else None
+            skips = ([skip] if skip else []) + self.type_checking_blocks(co)
+            guarded = try_ranges(co)
             i = raw.find(bytes([IMPORT_NAME]))
             while i != -1:
-                if i % 2 == 0 and not (skip and skip[0] <= i < skip[1]):
-                    found = self.import_at(raw, i, consts, names, package)
+                if i % 2 == 0 and not any(a <= i < b for a, b in skips):
+                    in_try = any(a <= i < b for a, b in guarded)
+                    found = self.import_at(raw, i, consts, names, package, (name, in_try))
                     if found and co is code:
                         rec.setdefault("eager", []).append(found)
                 i = raw.find(bytes([IMPORT_NAME]), i + 1)
@@ -376,7 +459,27 @@ class Collector:
                 return (j, j + 2 + 2 * raw[j + 1]) if raw[j - 2] != EXTENDED_ARG else None
         return None
 
-    def import_at(self, raw, i, consts, names, package):
+    @staticmethod
+    def type_checking_blocks(co):
+        """Byte ranges of `if TYPE_CHECKING:` (or `typing.TYPE_CHECKING`) blocks in `co`:
+        imports there never run. Python 3.11's forward jumps only; other versions: none."""
+        if "TYPE_CHECKING" not in co.co_names or JUMP_IF_FALSE < 0:
+            return []
+        raw, arg = co.co_code, co.co_names.index("TYPE_CHECKING")
+        out = []
+        for op in (LOAD_NAME, LOAD_GLOBAL, LOAD_ATTR):
+            pattern = bytes([op, arg]) if arg < 256 and op >= 0 else None
+            i = raw.find(pattern) if pattern else -1
+            while i != -1:
+                if i % 2 == 0:
+                    for j in range(i + 2, min(i + 12, len(raw)), 2):
+                        if raw[j] == JUMP_IF_FALSE and raw[j - 2] != EXTENDED_ARG:
+                            out.append((j, j + 2 + 2 * raw[j + 1]))
+                            break
+                i = raw.find(pattern, i + 1)
+        return out
+
+    def import_at(self, raw, i, consts, names, package, via):
         arg = raw[i + 1]
         j = i - 2
         shift = 8
@@ -410,18 +513,20 @@ class Collector:
             if not base:
                 return None
             target = base + "." + target if target else base
-        if self.from_stdlib and target.split(".")[0] in DEV_TOOLS:
+        top = target.split(".")[0]
+        if (self.from_stdlib and self.req.get("stdlib") == "imported" and top in DEV_TOOLS
+                and via[0].split(".")[0] != top):
             return None
-        item = ("import", target, tuple(fromlist) if isinstance(fromlist, tuple) else ())
-        self.queue.append(item)
-        return item[1:]
+        fromlist = tuple(fromlist) if isinstance(fromlist, tuple) else ()
+        self.queue.append(("import", target, fromlist, via))
+        return target, fromlist
 
     def drain(self):
         while self.queue:
             item = self.queue.pop()
             if item[0] == "import":
-                _, target, fromlist = item
-                rec = self.add(target)
+                _, target, fromlist, via = item
+                rec = self.add(target, via)
                 if rec is not None and rec.get("search") is not None:
                     for sub in fromlist:
                         full = target + "." + sub
@@ -431,6 +536,8 @@ class Collector:
                                 self.add_spec(full, spec)
             elif item[0] == "one":
                 self.add(item[1])
+            elif item[0] == "whole":
+                self.add_whole(item[1])
             else:
                 self.add_package(item[1])
 
@@ -477,6 +584,49 @@ class Collector:
                 if sub.isidentifier():
                     self.queue.append(("all", name + "." + sub) if os.path.isdir(full)
                                       else ("one", name + "." + sub))
+
+
+def try_ranges(co):
+    """Byte ranges of `co` covered by an exception handler (try and with blocks; Python 3.11
+    and later, which have exception tables): an import there is likely optional."""
+    parse = getattr(dis, "_parse_exception_table", None)
+    if parse is None or not hasattr(co, "co_exceptiontable"):
+        return []
+    try:
+        return [(e.start, e.end) for e in parse(co)]
+    except Exception:
+        return []
+
+
+def stdlib_tops(collector):
+    """Top-level names of every module of the standard library (stdlib "all"): sources,
+    packages and extension modules, in the stdlib folders, lib-dynload and the stub's
+    folder; CPython's test-only extension modules and site-packages left out."""
+    folders = list(collector.stdlib)
+    for p in sys.path:
+        if p and any(under(os.path.realpath(p), s) for s in collector.stdlib):
+            folders.append(os.path.realpath(p))
+    # A venv's platstdlib is the venv's own lib/pythonX.Y, which holds site-packages.
+    folders = [f for f in folders if "-packages" not in f]
+    names = set()
+    for folder in folders:
+        try:
+            entries = os.listdir(folder)
+        except OSError:
+            continue
+        for entry in entries:
+            full = os.path.join(folder, entry)
+            if entry.endswith(".py"):
+                name = entry[:-3]
+            elif entry.endswith(EXT_SUFFIXES):
+                name = entry.split(".")[0]
+            elif os.path.isfile(os.path.join(full, "__init__.py")):
+                name = entry
+            else:
+                continue
+            if name.isidentifier() and name not in TEST_ONLY and name not in SITE_HOOKS:
+                names.add(name)
+    return sorted(names)
 
 
 def preload_order(collector, main):
@@ -601,6 +751,150 @@ def data_files(collector):
     return out
 
 
+def normalize(name):
+    """A distribution name as PEP 503 compares them."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def requirement(text):
+    """(normalized name, True when it applies here with no extra) of a Requires-Dist line,
+    its marker evaluated for this interpreter (the target's) by packaging when the
+    environment has it (pip vendors it), else: a marker that names an extra does not apply."""
+    for module in ("packaging.requirements", "pip._vendor.packaging.requirements"):
+        try:
+            parse = __import__(module, fromlist=["Requirement"]).Requirement
+            req = parse(text)
+            return normalize(req.name), req.marker is None or req.marker.evaluate({"extra": ""})
+        except ImportError:
+            continue
+        except Exception:
+            break
+    m = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", text)
+    return normalize(m.group(1) if m else ""), "extra" not in text.partition(";")[2]
+
+
+def module_name(parts):
+    """The module name of a file at `parts` (relative to its import root), or None when it is
+    not a module: a .py file, or an extension module (a plain `.so` only if it defines its
+    PyInit_ function: libraries shipped inside packages are not modules)."""
+    last = parts[-1]
+    if last.endswith(".py"):
+        stem = last[:-3]
+    elif last.endswith(EXT_SUFFIXES):
+        stem = last.split(".")[0]
+    else:
+        return None
+    dirs = list(parts[:-1])
+    if not stem or "." in stem or any(not d or "." in d for d in dirs):
+        return None
+    if stem == "__init__":
+        return ".".join(dirs) if dirs else None
+    return ".".join(dirs + [stem])
+
+
+def is_extension(path, stem):
+    """Whether the shared object at `path` is an extension module named `stem`."""
+    if not path.endswith(".so") or any(path.endswith(s) for s in EXT_SUFFIXES if s != ".so"):
+        return True
+    try:
+        with open(path, "rb") as f:
+            return b"PyInit_" + stem.encode() + b"\0" in f.read()
+    except OSError:
+        return False
+
+
+class Distributions:
+    """The installed distributions on the third-party search path: which owns a file, and
+    which one a name means (the first on the path, as importlib.metadata finds it)."""
+
+    def __init__(self, folders):
+        self.by_file = {}
+        self.by_name = {}
+        seen = set()
+        for dist in importlib.metadata.distributions(path=folders):
+            path = getattr(dist, "_path", None)
+            if path is None or os.path.realpath(str(path)) in seen:
+                continue
+            seen.add(os.path.realpath(str(path)))
+            self.by_name.setdefault(normalize(dist.metadata["Name"] or ""), dist)
+            base = os.path.realpath(str(dist.locate_file("")))
+            for f in dist.files or []:
+                if f.parts and f.parts[0] != "..":
+                    self.by_file.setdefault(os.path.join(base, *f.parts), dist)
+
+    def owner(self, path):
+        folder, name = os.path.split(path)
+        return self.by_file.get(os.path.join(os.path.realpath(folder), name))
+
+    def required(self, dist):
+        """The installed distributions that `dist` requires here, by name."""
+        out = []
+        for text in dist.requires or []:
+            name, applies = requirement(text)
+            if applies and name in self.by_name:
+                out.append(self.by_name[name])
+        return out
+
+
+def dist_key(dist):
+    return os.path.realpath(str(dist._path))
+
+
+def add_distribution(collector, dist):
+    """Queues every module in `dist`'s RECORD and returns its other files as data (shared
+    libraries that the bundled extensions need travel as native libraries instead)."""
+    base = str(dist.locate_file(""))
+    data = []
+    for f in dist.files or []:
+        parts = f.parts
+        if (not parts or parts[0] == ".." or "__pycache__" in parts
+                or parts[0].endswith((".dist-info", ".egg-info"))
+                or parts[-1].endswith((".pyc", ".pyo")) or (len(parts) == 1 and parts[0].endswith(".pth"))):
+            continue
+        src = os.path.join(base, *parts)
+        name = module_name(parts)
+        if name is not None and not is_extension(src, parts[-1].split(".")[0]):
+            name = None
+        if name is not None:
+            collector.queue.append(("whole", name))
+        elif os.path.isfile(src) and not collector.excluded(".".join(parts[:-1])):
+            data.append({"src": src, "dest": "lib/" + "/".join(parts)})
+    return data
+
+
+def add_distributions(collector):
+    """Bundles, whole, every distribution that owns a bundled third-party module, and those
+    they require (transitively): compiled code imports where no analysis sees, reads its
+    files by path and loads plugins by name. Returns (their keys, their data files)."""
+    dists = Distributions(collector.paths + [p for p in collector.search
+                                             if collector.kind_of(p) != "stdlib"])
+    done, data = {}, []
+    while True:
+        wanted = {}
+        for rec in list(collector.modules.values()):
+            if rec.get("kind") == "third-party" and "file" in rec:
+                d = dists.owner(rec["file"])
+                if d is not None:
+                    wanted[dist_key(d)] = d
+        for name in collector.req.get("include_packages", []):
+            if normalize(name) in dists.by_name:
+                d = dists.by_name[normalize(name)]
+                wanted[dist_key(d)] = d
+        stack = list(wanted.values())
+        while stack:
+            for req in dists.required(stack.pop()):
+                if dist_key(req) not in wanted:
+                    wanted[dist_key(req)] = req
+                    stack.append(req)
+        new = sorted(k for k in wanted if k not in done)
+        if not new:
+            return set(done), data
+        for key in new:
+            done[key] = wanted[key]
+            data += add_distribution(collector, wanted[key])
+        collector.drain()
+
+
 def editable_source(dist):
     """The source folder of `dist` when pip installed it in editable mode (its
     direct_url.json says so), else None."""
@@ -632,8 +926,9 @@ def editable_tops(dist, third_party):
     return out
 
 
-def metadata(collector):
-    """The *.dist-info folders of the distributions that provide bundled top-level names."""
+def metadata(collector, bundled=()):
+    """The *.dist-info folders of the distributions bundled whole (`bundled`, their keys) and
+    of those that provide bundled top-level names."""
     third_party = [r for r in collector.modules.values()
                    if r.get("kind") == "third-party" and "file" in r]
     tops = {r["name"].split(".")[0] for r in collector.modules.values()
@@ -656,7 +951,8 @@ def metadata(collector):
                     provided.add(parts[0][:-3] if parts[0].endswith(".py") else parts[0])
         provided |= editable_tops(dist, third_party)
         name = dist.metadata["Name"] or ""
-        if not (provided & tops) and name not in wanted:
+        if not (provided & tops) and name not in wanted and os.path.realpath(
+                str(path)) not in bundled:
             continue
         seen.add(str(path))
         base = os.path.basename(str(path))
@@ -670,6 +966,22 @@ def metadata(collector):
                 src = os.path.join(dirpath, fn)
                 out.append({"src": src, "dest": "lib/%s/%s" % (
                     base, os.path.relpath(src, str(path)))})
+    return out
+
+
+def missing_report(collector):
+    """The imports of the program and of third-party code that resolve to nothing, by
+    importer; `optional` when each sits in a try block (the importer copes without it), names
+    another platform's module, or the importer itself is reached only through optional
+    imports."""
+    out = []
+    for importer in sorted(collector.missing):
+        rec = collector.modules.get(importer) or {}
+        if rec.get("kind") not in ("program", "third-party") or rec.get("whole"):
+            continue
+        names = collector.missing[importer]
+        out.append({"importer": importer, "names": sorted(names),
+                    "optional": rec.get("soft", False) or all(names.values())})
     return out
 
 
@@ -717,6 +1029,9 @@ def main():
         c.queue.append(("one", entry["module"]))
         if entry["type"] == "package":
             c.queue.append(("one", entry["module"] + ".__main__"))
+    if req.get("stdlib", "all") == "all":
+        for name in stdlib_tops(c):
+            c.queue.append(("all", name))
     for name in ["encodings", "encodings.aliases", "encodings.utf_8"] + req.get(
             "include_modules", []):
         c.queue.append(("one", name))
@@ -726,8 +1041,14 @@ def main():
         for name in SOURCE_SUPPORT:
             c.queue.append(("one", name))
     c.drain()
+    main_module = entry["module"] + (".__main__" if entry["type"] == "package" else "")
+    rec = c.modules.get(main_module)
+    if entry["type"] == "module" and rec is not None and rec.get("type") == "package":
+        main_module += ".__main__"  # -m PKG runs PKG.__main__, as python3 -m does
+        c.add(main_module)
     c.add_codecs()
     c.drain()
+    bundled, dist_data = add_distributions(c)
     c.blob.close()
     modules = []
     extensions = []
@@ -735,13 +1056,16 @@ def main():
         rec = c.modules[name]
         if rec["type"] in ("provided", "namespace"):
             continue
+        if rec.get("error") and rec.get("kind") != "program":
+            continue  # a file of a distribution that this Python cannot compile: not importable
         rec["path"] = c.payload_path(rec)
         modules.append(dict((k, v) for k, v in rec.items() if k not in ("search", "eager")))
         if rec["type"] == "extension":
             extensions.append(rec["file"])
     libs, needs = native_order(extensions)
-    main_module = entry["module"] + (".__main__" if entry["type"] == "package" else "")
     preload = preload_order(c, main_module)
+    natives = {os.path.realpath(p) for _, p in libs}
+    dist_data = [d for d in dist_data if os.path.realpath(d["src"]) not in natives]
     out = {
         "full_version": sys.version.split()[0],
         "magic": int.from_bytes(MAGIC[:2], "little"),
@@ -750,9 +1074,10 @@ def main():
         "needs": [{"path": Collector.payload_path(c.modules[n]), "sonames": needs[c.modules[n]["file"]]}
                   for n in sorted(c.modules) if c.modules[n].get("type") == "extension"
                   and needs.get(c.modules[n]["file"])],
-        "data": merge_data(data_files(c), add_data(req.get("add_data", []))),
-        "metadata": metadata(c),
-        "missing": sorted(c.missing),
+        "data": merge_data(data_files(c), dist_data, add_data(req.get("add_data", []))),
+        "metadata": metadata(c, bundled),
+        "missing": missing_report(c),
+        "main_module": main_module,
         "preload": preload,
     }
     json.dump(out, sys.stdout)
@@ -760,5 +1085,3 @@ def main():
 
 if __name__ == "__main__":
     main()
-"""#
-}

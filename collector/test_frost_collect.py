@@ -1,0 +1,143 @@
+"""Unit tests of the collector (run by Tests/FrostCLITests/CollectorUnitTests.swift, or
+`/usr/bin/python3 -m unittest discover -s collector`)."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import textwrap
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import frost_collect as fc  # noqa: E402
+
+
+def collect(files, entry="main", stdlib="imported", extra=None):
+    """Runs the collector as frost does on a program made of `files`; returns its output."""
+    root = tempfile.mkdtemp(prefix="frost-collect-test-")
+    for rel, text in files.items():
+        path = os.path.join(root, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write(textwrap.dedent(text))
+    req = {"entry": {"type": "script", "module": entry, "path": os.path.join(root, entry + ".py")},
+           "roots": [root], "paths": [], "include_modules": [], "include_packages": [],
+           "exclude_modules": [], "add_data": [], "include_source": False, "optimize": 0,
+           "blob": os.path.join(root, "blob"), "provided": [], "stub_lib": [], "stdlib": stdlib}
+    req.update(extra or {})
+    out = subprocess.run([sys.executable, "-I", fc.__file__], input=json.dumps(req),
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+class Names(unittest.TestCase):
+    def test_module_name(self):
+        self.assertEqual(fc.module_name(("a", "b.py")), "a.b")
+        self.assertEqual(fc.module_name(("a", "__init__.py")), "a")
+        self.assertEqual(fc.module_name(("rich", "_unicode_data", "unicode17-0-0.py")),
+                         "rich._unicode_data.unicode17-0-0")
+        ext = "x" + fc.EXT_SUFFIXES[0]
+        self.assertEqual(fc.module_name(("3c22db458360489351e4__mypyc" + fc.EXT_SUFFIXES[0],)),
+                         "3c22db458360489351e4__mypyc")
+        self.assertEqual(fc.module_name(("pkg", ext)), "pkg.x")
+        self.assertIsNone(fc.module_name(("numpy.libs", "libopenblas.so")))
+        self.assertIsNone(fc.module_name(("pkg", "data.json")))
+        self.assertIsNone(fc.module_name(("__init__.py",)))
+
+    def test_normalize(self):
+        self.assertEqual(fc.normalize("Charset_Normalizer"), "charset-normalizer")
+        self.assertEqual(fc.normalize("zope.interface"), "zope-interface")
+
+    def test_requirement(self):
+        self.assertEqual(fc.requirement("idna<4,>=2.5"), ("idna", True))
+        self.assertEqual(fc.requirement('PySocks!=1.5.7,>=1.5.6; extra == "socks"'),
+                         ("pysocks", False))
+        self.assertEqual(fc.requirement('tomli>=1.1.0; python_version < "3.0"'),
+                         ("tomli", False))
+        self.assertEqual(fc.requirement('cffi>=1.12; platform_python_implementation != "PyPy"'),
+                         ("cffi", True))
+
+    def test_plain_so_needs_its_init(self):
+        with tempfile.TemporaryDirectory() as d:
+            lib = os.path.join(d, "libfoo.so")
+            with open(lib, "wb") as f:
+                f.write(b"\x7fELF no init here")
+            mod = os.path.join(d, "foo.so")
+            with open(mod, "wb") as f:
+                f.write(b"\x7fELF PyInit_foo\0")
+            self.assertFalse(fc.is_extension(lib, "libfoo"))
+            self.assertTrue(fc.is_extension(mod, "foo"))
+            self.assertTrue(fc.is_extension(os.path.join(d, "x" + fc.EXT_SUFFIXES[0]), "x"))
+
+
+class Analysis(unittest.TestCase):
+    def test_unittest_and_its_submodules_come_with_the_program(self):
+        out = collect({"main.py": "import unittest\n"})
+        names = {m["name"] for m in out["modules"]}
+        self.assertIn("unittest.result", names)
+        self.assertIn("unittest.case", names)
+
+    def test_stdlib_all_bundles_every_standard_module(self):
+        out = collect({"main.py": "print(1)\n"}, stdlib="all")
+        names = {m["name"] for m in out["modules"]}
+        for name in ("unittest.mock", "pdb", "doctest", "encodings.idna", "xml.dom.minidom",
+                     "json.tool", "_strptime", "zoneinfo._zoneinfo"):
+            self.assertIn(name, names)
+        self.assertFalse(names & fc.TEST_ONLY)
+        self.assertNotIn("sitecustomize", names)
+        self.assertFalse(any(m["kind"] == "third-party" for m in out["modules"]))
+
+    def test_missing_imports_are_reported_by_importer(self):
+        out = collect({
+            "main.py": """
+                import helper
+                try:
+                    import not_installed_optional
+                except ImportError:
+                    pass
+                import msvcrt_absent_really_not_here
+                """,
+            "helper.py": "import winreg\n",
+        })
+        report = {m["importer"]: m for m in out["missing"]}
+        self.assertEqual(report["main"]["names"],
+                         ["msvcrt_absent_really_not_here", "not_installed_optional"])
+        self.assertFalse(report["main"]["optional"])
+        self.assertTrue(report["helper"]["optional"], "winreg: another platform's module")
+
+    def test_type_checking_imports_are_not_followed(self):
+        out = collect({"main.py": """
+            from typing import TYPE_CHECKING
+            if TYPE_CHECKING:
+                import typing_only_module
+            import json
+            """})
+        self.assertEqual(out["missing"], [])
+        self.assertIn("json", {m["name"] for m in out["modules"]})
+
+    def test_dash_m_package_runs_its_main(self):
+        root = tempfile.mkdtemp(prefix="frost-collect-test-")
+        os.makedirs(os.path.join(root, "tool"))
+        for name, text in (("__init__.py", ""), ("__main__.py", "print('tool')\n")):
+            with open(os.path.join(root, "tool", name), "w") as f:
+                f.write(text)
+        out = collect({"main.py": ""}, extra={
+            "entry": {"type": "module", "module": "tool", "path": None}, "roots": [root]})
+        self.assertEqual(out["main_module"], "tool.__main__")
+        self.assertIn("tool.__main__", {m["name"] for m in out["modules"]})
+
+
+class Blocks(unittest.TestCase):
+    @unittest.skipUnless(hasattr(fc.dis, "_parse_exception_table"), "Python 3.11+")
+    def test_try_ranges(self):
+        co = compile("try:\n    import a\nexcept ImportError:\n    pass\nimport b\n", "x", "exec")
+        ranges = fc.try_ranges(co)
+        raw = co.co_code
+        first = raw.find(bytes([fc.IMPORT_NAME]))
+        second = raw.find(bytes([fc.IMPORT_NAME]), first + 1)
+        self.assertTrue(any(a <= first < b for a, b in ranges))
+        self.assertFalse(any(a <= second < b for a, b in ranges))
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,214 @@
+"""The payload as read-only files under the executable's path, for code that reads its data by
+path: `open(os.path.join(os.path.dirname(__file__), "x.txt"))`, `os.path.exists`,
+`os.listdir`, `os.scandir`, `os.walk`, `glob`, `pathlib.Path` all see `<executable>/lib/...`
+as folders and files, and nothing is written anywhere.
+
+Frozen into the stub as `_frost_vfs` (see freeze_modules.py) and installed by
+`_frost_bootstrap` when the main phase is done. Only str paths (or path-likes giving str)
+that start with `<executable>/` are answered here; every other call goes to the original
+function unchanged. Module entries show as their source names (`mod.py` for `mod.pyc`), as
+in the folder they came from. C code cannot open these paths: importlib.resources.as_file()
+hands it a memfd instead (support.py), as does `frost.resource_path()`.
+"""
+import builtins
+import errno
+import io
+import os
+import posixpath
+import stat as _stat
+import _frost
+
+ROOT = _frost.executable + "/"
+_KIND_DIR = 0
+_MODULE_KINDS = (1, 2, 3)  # program, stdlib, third-party bytecode
+_EXTENSION = 4
+
+
+def _ppath(path):
+    """The payload path of `path` when it lies under the executable, else None."""
+    if isinstance(path, int):
+        return None
+    try:
+        path = os.fspath(path)
+    except TypeError:
+        return None
+    if not isinstance(path, str) or not path.startswith(ROOT):
+        return None
+    rel = posixpath.normpath(path)[len(ROOT):] if "/." in path or "//" in path else path[len(ROOT):]
+    return rel.rstrip("/")
+
+
+def _lookup(ppath):
+    """(is a folder, size, mode, the entry to read or None) of `ppath`, or None."""
+    if ppath == "" or _frost.isdir(ppath):
+        return True, 0, _stat.S_IFDIR | 0o555, None
+    found = _frost.stat(ppath)
+    if found is not None:
+        kind, size = found
+        mode = 0o555 if kind == _EXTENSION or ppath.startswith("native/") else 0o444
+        return False, size, _stat.S_IFREG | mode, ppath
+    if ppath.endswith(".py"):
+        found = _frost.stat(ppath + "c")
+        if found is not None and found[0] in _MODULE_KINDS:
+            return False, found[1], _stat.S_IFREG | 0o444, None
+    return None
+
+
+def _missing(path):
+    return FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), path)
+
+
+def _stat_of(path, ppath):
+    found = _lookup(ppath)
+    if found is None:
+        raise _missing(path)
+    return os.stat_result((found[2], 0, 0, 1, 0, 0, found[1], 0, 0, 0))
+
+
+def _names(ppath):
+    """The names in folder `ppath`, modules under their source names."""
+    out = []
+    for name in _frost.listdir(ppath):
+        if name.endswith(".pyc"):
+            found = _frost.stat(ppath + "/" + name)
+            if found is not None and found[0] in _MODULE_KINDS:
+                name = name[:-1]
+                if name in out:
+                    continue
+        out.append(name)
+    return out
+
+
+class _DirEntry:
+    """os.DirEntry of a payload entry."""
+
+    def __init__(self, folder, name, ppath):
+        self.name = name
+        self.path = folder.rstrip("/") + "/" + name
+        self._ppath = ppath
+
+    def __fspath__(self):
+        return self.path
+
+    def __repr__(self):
+        return "<DirEntry %r>" % self.name
+
+    def is_dir(self, *, follow_symlinks=True):
+        return _frost.isdir(self._ppath)
+
+    def is_file(self, *, follow_symlinks=True):
+        return not self.is_dir()
+
+    def is_symlink(self):
+        return False
+
+    def inode(self):
+        return 0
+
+    def stat(self, *, follow_symlinks=True):
+        return _stat_of(self.path, self._ppath)
+
+
+class _ScandirIterator:
+    def __init__(self, entries):
+        self._it = iter(entries)
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return next(self._it)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self):
+        self._it = iter(())
+
+
+def _reader(path, ppath, mode):
+    """A read-only file object for `ppath`, as open() in `mode` gives."""
+    if any(c in mode for c in "wax+"):
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), path)
+    found = _lookup(ppath)
+    if found is None:
+        raise _missing(path)
+    if found[0]:
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), path)
+    if found[3] is None:  # a module whose source is not bundled
+        raise _missing(path)
+    stream = io.BytesIO(_frost.read(found[3]))
+    stream.name = path
+    return stream
+
+
+def _wrap_open(original):
+    def open(file, mode="r", buffering=-1, encoding=None, errors=None, newline=None,
+             closefd=True, opener=None):
+        ppath = _ppath(file)
+        if ppath is None:
+            return original(file, mode, buffering, encoding, errors, newline, closefd, opener)
+        stream = _reader(file, ppath, mode)
+        if "b" in mode:
+            return stream
+        text = io.TextIOWrapper(stream, encoding, errors, newline)
+        text.mode = mode
+        return text
+    open.__doc__ = original.__doc__
+    return open
+
+
+def _wrap(original, virtual):
+    def call(*args, **kwargs):
+        ppath = _ppath(args[0]) if args else None
+        if ppath is None or kwargs.get("dir_fd") is not None:
+            return original(*args, **kwargs)
+        return virtual(args[0], ppath, *args[1:], **kwargs)
+    call.__name__ = original.__name__
+    call.__doc__ = original.__doc__
+    return call
+
+
+def _open_code(original):
+    def open_code(path):
+        ppath = _ppath(path)
+        return original(path) if ppath is None else _reader(path, ppath, "rb")
+    return open_code
+
+
+def _stat_call(path, ppath, *args, **kwargs):
+    return _stat_of(path, ppath)
+
+
+def _listdir(path, ppath):
+    found = _lookup(ppath)
+    if found is None:
+        raise _missing(path)
+    if not found[0]:
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), path)
+    return _names(ppath)
+
+
+def _scandir(path, ppath):
+    folder = os.fspath(path)
+    return _ScandirIterator(
+        [_DirEntry(folder, n, (ppath + "/" if ppath else "") + n) for n in _listdir(path, ppath)])
+
+
+def _access(path, ppath, mode, *args, **kwargs):
+    return _lookup(ppath) is not None and not mode & os.W_OK
+
+
+def install():
+    """Answers the payload's paths in open(), io.open_code() and the os functions that
+    read the file system (those os.path and pathlib build on)."""
+    builtins.open = io.open = _wrap_open(io.open)
+    io.open_code = _open_code(io.open_code)
+    os.stat = _wrap(os.stat, _stat_call)
+    os.lstat = _wrap(os.lstat, _stat_call)
+    os.listdir = _wrap(os.listdir, _listdir)
+    os.scandir = _wrap(os.scandir, _scandir)
+    os.access = _wrap(os.access, _access)
