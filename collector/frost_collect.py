@@ -1018,12 +1018,57 @@ def merge_data(*groups):
     return out
 
 
+def console_value(name):
+    """The "module:attr" of console script `name` in this environment, or None."""
+    eps = importlib.metadata.entry_points()
+    group = eps.select(group="console_scripts") if hasattr(eps, "select") else eps.get(
+        "console_scripts", [])
+    for ep in group:
+        if ep.name == name:
+            return ep.value
+    return None
+
+
+def console_source(name, value):
+    """The main program of console script `name` = `value` ("module:attr.path [extras]"),
+    as pip's generated script runs it."""
+    target = value.split("[")[0].strip()
+    module, _, attr = target.partition(":")
+    if not module or not all(p.isidentifier() for p in module.strip().split(".")):
+        return None
+    parts = attr.strip().split(".") if attr.strip() else []
+    if not all(p.isidentifier() for p in parts):
+        return None
+    call = ("_entry." + ".".join(parts)) if parts else "_entry"
+    return ("# The console script %r (%s), as pip's generated script runs it.\n"
+            "import sys\nimport %s as _entry\nif __name__ == \"__main__\":\n"
+            "    sys.exit(%s())\n" % (name, target, module.strip(), call))
+
+
+def console_script(req, entry):
+    """Writes the console script's main program next to the bytecode blob; returns its path,
+    or exits with a one-line reason."""
+    value = entry.get("value") or console_value(entry["console"])
+    if value is None:
+        sys.exit("console script %r not found among the console_scripts entry points of %s"
+                 % (entry["console"], sys.executable))
+    source = console_source(entry["console"], value)
+    if source is None:
+        sys.exit("console script %r: cannot read entry point %r" % (entry["console"], value))
+    path = os.path.join(os.path.dirname(req["blob"]), entry["module"] + ".py")
+    with open(path, "w") as f:
+        f.write(source)
+    return path
+
+
 def main():
     req = json.load(sys.stdin)
     sys.path[:] = [p for p in sys.path if p and os.path.abspath(p) != os.getcwd()]
     c = Collector(req)
     entry = req["entry"]
-    if entry["type"] == "script":
+    if entry["type"] == "console":
+        c.add_script(entry["module"], console_script(req, entry))
+    elif entry["type"] == "script":
         c.add_script(entry["module"], entry["path"])
     else:
         c.queue.append(("one", entry["module"]))

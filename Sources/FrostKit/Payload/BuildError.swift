@@ -13,9 +13,17 @@ public enum BuildError: Error, CustomStringConvertible, Equatable {
   /// A `--host-python` directory has no `__main__.py`.
   case noMain(path: String)
 
+  /// `frost build` with no script, no `--console-script`, and no `[project.scripts]` in
+  /// ./pyproject.toml.
+  case noScript
+  /// `-o` with no script, and ./pyproject.toml declares several scripts.
+  case oneOutputForScripts(count: Int)
+
   public var description: String {
     switch self {
     case .emptyScript(let path): "\(path): script is empty"
+    case .noScript: "no script given, and no [project.scripts] here to build"
+    case .oneOutputForScripts(let count): "-o names one file, but \(count) scripts are declared"
     case .noInterpreter(let path):
       "\(path): no #! line; name the interpreter with --interpreter"
     case .interpreterNotFound(let path, let interpreter):

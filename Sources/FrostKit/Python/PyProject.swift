@@ -23,6 +23,25 @@ public struct PyProject: Sendable, Equatable {
     }
   }
 
+  /// The `[project.scripts]` of the pyproject.toml at `path` (name, "module:attr"), in file
+  /// order; empty when the file or the table is missing.
+  public static func scripts(_ path: String) throws -> [(name: String, value: String)] {
+    guard let bytes = try? FileIO.read(path) else { return [] }
+    let entries: [(key: String, value: TOMLValue, line: Int)]
+    do {
+      entries = try TOMLTable.entries(String(decoding: bytes, as: UTF8.self), table: "project.scripts")
+    } catch {
+      throw PythonError.badPyproject(path: path, line: error.line, reason: error.reason)
+    }
+    return try entries.map { key, value, line in
+      guard case .string(let s) = value, s.contains(":") else {
+        throw PythonError.badPyproject(
+          path: path, line: line, reason: "[project.scripts] \(key): expected \"module:function\"")
+      }
+      return (key, s)
+    }
+  }
+
   /// Parses the `[tool.frost]` table of `text` (read with `TOMLTable`).
   public static func parse(_ text: String, path: String) throws -> PyProject {
     var out = PyProject(path: path)

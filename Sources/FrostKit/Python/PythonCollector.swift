@@ -3,10 +3,13 @@ import Foundation
 /// What the collector script reads (JSON on its stdin).
 struct CollectorInput: Encodable {
   struct Entry: Encodable {
-    /// "script", "package" or "module".
+    /// "script", "package", "module" or "console".
     var type: String
     var module: String
     var path: String?
+    /// "console": the console script's name, and its "module:attr" when known.
+    var console: String? = nil
+    var value: String? = nil
   }
   var entry: Entry
   var roots: [String]

@@ -49,6 +49,9 @@ public enum PythonFreezer {
     public var stdlib = StdlibProfile.all
     /// `--console-script`: the entry point of the `python` environment to freeze.
     public var consoleScript: String?
+    /// The console script's "module:attr" when known (`[project.scripts]`); nil: looked up
+    /// among the `console_scripts` entry points of the `python` environment.
+    public var entryPointValue: String?
     /// `--strict`: an import that cannot be resolved fails the build.
     public var strict = false
 
@@ -202,6 +205,14 @@ public enum PythonFreezer {
   static func entryPoint(_ request: Request) throws -> (
     entry: CollectorInput.Entry, roots: [String], main: String
   ) {
+    if let name = request.consoleScript, request.target == nil, request.module == nil {
+      let roots = [cwd()] + (FileIO.isDirectory(cwd() + "/src") ? [cwd() + "/src"] : [])
+      return (
+        .init(
+          type: "console", module: consoleModule, path: nil, console: name,
+          value: request.entryPointValue), roots, consoleModule
+      )
+    }
     if let module = request.module {
       return (.init(type: "module", module: module, path: nil), [cwd()], module)
     }
@@ -236,6 +247,10 @@ public enum PythonFreezer {
   }
 
   static func cwd() -> String { FileManager.default.currentDirectoryPath }
+
+  /// The module name of a console script's generated main program (not the name of the
+  /// package it calls, which it would shadow).
+  static let consoleModule = "__frost_console__"
 
   static func temporaryDirectory() throws -> String {
     let dir = NSTemporaryDirectory() + "frost-python-" + UUID().uuidString

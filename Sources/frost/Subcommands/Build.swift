@@ -14,8 +14,11 @@ extension FrostCommand {
           $ frost build app/ --host-python -o app
         """)
 
-    @Argument(help: "The script (or, with --host-python, a folder with __main__.py).")
-    var script: String
+    @Argument(
+      help:
+        "The script (or, with --host-python, a folder with __main__.py). Without it: --console-script, or the [project.scripts] of ./pyproject.toml."
+    )
+    var script: String?
 
     @Option(
       name: .shortAndLong, help: "Output file (default: the script's name without extension).")
@@ -58,10 +61,42 @@ extension FrostCommand {
     }
 
     func run() throws {
-      let out = output ?? python.defaultOutput(script) ?? Self.defaultOutput(for: script)
+      if let script {
+        build(script: script, console: nil)
+      } else if let name = python.consoleScript {
+        build(script: name, console: (name, nil))
+      } else {
+        buildProjectScripts()
+      }
+    }
+
+    /// `frost build` with no script: each `[project.scripts]` entry of ./pyproject.toml.
+    func buildProjectScripts() {
+      let path = "pyproject.toml"
+      let scripts: [(name: String, value: String)]
+      do { scripts = try PyProject.scripts(path) } catch { fail("", error) }
+      guard !scripts.isEmpty else {
+        fail(path, BuildError.noScript)
+      }
+      if output != nil && scripts.count > 1 {
+        fail(path, BuildError.oneOutputForScripts(count: scripts.count))
+      }
+      FileHandleOut.stderr(
+        "frost: building the [project.scripts] of ./\(path): "
+          + scripts.map { "\($0.name) (\($0.value))" }.joined(separator: ", ") + "\n")
+      for (name, value) in scripts { build(script: name, console: (name, value)) }
+    }
+
+    /// Builds `script`, or with `console` the console script (name, "module:attr" or nil to
+    /// look it up in the --python environment) named `script`.
+    func build(script: String, console: (name: String, value: String?)?) {
+      let out =
+        output ?? (console != nil ? script : nil) ?? python.defaultOutput(script)
+        ?? Self.defaultOutput(for: script)
       do {
-        let selfContained = python.selfContained(script, hostPython: hostPython)
-        let pythonResult = selfContained ? try python.makePython(script: script) : nil
+        let selfContained = console != nil || python.selfContained(script, hostPython: hostPython)
+        let pythonResult =
+          selfContained ? try python.makePython(script: script, console: console) : nil
         let extras =
           hostPython && !selfContained
           ? [try HostFreezer.runtimeModule(environment: ProcessInfoEnv.environment)] : []

@@ -99,11 +99,17 @@ struct PythonOptions: ParsableArguments {
   }
 
   /// The request for `script`, with `[tool.frost]` of the nearest pyproject.toml underneath.
-  func request(script: String, progress: (@Sendable (String) -> Void)?) throws
-    -> PythonFreezer.Request
-  {
-    var r = PythonFreezer.Request(target: module ? nil : script, module: module ? script : nil)
-    let start = module ? "." : (FileIO.isDirectory(script) ? script : FileIO.directoryName(script))
+  func request(
+    script: String, console: (name: String, value: String?)? = nil,
+    progress: (@Sendable (String) -> Void)?
+  ) throws -> PythonFreezer.Request {
+    var r =
+      console != nil
+      ? PythonFreezer.Request()
+      : PythonFreezer.Request(target: module ? nil : script, module: module ? script : nil)
+    let start =
+      module || console != nil
+      ? "." : (FileIO.isDirectory(script) ? script : FileIO.directoryName(script))
     let project = try PyProject.find(from: FileIO.realPath(start) ?? start)
     var lists = project?.lists ?? [:]
     let flags = project?.flags ?? [:]
@@ -145,16 +151,19 @@ struct PythonOptions: ParsableArguments {
       ?? Self.setting("stdlib", lists, source, expected: "all or imported") {
         PythonFreezer.StdlibProfile(rawValue: $0)
       } ?? r.stdlib
-    r.consoleScript = consoleScript ?? lists["console-script"]?.first
+    r.consoleScript = console?.name ?? consoleScript ?? lists["console-script"]?.first
+    r.entryPointValue = console?.value
     r.strict = strict || flags["strict"] == true
     r.progress = (self.progress ?? (isatty(2) != 0)) ? progress : nil
     return r
   }
 
   /// Collects the program and returns the plan and its summary.
-  func makePython(script: String) throws -> PythonFreezer.Result {
+  func makePython(script: String, console: (name: String, value: String?)? = nil) throws
+    -> PythonFreezer.Result
+  {
     let progress: @Sendable (String) -> Void = { FileHandleOut.stderr("frost: \($0)\n") }
-    let request = try request(script: script, progress: progress)
+    let request = try request(script: script, console: console, progress: progress)
     let stub = request.compact ? PythonFreezer.compactStub : PythonFreezer.stub
     let dir = try StubLocator.directory(for: stub, environment: ProcessInfoEnv.environment)
     return try PythonFreezer.plan(request, stubDirectory: dir)
