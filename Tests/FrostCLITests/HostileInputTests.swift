@@ -82,6 +82,23 @@ struct HostileInputTests {
     #expect(v.status == 1 && v.stderr.contains("index not sorted"), "\(v.stderr)")
   }
 
+  @Test("inspect never traps on a dynamic string offset of 2^63 or more", arguments: ["text", "json"])
+  func hugeDynamicOffset(format: String) throws {
+    let dir = try CLI.tempDir()
+    defer { CLI.cleanup(dir) }
+    let path = dir + "/true"
+    var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: "/bin/true")))
+    let dynamic = try #require(try ELFFile(path: "/bin/true").sections().first { $0.name == ".dynamic" })
+    var at = Int(dynamic.offset)
+    while Self.u64(bytes, at) != 1 { at += 16 }  // DT_NEEDED
+    Self.put64(&bytes, at + 8, 1 << 63)
+    try Data(bytes).write(to: URL(fileURLWithPath: path))
+    let r = try CLI.frost(["inspect", "--format", format, path])
+    #expect(r.signal == nil, "\(r.stderr)")
+    #expect(r.status == 0 || r.stderr.hasPrefix("frost: "), "\(r.stderr)")
+    #expect(r.stderr.split(separator: "\n").count <= 1)
+  }
+
   /// Rewrites the `.frost` section of `binary` with `edit` (given the section's bytes and the
   /// offset of the first index record), then recomputes the index CRC.
   static func rewrite(_ binary: String, _ edit: (inout [UInt8], Int) -> Void) throws {

@@ -39,12 +39,27 @@ def _not_found(path):
 class FrostImporter:
     """Meta-path finder and loader for the modules of the payload (one shared instance)."""
 
+    @property
+    def __class__(self):
+        # A SourcelessFileLoader to code that dispatches on a loader's __class__
+        # (pkg_resources then reads resources by path, which vfs.py answers;
+        # functools.singledispatch); isinstance(x, FrostImporter) still holds.
+        external = sys.modules.get("_frozen_importlib_external")
+        return external.SourcelessFileLoader if external else FrostImporter
+
     def __repr__(self):
         return "<FrostImporter %r>" % _frost.executable
 
     # Finder
 
     def find_spec(self, fullname, path=None, target=None):
+        if path is not None and "." in fullname:
+            # Only under the folder the payload gives the parent: a parent whose __path__
+            # was changed (setuptools' distutils shim, pkgutil.extend_path) is searched
+            # through its __path__ entries (FrostPathEntryFinder), as python3 does.
+            folder = ROOT + "lib/" + fullname.rpartition(".")[0].replace(".", "/")
+            if folder not in path:
+                return None
         found = _frost.find(fullname.replace(".", "/"))
         if found is None:
             return None
@@ -69,11 +84,6 @@ class FrostImporter:
     def invalidate_caches(self):
         pass
 
-    def find_distributions(self, context=None):
-        """importlib.metadata support: the *.dist-info folders bundled under lib/."""
-        from _frost_support import distributions
-        return distributions(getattr(context, "name", None))
-
     # Loader
 
     def _found(self, fullname):
@@ -81,6 +91,11 @@ class FrostImporter:
             spec = getattr(sys.modules.get("__main__"), "__spec__", None)
             fullname = spec.name if spec is not None else fullname
         found = _frost.find(fullname.replace(".", "/"))
+        if found is None:
+            # A module found through a folder on sys.path or a __path__ (FrostPathEntryFinder):
+            # its spec knows where.
+            spec = getattr(sys.modules.get(fullname), "__spec__", None)
+            found = getattr(spec, "loader_state", None) if spec is not None else None
         if found is None:
             raise ImportError("no module named %r in the payload" % fullname, name=fullname)
         return found

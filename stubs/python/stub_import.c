@@ -87,6 +87,38 @@ static int shadowed(PyObject *name, int toplevel)
     return yes != 0;
 }
 
+/* 1 when the parent package `name` (`len` bytes) in `modules` has the __path__ the payload
+ * gives it, [<executable>/lib/a/b]; 0 for one whose __path__ was changed (setuptools'
+ * distutils shim puts setuptools._distutils in its place; pkgutil.extend_path adds folders),
+ * which importlib searches as python3 would. */
+static int parent_is_payloads(PyObject *modules, const char *name, size_t len)
+{
+    char want[STUB_PY_PATH_MAX];
+    const char *exe = stub_pymod_executable();
+    size_t elen = strlen(exe);
+    if (elen + 5 + len >= sizeof want)
+        return 0;
+    memcpy(want, exe, elen);
+    memcpy(want + elen, "/lib/", 5);
+    for (size_t i = 0; i < len; i++)
+        want[elen + 5 + i] = name[i] == '.' ? '/' : name[i];
+    PyObject *key = PyUnicode_FromStringAndSize(name, (Py_ssize_t)len);
+    PyObject *parent = key ? PyObject_GetItem(modules, key) : NULL;
+    PyObject *path = parent ? PyObject_GetAttr(parent, s_path) : NULL;
+    int same = 0;
+    if (path && PyList_CheckExact(path) && PyList_GET_SIZE(path) == 1 &&
+        PyUnicode_Check(PyList_GET_ITEM(path, 0))) {
+        Py_ssize_t plen;
+        const char *p = PyUnicode_AsUTF8AndSize(PyList_GET_ITEM(path, 0), &plen);
+        same = p && (size_t)plen == elen + 5 + len && memcmp(p, want, (size_t)plen) == 0;
+    }
+    Py_XDECREF(path);
+    Py_XDECREF(parent);
+    Py_XDECREF(key);
+    PyErr_Clear();
+    return same;
+}
+
 /* 1 when the fast path takes `name` (a module or package of the payload, not in sys.modules,
  * not taken by an earlier finder, sys.meta_path as installed), filling `f`; 0 when it does
  * not, -1 on error. */
@@ -104,6 +136,9 @@ static int candidate(PyObject *name, struct found *f)
         PyErr_Clear();
         return 0;
     }
+    const char *dot = memrchr(utf8, '.', (size_t)len);
+    if (dot && !parent_is_payloads(modules, utf8, (size_t)(dot - utf8)))
+        return 0;
     f->kind = stub_pymod_lookup(utf8, (size_t)len, '.', f->path, &f->plen, &f->e);
     if (f->kind != STUB_PY_MODULE && f->kind != STUB_PY_PACKAGE)
         return 0;

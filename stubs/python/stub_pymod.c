@@ -304,6 +304,11 @@ static PyObject *init_frost(void)
     return m;
 }
 
+const char *stub_pymod_executable(void)
+{
+    return exe_path;
+}
+
 int stub_pymod_register(const struct stub_payload *p, const char *executable)
 {
     payload = p;

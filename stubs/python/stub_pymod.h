@@ -31,4 +31,7 @@ PyObject *stub_pymod_code(const struct frost_entry *e, const char *path);
  * the interpreter. `p` and `executable` must outlive it. */
 int stub_pymod_register(const struct stub_payload *p, const char *executable);
 
+/* The executable's path given to stub_pymod_register (the root of every __file__). */
+const char *stub_pymod_executable(void);
+
 #endif /* STUB_PYMOD_H */

@@ -1,6 +1,7 @@
 """Frost's importer, the parts a program may never use: importlib.resources and pkgutil over
-the payload, importlib.metadata of bundled distributions, source decoding for tracebacks, and
-the re-exec commands of multiprocessing.
+the payload, source decoding for tracebacks, and the re-exec commands of multiprocessing.
+importlib.metadata finds the bundled *.dist-info folders through sys.path, as under python3
+(the payload's folders are readable by path: vfs.py).
 
 Frozen into the stub as `_frost_support` (see freeze_modules.py) and imported by
 `_frost_bootstrap` on first use, so that a program that needs none of it does not pay for
@@ -16,16 +17,6 @@ def decode_source(data):
     import tokenize
     encoding = tokenize.detect_encoding(io.BytesIO(data).readline)[0]
     return io.IncrementalNewlineDecoder(None, True).decode(data.decode(encoding))
-
-
-def _normalize(name):
-    out = []
-    for ch in name.lower():
-        out.append("_" if ch in "-_." else ch)
-    text = "".join(out)
-    while "__" in text:
-        text = text.replace("__", "_")
-    return text
 
 
 class FrostPath:
@@ -163,58 +154,23 @@ class FrostReader:
         return [p.name for p in self._root.iterdir()]
 
 
-def distributions(name):
-    """The bundled *.dist-info (and *.egg-info) folders, all or those of distribution `name`."""
-    wanted = _normalize(name) if name else None
-    dist_class = _distribution_class()
-    for entry in _frost.listdir("lib"):
-        if not entry.endswith((".dist-info", ".egg-info")):
-            continue
-        # "name-1.0.dist-info", or "name.egg-info" (setup.py develop: no version)
-        if wanted is None or _normalize(entry.rpartition(".")[0].partition("-")[0]) == wanted:
-            yield dist_class("lib/" + entry)
-
-
-_dist_class = None
-
-
-def _distribution_class():
-    global _dist_class
-    if _dist_class is None:
-        import importlib.metadata as metadata
-
-        class FrostDistribution(metadata.Distribution):
-            """A *.dist-info folder of the payload."""
-
-            def __init__(self, ppath):
-                self._ppath = ppath
-
-            def read_text(self, filename):
-                ppath = self._ppath + "/" + filename
-                if _frost.stat(ppath) is None:
-                    return None
-                return _frost.read(ppath).decode("utf-8")
-
-            read_text.__doc__ = metadata.Distribution.read_text.__doc__
-
-            def locate_file(self, path):
-                return FrostPath("lib").joinpath(path)
-
-        _dist_class = FrostDistribution
-    return _dist_class
-
-
-class FrostPathEntryFinder:
-    """Path-entry finder for sys.path entries inside the executable (pkgutil.iter_modules)."""
+class FrostPathEntryFinder(sys.modules["_frozen_importlib_external"].FileFinder):
+    """Path-entry finder for sys.path entries inside the executable (pkgutil.iter_modules).
+    A FileFinder to the code that dispatches on the finder's type (pkg_resources finds
+    distributions on a FileFinder's folder by listing it, which vfs.py answers), with its
+    own lookups."""
 
     def __init__(self, ppath):
         self._ppath = ppath
+        self.path = ROOT + ppath
 
     def find_spec(self, fullname, target=None):
-        spec = IMPORTER.find_spec(fullname)
-        if spec is None or spec.loader_state[1].rpartition("/")[0] != self._ppath:
-            return None
-        return spec
+        # The last component, in this folder: a package's __path__ entry, or a folder that
+        # the program put on sys.path (pkg_resources adds setuptools/_vendor).
+        base = self._ppath[len("lib/"):] if self._ppath != "lib" else ""
+        last = fullname.rpartition(".")[2]
+        found = _frost.find(base + "/" + last if base else last)
+        return None if found is None else IMPORTER._spec(fullname, found)
 
     def invalidate_caches(self):
         pass

@@ -32,7 +32,11 @@ extension ELFFile {
       guard tag == Int64(DT_NEEDED) || tag == Int64(DT_SONAME) || tag == Int64(DT_RPATH)
         || tag == Int64(DT_RUNPATH)
       else { continue }
-      guard let p = elf_strptr(elf, Int(section.link), Int(dyn.d_un.d_val)) else {
+      // d_val and sh_link come from the file: Int(exactly:) refuses a value of 2^63 or more
+      // instead of trapping.
+      guard let offset = Int(exactly: dyn.d_un.d_val), let link = Int(exactly: section.link),
+        let p = elf_strptr(elf, link, offset)
+      else {
         throw .damaged(
           reason: "dynamic entry \(i): string offset \(dyn.d_un.d_val) outside its string table")
       }
@@ -62,9 +66,8 @@ extension ELFFile {
     }
     for segment in segments where segment.type == UInt32(PT_NOTE) {
       let type = segment.alignment == 8 ? ELF_T_NHDR8 : ELF_T_NHDR
-      guard
-        let data = elf_getdata_rawchunk(
-          elf, Int64(segment.offset), Int(segment.fileSize), type)
+      guard let offset = Int64(exactly: segment.offset), let size = Int(exactly: segment.fileSize),
+        let data = elf_getdata_rawchunk(elf, offset, size, type)
       else { continue }
       if let id = Self.buildID(in: data) { return id }
     }
