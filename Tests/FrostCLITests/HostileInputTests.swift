@@ -82,6 +82,25 @@ struct HostileInputTests {
     #expect(v.status == 1 && v.stderr.contains("index not sorted"), "\(v.stderr)")
   }
 
+  @Test("extract: a bad entry in the middle leaves no folder and no file")
+  func extractAtomic() throws {
+    let dir = try CLI.tempDir()
+    defer { CLI.cleanup(dir) }
+    let binary = dir + "/hello"
+    #expect(
+      try CLI.frost(["build", CLI.sample("hello.py"), "--stdlib", "imported", "-o", binary]).status
+        == 0)
+    let payload = try PayloadFile.open(binary)
+    let middle = payload.entries[payload.entries.count / 2]
+    var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: binary)))
+    let section = try #require(try ELFFile(path: binary).sections().first { $0.name == ".frost" })
+    bytes[Int(section.offset + middle.dataOffset + middle.storedSize / 2)] ^= 0x40
+    try Data(bytes).write(to: URL(fileURLWithPath: binary))
+    let r = try CLI.frost(["extract", binary, dir + "/out"])
+    #expect(r.status == 1 && r.stderr.contains(middle.path), "\(r.stderr)")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["hello"])
+  }
+
   @Test("inspect never traps on a dynamic string offset of 2^63 or more", arguments: ["text", "json"])
   func hugeDynamicOffset(format: String) throws {
     let dir = try CLI.tempDir()

@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
   import Glibc
 #endif
@@ -6,12 +8,35 @@
 public enum Extractor {
   /// Writes every entry of `reader` under `directory` (created if missing) and returns the
   /// paths written. Refuses entry paths that are absolute or contain "..", entries whose mode
-  /// is not a plain file, and any existing symbolic link on the way to an entry.
+  /// is not a plain file, and any existing symbolic link on the way to an entry. Every entry
+  /// is checked (CRC-32, SHA-256) before anything is written, and a new `directory` is filled
+  /// as a temporary folder beside it, then renamed: a failure leaves nothing.
   public static func extract(_ reader: PayloadReader, to directory: String) throws -> [String] {
     for entry in reader.entries {
       try PayloadPath.validate(entry.path)
       if entry.mode & ~UInt32(0o7777) != 0 { throw ExtractError.notAFile(path: entry.path) }
     }
+    try reader.verify()
+    var st = stat()
+    guard lstat(directory, &st) != 0 else { return try write(reader, into: directory) }
+    let parent = FileIO.directoryName(directory)
+    let temporary =
+      (parent.isEmpty ? "." : parent) + "/.frost-extract-" + String(getpid()) + "-"
+      + String(UInt64.random(in: 0...UInt64.max), radix: 16)
+    do {
+      let written = try write(reader, into: temporary)
+      guard rename(temporary, directory) == 0 else {
+        throw FileError.cannotWrite(path: directory, reason: errnoText())
+      }
+      return written.map { directory + $0.dropFirst(temporary.count) }
+    } catch {
+      _ = try? FileManager.default.removeItem(atPath: temporary)
+      throw error
+    }
+  }
+
+  /// Writes the entries under `directory`, refusing symbolic links in the way.
+  private static func write(_ reader: PayloadReader, into directory: String) throws -> [String] {
     try makeDirectory(directory)
     var written: [String] = []
     for entry in reader.entries {
