@@ -662,31 +662,40 @@ def preload_order(collector, main):
     return order
 
 
-def elf_needed(path):
-    """DT_NEEDED names of an ELF64 little-endian shared object."""
-    with open(path, "rb") as f:
-        data = f.read()
+def dynamic_entries(data):
+    """([(file offset, d_tag, d_val)] of the SHT_DYNAMIC section, a function giving the
+    string at an offset of its string table) of an ELF64 little-endian file's bytes."""
     if data[:4] != b"\x7fELF" or data[4] != 2 or data[5] != 1:
-        return []
+        return [], lambda v: ""
     shoff, = struct.unpack_from("<Q", data, 0x28)
     shentsize, shnum = struct.unpack_from("<HH", data, 0x3A)
-    out = []
     for i in range(shnum):
         base = shoff + i * shentsize
         sh_type, = struct.unpack_from("<I", data, base + 4)
         if sh_type != 6:  # SHT_DYNAMIC
             continue
         offset, size, link = struct.unpack_from("<QQI", data, base + 0x18)
-        str_base = shoff + link * shentsize
-        str_off, = struct.unpack_from("<Q", data, str_base + 0x18)
+        str_off, = struct.unpack_from("<Q", data, shoff + link * shentsize + 0x18)
+        out = []
         for j in range(0, size, 16):
             tag, val = struct.unpack_from("<qQ", data, offset + j)
             if tag == 0:
                 break
-            if tag == 1:  # DT_NEEDED
-                end = data.index(b"\0", str_off + val)
-                out.append(data[str_off + val:end].decode())
-    return out
+            out.append((offset + j, tag, val))
+
+        def string(val, str_off=str_off):
+            end = data.index(b"\0", str_off + val)
+            return data[str_off + val:end].decode()
+        return out, string
+    return [], lambda v: ""
+
+
+def elf_needed(path):
+    """DT_NEEDED names of an ELF64 little-endian shared object."""
+    with open(path, "rb") as f:
+        data = f.read()
+    entries, string = dynamic_entries(data)
+    return [string(val) for _, tag, val in entries if tag == 1]
 
 
 def resolve_libraries(files):
@@ -706,29 +715,92 @@ def resolve_libraries(files):
     return found
 
 
-def native_order(extensions):
-    """(libraries [(soname, path)], needs {ext file: [sonames, dependencies first]})."""
+def native_order(extensions, work):
+    """(libraries [(soname, path)], needs {ext file: [sonames, dependencies first]}, cuts
+    [(soname, soname it no longer names)]).
+
+    Each library is loaded from memory after the libraries it names, which the dynamic loader
+    then finds by soname; a cycle (Pillow's libfreetype and libharfbuzz name each other) has
+    no such order. It is cut at the edge that closes it, found by a depth-first walk in sorted
+    order: the library X that names Y is bundled as a copy whose DT_NEEDED of Y names a glibc
+    library it names anyway (patched_needed), loaded with lazy binding, Y right after it and
+    made global, so that X's calls into Y bind on first use (docs/FORMAT.md, `native-cut`)."""
     where = resolve_libraries(extensions)
-    libs = {}
-    needs = {}
 
-    def visit(path, seen, order):
+    def deps(path):
+        out = []
         for soname in elf_needed(path):
-            if soname in GLIBC or soname.startswith("libnss_") or soname in seen:
+            if soname in GLIBC or soname.startswith("libnss_") or soname not in where:
                 continue
-            seen.add(soname)
-            lib = where.get(soname)
-            if lib is None:
-                continue
-            visit(lib, seen, order)
-            order.append(soname)
-            libs[soname] = lib
+            out.append(soname)
+        return out
 
+    graph = {}
+    stack = sorted(set(s for e in extensions for s in deps(e)))
+    while stack:
+        soname = stack.pop()
+        if soname not in graph:
+            graph[soname] = deps(where[soname])
+            stack.extend(graph[soname])
+    cuts, state = set(), {}
+
+    def walk(soname):
+        state[soname] = 1
+        for d in graph[soname]:
+            if state.get(d) == 1:
+                cuts.add((soname, d))
+            elif d not in state:
+                walk(d)
+        state[soname] = 2
+
+    for soname in sorted(graph):
+        if soname not in state:
+            walk(soname)
+    after = {}
+    for x, y in cuts:
+        after.setdefault(x, []).append(y)
+
+    def visit(soname, seen, order):
+        if soname in seen:
+            return
+        seen.add(soname)
+        for d in graph[soname]:
+            if (soname, d) not in cuts:
+                visit(d, seen, order)
+        order.append(soname)
+        for y in sorted(after.get(soname, [])):
+            visit(y, seen, order)
+
+    needs = {}
     for ext in extensions:
-        order = []
-        visit(ext, set(), order)
+        order, seen = [], set()
+        for soname in deps(ext):
+            visit(soname, seen, order)
         needs[ext] = order
-    return sorted(libs.items()), needs
+    libs = {s: where[s] for s in graph}
+    for x in sorted(after):
+        libs[x] = patched_needed(where[x], set(after[x]), work)
+    return sorted(libs.items()), needs, sorted(cuts)
+
+
+def patched_needed(path, drop, work):
+    """A copy of the shared object at `path`, in `work`, whose DT_NEEDED entries naming
+    `drop` name the first glibc library it names instead (a name it needs anyway)."""
+    with open(path, "rb") as f:
+        data = bytearray(f.read())
+    entries, strings = dynamic_entries(bytes(data))
+    needed = [(at, strings(val)) for at, tag, val in entries if tag == 1]
+    keep = next((at for at, name in needed if name in GLIBC), None)
+    if keep is None:
+        return path
+    val = data[keep + 8:keep + 16]
+    for at, name in needed:
+        if name in drop:
+            data[at + 8:at + 16] = val
+    out = os.path.join(work, "cut-" + os.path.basename(path))
+    with open(out, "wb") as f:
+        f.write(data)
+    return out
 
 
 def data_files(collector):
@@ -1107,15 +1179,16 @@ def main():
         modules.append(dict((k, v) for k, v in rec.items() if k not in ("search", "eager")))
         if rec["type"] == "extension":
             extensions.append(rec["file"])
-    libs, needs = native_order(extensions)
+    libs, needs, cuts = native_order(extensions, os.path.dirname(req["blob"]))
     preload = preload_order(c, main_module)
-    natives = {os.path.realpath(p) for _, p in libs}
+    natives = {os.path.realpath(p) for p in resolve_libraries(extensions).values()}
     dist_data = [d for d in dist_data if os.path.realpath(d["src"]) not in natives]
     out = {
         "full_version": sys.version.split()[0],
         "magic": int.from_bytes(MAGIC[:2], "little"),
         "modules": modules,
         "natives": [{"soname": s, "src": p} for s, p in libs],
+        "cuts": [{"soname": x, "names": y} for x, y in cuts],
         "needs": [{"path": Collector.payload_path(c.modules[n]), "sonames": needs[c.modules[n]["file"]]}
                   for n in sorted(c.modules) if c.modules[n].get("type") == "extension"
                   and needs.get(c.modules[n]["file"])],

@@ -240,8 +240,8 @@ static int must_exist(const struct stub_payload *p, const char *key, const char 
     return 0;
 }
 
-/* Every entry that the manifest names exists: entry, preload, zstd-dictionary, and each
- * needs' extension and native/ libraries. */
+/* Every entry that the manifest names exists: entry, preload, zstd-dictionary, each needs'
+ * extension and native/ libraries, and both libraries of each native-cut. */
 static int check_references(const struct stub_payload *p, char *err, size_t errlen)
 {
     static const char *const single[] = {FROST_MF_ENTRY, FROST_MF_PRELOAD,
@@ -250,6 +250,14 @@ static int check_references(const struct stub_payload *p, char *err, size_t errl
         for (const char *v = NULL; (v = stub_payload_manifest_next(p, single[k], v));)
             if (must_exist(p, single[k], "", v, (size_t)-1, err, errlen) != 0)
                 return -1;
+    for (const char *v = NULL; (v = stub_payload_manifest_next(p, FROST_MF_NATIVE_CUT, v));) {
+        const char *colon = strchr(v, ':');
+        if (!colon || must_exist(p, FROST_MF_NATIVE_CUT, "native/", v, (size_t)(colon - v), err,
+                                 errlen) != 0)
+            return colon ? -1 : fail(err, errlen, "manifest native-cut: no ':' in '%s'", v);
+        if (must_exist(p, FROST_MF_NATIVE_CUT, "native/", colon + 1, (size_t)-1, err, errlen))
+            return -1;
+    }
     for (const char *v = NULL; (v = stub_payload_manifest_next(p, FROST_MF_NEEDS, v));) {
         const char *colon = strchr(v, ':');
         if (!colon || must_exist(p, FROST_MF_NEEDS, "", v, (size_t)(colon - v), err, errlen))

@@ -96,6 +96,9 @@ struct frost_entry {
 #define FROST_MF_ARG "arg"                 /* a fixed argument placed before the user's */
 #define FROST_MF_PYTHON_VERSION "python-version" /* python runtime: MAJOR.MINOR it was built for */
 #define FROST_MF_NEEDS "needs"             /* python runtime: "PATH:SONAME,..." (repeats) */
+#define FROST_MF_NATIVE_CUT "native-cut"   /* python runtime: "X:Y", library X bundled
+                                              * without its DT_NEEDED of Y (a cycle cut):
+                                              * X binds lazily, Y goes global (repeats) */
 #define FROST_MF_PRELOAD "preload"         /* python runtime: an entry loaded at start (repeats) */
 #define FROST_MF_ZSTD_DICTIONARY "zstd-dictionary" /* path of the FROST_ZSTD_DICT dictionary */
 #define FROST_MF_PYTHON_UNBUFFERED "python-unbuffered" /* python runtime: "1" = as python3 -u */

@@ -57,6 +57,32 @@ static int is_loaded(const char *soname, size_t len)
     return 0;
 }
 
+/* 1 when a manifest value "X:Y" of FROST_MF_NATIVE_CUT names `soname` (`len` bytes) as X
+ * (`side` 0) or as Y (`side` 1). */
+static int in_cut(const struct stub_payload *p, const char *soname, size_t len, int side)
+{
+    const char *v = NULL;
+    while ((v = stub_payload_manifest_next(p, FROST_MF_NATIVE_CUT, v)) != NULL) {
+        const char *colon = strchr(v, ':');
+        if (!colon)
+            continue;
+        const char *name = side ? colon + 1 : v;
+        size_t nlen = side ? strlen(colon + 1) : (size_t)(colon - v);
+        if (nlen == len && memcmp(name, soname, len) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* dlopen flags of bundled library `soname`: one whose DT_NEEDED of a library in a cycle was cut
+ * at build time binds lazily (its calls into that library bind on first use), and that library
+ * goes into the global scope, where those calls find it. */
+static int load_flags(const struct stub_payload *p, const char *soname, size_t len)
+{
+    return (in_cut(p, soname, len, 0) ? RTLD_LAZY : RTLD_NOW) |
+           (in_cut(p, soname, len, 1) ? RTLD_GLOBAL : RTLD_LOCAL);
+}
+
 static int load_one(const struct stub_payload *p, const char *soname, size_t len, char *err,
                     size_t errlen)
 {
@@ -77,7 +103,7 @@ static int load_one(const struct stub_payload *p, const char *soname, size_t len
     if (fd < 0)
         return -1;
     snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-    if (!dlopen(path, RTLD_NOW | RTLD_LOCAL)) {
+    if (!dlopen(path, load_flags(p, soname, len))) {
         snprintf(err, errlen, "cannot load bundled %.*s: %s", (int)len, soname, dlerror());
         close(fd);
         return -1;

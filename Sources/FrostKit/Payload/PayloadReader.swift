@@ -161,6 +161,10 @@ public struct PayloadReader: Sendable {
           + pair.value[pair.value.index(after: colon)...].split(separator: ",").map {
             "native/" + $0
           }
+      case "native-cut":
+        let halves = pair.value.split(separator: ":", maxSplits: 1)
+        guard halves.count == 2 else { throw .badReference(key: pair.key, path: pair.value) }
+        named = halves.map { "native/" + $0 }
       default: continue
       }
       for path in named where !paths.contains(path) {

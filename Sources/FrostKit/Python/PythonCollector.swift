@@ -61,6 +61,12 @@ struct CollectorOutput: Decodable {
   var magic: Int
   var modules: [Module]
   var natives: [Native]
+  /// Dependency cycles cut (`native_order`): `soname` no longer names `names`.
+  var cuts: [Cut]
+  struct Cut: Decodable {
+    var soname: String
+    var names: String
+  }
   var needs: [Need]
   var data: [File]
   var metadata: [File]

@@ -125,6 +125,9 @@ public enum PythonFreezer {
     if request.optimize > 0 {
       manifest.pairs.append(.init(PythonManifestKey.optimize, String(request.optimize)))
     }
+    for cut in output.cuts {
+      manifest.pairs.append(.init(PythonManifestKey.nativeCut, cut.soname + ":" + cut.names))
+    }
     for need in output.needs {
       manifest.pairs.append(
         .init(PythonManifestKey.needs, need.path + ":" + need.sonames.joined(separator: ",")))
@@ -265,6 +268,9 @@ public enum PythonManifestKey {
   public static let mainModule = "main-module"
   /// "PATH:SONAME,SONAME": bundled libraries to load before extension PATH, dependencies first.
   public static let needs = "needs"
+  /// "X:Y": bundled library X no longer names Y (a dependency cycle cut at build time): the
+  /// stub loads X with lazy binding and Y, loaded right after it, into the global scope.
+  public static let nativeCut = "native-cut"
   /// Entries to decode ahead on a thread, in order (stubs/python/stub_prefetch.h).
   public static let preload = "preload"
   /// "1" when sources are bundled (tracebacks print source lines).
