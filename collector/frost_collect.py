@@ -815,9 +815,10 @@ def data_files(collector):
             dirnames[:] = sorted(d for d in skip_cache(dirnames)
                                  if not os.path.isfile(os.path.join(dirpath, d, "__init__.py")))
             for fn in sorted(filenames):
-                if fn.endswith((".py", ".pyc", ".pyo")) or fn.endswith(EXT_SUFFIXES):
-                    continue
                 src = os.path.join(dirpath, fn)
+                if fn.endswith((".py", ".pyc", ".pyo")) or (
+                        fn.endswith(EXT_SUFFIXES) and is_extension(src, fn.split(".")[0])):
+                    continue  # modules; a library shipped in the package is data
                 rel = os.path.relpath(src, folder)
                 out.append({"src": src, "dest": prefix + "/" + rel})
     return out

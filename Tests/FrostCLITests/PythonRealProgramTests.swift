@@ -95,6 +95,41 @@ struct PythonRealProgramTests {
     #expect(CLI.writes(opened).isEmpty, "\(CLI.writes(opened))")
   }
 
+  @Test("C code opens payload files by path: sqlite3, OpenSSL's cafile, ctypes.CDLL of a library in the package")
+  func cByPath() throws {
+    let root = try PythonFixtures.project([
+      "main.py": """
+      import ctypes, os, sqlite3, ssl, pkg
+      d = os.path.dirname(pkg.__file__)
+      db = sqlite3.connect("file:%s?mode=ro" % os.path.join(d, "data.db"), uri=True)
+      print(db.execute("select x from t").fetchone())
+      ctx = ssl.create_default_context(cafile=os.path.join(d, "ca.pem"))
+      print(ctx.cert_store_stats()["x509_ca"] > 10)
+      print(ctypes.CDLL(os.path.join(d, "libanswer.so")).answer())
+      print(ctypes.CDLL(None).access(os.path.join(d, "ca.pem").encode(), os.W_OK))
+
+      """,
+      "pkg/__init__.py": "",
+      "answer.c": "int answer(void) { return 7; }\n",
+    ])
+    defer { CLI.cleanup(root) }
+    let make = try PythonFixtures.sh(
+      """
+      set -e
+      gcc -shared -fPIC -o pkg/libanswer.so answer.c
+      cp /etc/ssl/certs/ca-certificates.crt pkg/ca.pem
+      /usr/bin/python3 -c "import sqlite3; c = sqlite3.connect('pkg/data.db'); c.execute('create table t(x)'); c.execute('insert into t values (42)'); c.commit()"
+      """, cwd: root)
+    #expect(make.status == 0, "\(make.stderr)")
+    #expect(try CLI.frost(["build", root + "/main.py", "-o", root + "/main"]).status == 0)
+    let r = try PythonFixtures.runHidden(root + "/main")
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout == "(42,)\nTrue\n7\n-1\n", "\(r.stdout)")
+    let (_, opened) = try CLI.strace(
+      "open,openat,creat,mkdir,rename", log: root + "/strace.log", [root + "/main"])
+    #expect(CLI.writes(opened).isEmpty, "\(CLI.writes(opened))")
+  }
+
   @Test("a distribution is bundled whole: hyphenated modules, data, and what it requires")
   func wholeDistribution() throws {
     let root = try PythonFixtures.project([

@@ -5,6 +5,7 @@
 #include <marshal.h>
 
 #include "stub_pymod.h"
+#include "stub_vfs.h"
 
 #include <errno.h>
 #include <string.h>
@@ -313,5 +314,6 @@ int stub_pymod_register(const struct stub_payload *p, const char *executable)
 {
     payload = p;
     exe_path = executable;
+    stub_vfs_init(p, executable);
     return PyImport_AppendInittab("_frost", init_frost);
 }

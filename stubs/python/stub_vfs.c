@@ -1,0 +1,282 @@
+/* stub_vfs.c - C code that opens a payload file by its path under the executable
+ * (`<executable>/lib/pkg/data.db`, a path Python code builds from a module's __file__) opens a
+ * memfd holding it instead: sqlite3 opening a bundled database, OpenSSL a bundled bundle,
+ * ctypes loading a library shipped inside a package.
+ *
+ * The stub is linked with -E, so its definitions of open, open64, openat, openat64, fopen,
+ * fopen64, access and dlopen come first in the global scope: every library loaded later
+ * binds to them, and the interpreter linked into the stub calls them directly; stat, lstat
+ * and fstatat (and their 64 twins) answer for payload files and folders, so that code that
+ * resolves a path first (sqlite3's unixFullPathname lstats each component) gets that far. A path that
+ * does not start with `<executable>/`, or names no file entry, goes to the C library's
+ * function unchanged. A payload file opened for writing fails with EROFS. Each entry's memfd
+ * is made once (close-on-exec, kept for the process's life). The Python side of the same
+ * view (os.stat, os.listdir, ...) is vfs.py. */
+#include "stub_vfs.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static const struct stub_payload *vfs_payload;
+static char *vfs_root; /* "<executable>/" */
+static size_t vfs_root_len;
+static int *vfs_fds; /* memfd of entry i, or -1 (0: not made yet) */
+static pthread_mutex_t vfs_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void stub_vfs_init(const struct stub_payload *p, const char *executable)
+{
+    size_t len = strlen(executable);
+    char *root = malloc(len + 2);
+    int *fds = calloc(p->count ? p->count : 1, sizeof *fds);
+    if (!root || !fds) {
+        free(root);
+        free(fds);
+        return;
+    }
+    memcpy(root, executable, len);
+    memcpy(root + len, "/", 2);
+    vfs_payload = p;
+    vfs_fds = fds;
+    vfs_root_len = len + 1;
+    vfs_root = root;
+}
+
+/* The memfd of payload entry `e`, made on first use; -1 when it cannot be. */
+static int entry_fd(const struct frost_entry *e)
+{
+    size_t i = (size_t)(e - vfs_payload->entries);
+    char err[256];
+    pthread_mutex_lock(&vfs_lock);
+    if (vfs_fds[i] == 0) {
+        size_t nlen;
+        const char *name = stub_payload_name(vfs_payload, e, &nlen);
+        const char *base = memrchr(name, '/', nlen);
+        char mname[64];
+        base = base ? base + 1 : name;
+        snprintf(mname, sizeof mname, "%.*s", (int)(nlen - (size_t)(base - name)), base);
+        int fd = stub_payload_memfd(vfs_payload, e, mname, err, sizeof err);
+        vfs_fds[i] = fd >= 0 ? fd : -1;
+    }
+    int fd = vfs_fds[i];
+    pthread_mutex_unlock(&vfs_lock);
+    return fd;
+}
+
+/* 1 when payload path `rel` (`len` bytes) is a folder: some entry's name starts with
+ * "rel/". Binary search for the first name not before "rel/". */
+static int is_folder(const char *rel, size_t len)
+{
+    char key[4096];
+    if (len + 1 >= sizeof key)
+        return 0;
+    memcpy(key, rel, len);
+    key[len] = '/';
+    uint32_t lo = 0, hi = vfs_payload->count;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        size_t elen;
+        const char *e = stub_payload_name(vfs_payload, &vfs_payload->entries[mid], &elen);
+        int c = memcmp(e, key, elen < len + 1 ? elen : len + 1);
+        if (c < 0 || (c == 0 && elen < len + 1))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == vfs_payload->count)
+        return 0;
+    size_t elen;
+    const char *e = stub_payload_name(vfs_payload, &vfs_payload->entries[lo], &elen);
+    return elen > len + 1 && memcmp(e, key, len + 1) == 0;
+}
+
+/* 1 when `path` lies under the executable: then `out` holds the memfd path of its payload
+ * file, or is empty when it names none. 0 for every other path. */
+static int mapped(const char *path, char *out, size_t size)
+{
+    if (!vfs_root || !path || strncmp(path, vfs_root, vfs_root_len) != 0)
+        return 0;
+    out[0] = '\0';
+    const char *rel = path + vfs_root_len;
+    const struct frost_entry *e = stub_payload_find(vfs_payload, rel, strlen(rel));
+    int fd = e ? entry_fd(e) : -1;
+    if (fd >= 0)
+        snprintf(out, size, "/proc/self/fd/%d", fd);
+    return 1;
+}
+
+/* The path to hand the C library for `path` opened with `flags`, or NULL with errno set. */
+static const char *redirect(const char *path, int flags, char *buf, size_t size)
+{
+    if (!mapped(path, buf, size))
+        return path;
+    if ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC))) {
+        errno = EROFS;
+        return NULL;
+    }
+    if (!buf[0]) {
+        errno = ENOENT;
+        return NULL;
+    }
+    return buf;
+}
+
+static int open_mode(int flags, va_list ap)
+{
+    return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE ? va_arg(ap, int) : 0;
+}
+
+int openat(int dirfd, const char *path, int flags, ...)
+{
+    va_list ap;
+    va_start(ap, flags);
+    int mode = open_mode(flags, ap);
+    va_end(ap);
+    char buf[64];
+    const char *real = redirect(path, flags, buf, sizeof buf);
+    if (real == buf) /* /proc/self/fd/N is a link to the memfd: O_NOFOLLOW would refuse it */
+        flags &= ~O_NOFOLLOW;
+    return real ? (int)syscall(SYS_openat, dirfd, real, flags, mode) : -1;
+}
+
+int open(const char *path, int flags, ...)
+{
+    va_list ap;
+    va_start(ap, flags);
+    int mode = open_mode(flags, ap);
+    va_end(ap);
+    return openat(AT_FDCWD, path, flags, mode);
+}
+
+int open64(const char *path, int flags, ...)
+{
+    va_list ap;
+    va_start(ap, flags);
+    int mode = open_mode(flags, ap);
+    va_end(ap);
+    return openat(AT_FDCWD, path, flags, mode);
+}
+
+int openat64(int dirfd, const char *path, int flags, ...)
+{
+    va_list ap;
+    va_start(ap, flags);
+    int mode = open_mode(flags, ap);
+    va_end(ap);
+    return openat(dirfd, path, flags, mode);
+}
+
+typedef FILE *(*fopen_fn)(const char *, const char *);
+
+static FILE *fopen_via(const char *name, const char *path, const char *mode)
+{
+    static fopen_fn real[2];
+    int i = name[5] == '6';
+    if (!real[i])
+        real[i] = (fopen_fn)dlsym(RTLD_NEXT, name);
+    char buf[64];
+    int flags = strchr(mode, 'r') && !strchr(mode, '+') ? O_RDONLY : O_RDWR;
+    const char *target = redirect(path, flags, buf, sizeof buf);
+    if (!target)
+        return NULL;
+    if (!real[i]) {
+        errno = ENOSYS;
+        return NULL;
+    }
+    return real[i](target, mode);
+}
+
+FILE *fopen(const char *path, const char *mode)
+{
+    return fopen_via("fopen", path, mode);
+}
+
+FILE *fopen64(const char *path, const char *mode)
+{
+    return fopen_via("fopen64", path, mode);
+}
+
+int access(const char *path, int amode)
+{
+    char buf[64];
+    const char *target = redirect(path, amode & W_OK ? O_RDWR : O_RDONLY, buf, sizeof buf);
+    return target ? (int)syscall(SYS_faccessat, AT_FDCWD, target, amode) : -1;
+}
+
+/* stat of a payload folder: read-only, as vfs.py shows it. */
+static int folder_stat(struct stat *st)
+{
+    memset(st, 0, sizeof *st);
+    st->st_mode = S_IFDIR | 0555;
+    st->st_nlink = 2;
+    st->st_blksize = 4096;
+    return 0;
+}
+
+int fstatat(int dirfd, const char *path, struct stat *st, int flags)
+{
+    char buf[64];
+    if (mapped(path, buf, sizeof buf)) {
+        const char *rel = path + vfs_root_len;
+        size_t len = strlen(rel);
+        while (len > 0 && rel[len - 1] == '/')
+            len--;
+        if (!buf[0] && (len == 0 || is_folder(rel, len)))
+            return folder_stat(st);
+        if (!buf[0]) {
+            errno = ENOENT;
+            return -1;
+        }
+        path = buf;
+        flags &= ~AT_SYMLINK_NOFOLLOW; /* /proc/self/fd/N is a link to the memfd */
+    }
+    return (int)syscall(SYS_newfstatat, dirfd, path, st, flags);
+}
+
+int stat(const char *path, struct stat *st)
+{
+    return fstatat(AT_FDCWD, path, st, 0);
+}
+
+int lstat(const char *path, struct stat *st)
+{
+    return fstatat(AT_FDCWD, path, st, AT_SYMLINK_NOFOLLOW);
+}
+
+int stat64(const char *path, struct stat64 *st)
+{
+    return fstatat(AT_FDCWD, path, (struct stat *)st, 0);
+}
+
+int lstat64(const char *path, struct stat64 *st)
+{
+    return fstatat(AT_FDCWD, path, (struct stat *)st, AT_SYMLINK_NOFOLLOW);
+}
+
+int fstatat64(int dirfd, const char *path, struct stat64 *st, int flags)
+{
+    return fstatat(dirfd, path, (struct stat *)st, flags);
+}
+
+typedef void *(*dlopen_fn)(const char *, int);
+
+void *dlopen(const char *path, int flags)
+{
+    static dlopen_fn real;
+    if (!real)
+        real = (dlopen_fn)dlsym(RTLD_NEXT, "dlopen");
+    char buf[64];
+    const char *target = path && strchr(path, '/') ? redirect(path, O_RDONLY, buf, sizeof buf)
+                                                   : path;
+    if (!real || (path && !target))
+        return NULL; /* dlerror() then says nothing new: the caller sees the failure */
+    return real(target, flags);
+}

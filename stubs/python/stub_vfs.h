@@ -1,0 +1,13 @@
+/* stub_vfs.h - payload files opened by path from C (open, fopen, access, dlopen of
+ * `<executable>/lib/...`) get a memfd holding them: stub_vfs.c. */
+#ifndef STUB_VFS_H
+#define STUB_VFS_H
+
+#include "../common/stub_payload.h"
+
+/* Answers paths under `executable` from `p` from now on; both must outlive the process's use
+ * of such paths (the stub's payload and argv-derived path do). Without it, every call goes to
+ * the C library unchanged. */
+void stub_vfs_init(const struct stub_payload *p, const char *executable);
+
+#endif
