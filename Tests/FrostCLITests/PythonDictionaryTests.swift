@@ -12,9 +12,19 @@ struct PythonDictionaryTests {
     let payload = try PayloadFile.open(bin)
     #expect(payload.manifest[ManifestKey.zstdDictionary] == PayloadDictionary.path)
     #expect(payload.entry(PayloadDictionary.path)?.kind == .dictionary)
-    // All of it but the three start-up modules, which are stored as they are.
-    let bytecode = payload.entries.filter { $0.path.hasSuffix(".pyc") && $0.compression != .stored }
+    // All of it but the three start-up modules, which are stored as they are, and what the
+    // program loads at start (its preload list), compressed without the dictionary so that a
+    // start does not decode it.
+    let start = Set(payload.manifest.all(PythonManifestKey.preload))
+    let bytecode = payload.entries.filter {
+      $0.path.hasSuffix(".pyc") && $0.compression != .stored && !start.contains($0.path)
+    }
     #expect(bytecode.count > 200 && bytecode.allSatisfy { $0.compression == .zstdDictionary })
+    #expect(!start.isEmpty)
+    #expect(
+      payload.entries.filter { start.contains($0.path) }.allSatisfy {
+        $0.compression != .zstdDictionary
+      })
     let r = try CLI.frost(["verify", bin])
     #expect(r.status == 0, "\(r.stderr)")
     let (hello, log) = PythonFixtures.build(

@@ -8,15 +8,17 @@ public enum PackedInterpreter {
   public static let loader = "frost-stub-python-packed"
   /// The LZ4 block of the image of `PythonFreezer.stub`, in the same folder.
   public static let block = PythonFreezer.stub + ".img.lz4"
-  /// `.auto` packs programs whose payload holds at least this many raw bytes: they spend tens
-  /// of milliseconds importing, against which the unpacking is lost, while 3.3 MB is not.
+  /// `.auto` packs programs that load at least this many raw bytes at start (their `preload`
+  /// list: modules, extensions and libraries imported by the main module): they spend tens
+  /// of milliseconds importing, against which the unpacking is lost, while 3.3 MB is not. What
+  /// is bundled but not loaded at start (the rest of the standard library) does not count.
   public static let autoThreshold: UInt64 = 4 << 20
 
   /// When `frost build` packs the interpreter (`--pack-interpreter`).
   public enum Mode: String, Sendable, CaseIterable {
     case auto, always, never
 
-    /// Whether a program of `rawBytes` payload bytes is packed.
+    /// Whether a program that loads `rawBytes` raw bytes at start is packed.
     public func packs(rawBytes: UInt64) -> Bool {
       switch self {
       case .always: true

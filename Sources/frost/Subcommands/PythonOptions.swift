@@ -42,7 +42,7 @@ struct PythonOptions: ParsableArguments {
 
   @Option(
     help: ArgumentHelp(
-      "auto, always or never: the interpreter LZ4-packed in the payload (3.3 MB smaller, ~1 ms more per start); auto packs programs of 4 MiB or more.",
+      "auto, always or never: the interpreter LZ4-packed in the payload (3.3 MB smaller, ~1 ms more per start); auto packs programs that load 4 MiB or more at start.",
       valueName: "when"))
   var packInterpreter: PackedInterpreter.Mode?
 
