@@ -44,9 +44,13 @@ enum Compat {
 
   /// Runs `binary` in `cwd`, in a new mount namespace where every host Python is hidden
   /// (`PythonStdlibTests.hidden`) and so is each folder of `alsoHidden`.
-  static func runHidden(_ binary: String, cwd: String, alsoHidden: [String]) throws -> CLI.Result {
+  static func runHidden(_ binary: String, cwd: String, alsoHidden: [String], raw: Bool = false)
+    throws -> CLI.Result
+  {
     let mounts = alsoHidden.map { "mount -t tmpfs none \(quote($0))\n" }.joined()
-    let command = mounts + "cd \(quote(cwd))\n/usr/bin/timeout \(runLimit) \(quote(binary))"
+    // `raw`: `binary` is a command line already quoted (a binary and its arguments).
+    let command =
+      mounts + "cd \(quote(cwd))\n/usr/bin/timeout \(runLimit) \(raw ? binary : quote(binary))"
     return try CLI.run(
       "/usr/bin/unshare", ["-m", "/bin/sh", "-c", PythonStdlibTests.hidden(command)])
   }
@@ -109,5 +113,58 @@ struct CompatTests {
       frozen.stderr.isEmpty == expected.stderr.isEmpty,
       "frozen: \(Compat.describe(frozen))\nvenv's python: \(Compat.describe(expected))")
     CLI.cleanup(out)
+  }
+
+  /// Entry points of the venv, frozen (`-m PKG`, `--console-script NAME`), run on the same
+  /// input in the same folder as the venv's own console scripts.
+  @Test(
+    "entry points: -m PKG and --console-script run as the venv's console scripts do",
+    arguments: [
+      (["-m", "pyflakes"], "pyflakes"), (["--console-script", "pyflakes"], "pyflakes"),
+      (["--console-script", "black"], "black"),
+    ])
+  func entryPoint(_ flags: [String], script: String) throws {
+    let python = try #require(Compat.venv.python, "\(Compat.venv.log)")
+    let bin = URL(fileURLWithPath: python).deletingLastPathComponent().path
+    let dir = try CLI.tempDir("frost-compat-entry")
+    defer { CLI.cleanup(dir) }
+    // Named as the console script: click and argparse print sys.argv[0]'s base name.
+    try FileManager.default.createDirectory(atPath: dir + "/frozen", withIntermediateDirectories: true)
+    let binary = dir + "/frozen/" + script
+    let build = try CLI.frost(["build", "--python", python] + flags + ["-o", binary], cwd: dir)
+    try #require(build.status == 0, "\(build.stderr)")
+    // black rewrites bad.py: each run gets it anew.
+    let input = { try "import os, sys\nx=1\n".write(toFile: dir + "/bad.py", atomically: true, encoding: .utf8) }
+    let runs = script == "black" ? [["--check", "bad.py"], ["--version"], ["bad.py"]] : [["bad.py"], ["--version"]]
+    for args in runs {
+      try input()
+      let expected = try CLI.run(bin + "/" + script, args, cwd: dir)
+      try input()
+      let frozen = try Compat.runHidden(
+        binary + " " + args.map(Compat.quote).joined(separator: " "), cwd: dir,
+        alsoHidden: [URL(fileURLWithPath: bin).deletingLastPathComponent().path], raw: true)
+      #expect(frozen.stdout == expected.stdout, "\(args): \(Compat.describe(frozen))")
+      #expect(frozen.status == expected.status, "\(args): \(Compat.describe(frozen))")
+      #expect(frozen.stderr == expected.stderr, "\(args)")
+    }
+  }
+
+  @Test("certifi.where() and an HTTPS context from it: nothing is written (strace)")
+  func certifiWritesNothing() throws {
+    let python = try #require(Compat.venv.python, "\(Compat.venv.log)")
+    let dir = try CLI.tempDir("frost-compat-certifi")
+    defer { CLI.cleanup(dir) }
+    try """
+      import os, ssl, certifi, requests
+      p = certifi.where()
+      print(os.path.exists(p), ssl.create_default_context(cafile=p).cert_store_stats()["x509_ca"] > 100)
+      print(os.path.exists(requests.certs.where()))
+
+      """.write(toFile: dir + "/c.py", atomically: true, encoding: .utf8)
+    #expect(try CLI.frost(["build", "--python", python, dir + "/c.py", "-o", dir + "/c"]).status == 0)
+    let (r, opened) = try CLI.strace(
+      "open,openat,creat,mkdir,rename,unlink", log: dir + "/strace.log", [dir + "/c"])
+    #expect(r.stdout == "True True\nTrue\n", "\(r.stderr)")
+    #expect(CLI.writes(opened).isEmpty, "\(CLI.writes(opened))")
   }
 }
