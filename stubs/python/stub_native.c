@@ -5,6 +5,7 @@
  * never be reused for another object. They are close-on-exec. */
 #include "stub_native.h"
 #include "stub_prefetch.h"
+#include "stub_vfs.h"
 
 #include <dlfcn.h>
 #include <stdio.h>
@@ -41,12 +42,14 @@ int stub_native_memfd(const struct stub_payload *p, const struct frost_entry *e,
 {
     char mname[64];
     int fd = stub_prefetch_take(e);
-    if (fd >= 0)
-        return fd;
-    if (stub_prefetch_dictionary(e, err, errlen) != 0)
-        return -1;
-    memfd_name(p, e, mname, sizeof mname);
-    return stub_payload_memfd(p, e, mname, err, errlen);
+    if (fd < 0) {
+        if (stub_prefetch_dictionary(e, err, errlen) != 0)
+            return -1;
+        memfd_name(p, e, mname, sizeof mname);
+        fd = stub_payload_memfd(p, e, mname, err, errlen);
+    }
+    stub_vfs_note(fd, e);
+    return fd;
 }
 
 static int is_loaded(const char *soname, size_t len)

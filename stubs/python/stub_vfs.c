@@ -266,6 +266,57 @@ int fstatat64(int dirfd, const char *path, struct stat64 *st, int flags)
     return fstatat(dirfd, path, (struct stat *)st, flags);
 }
 
+#define MAX_NOTED 1024
+static struct {
+    int fd;
+    char *path; /* "<executable>/<entry path>" */
+} noted[MAX_NOTED];
+static size_t noted_count;
+
+void stub_vfs_note(int fd, const struct frost_entry *e)
+{
+    if (!vfs_root || fd < 0)
+        return;
+    size_t nlen;
+    const char *name = stub_payload_name(vfs_payload, e, &nlen);
+    char *path = malloc(vfs_root_len + nlen + 1);
+    if (!path)
+        return;
+    memcpy(path, vfs_root, vfs_root_len);
+    memcpy(path + vfs_root_len, name, nlen);
+    path[vfs_root_len + nlen] = '\0';
+    pthread_mutex_lock(&vfs_lock);
+    if (noted_count < MAX_NOTED) {
+        noted[noted_count].fd = fd;
+        noted[noted_count++].path = path;
+        path = NULL;
+    }
+    pthread_mutex_unlock(&vfs_lock);
+    free(path);
+}
+
+typedef int (*dladdr_fn)(const void *, Dl_info *);
+
+/* dladdr() of code loaded from a memfd names the payload path it came from,
+ * `<executable>/lib/pkg/mod.so`, not /proc/self/fd/N: an extension that finds its own folder
+ * this way then opens its siblings there (open and dlopen above answer those paths). */
+int dladdr(const void *addr, Dl_info *info)
+{
+    static dladdr_fn real;
+    if (!real)
+        real = (dladdr_fn)dlsym(RTLD_NEXT, "dladdr");
+    int r = real ? real(addr, info) : 0;
+    if (r && info->dli_fname && strncmp(info->dli_fname, "/proc/self/fd/", 14) == 0) {
+        int fd = atoi(info->dli_fname + 14);
+        pthread_mutex_lock(&vfs_lock);
+        for (size_t i = 0; i < noted_count; i++)
+            if (noted[i].fd == fd)
+                info->dli_fname = noted[i].path;
+        pthread_mutex_unlock(&vfs_lock);
+    }
+    return r;
+}
+
 typedef void *(*dlopen_fn)(const char *, int);
 
 void *dlopen(const char *path, int flags)

@@ -10,4 +10,8 @@
  * the C library unchanged. */
 void stub_vfs_init(const struct stub_payload *p, const char *executable);
 
+/* Records that memfd `fd` holds payload entry `e` (a shared object about to be loaded), so
+ * that dladdr() names `<executable>/<entry path>` for code in it. */
+void stub_vfs_note(int fd, const struct frost_entry *e);
+
 #endif
