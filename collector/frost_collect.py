@@ -804,10 +804,12 @@ def patched_needed(path, drop, work):
 
 
 def data_files(collector):
-    """Non-code files inside the program's and third-party packages' folders."""
+    """Non-code files inside the program's and third-party packages' folders, and with stdlib
+    "all" the standard library's too (lib2to3's grammars, venv's scripts: 84 kB)."""
     out = []
+    everything = collector.req.get("stdlib", "all") == "all"
     for rec in collector.modules.values():
-        if rec.get("type") != "package" or rec.get("kind") == "stdlib":
+        if rec.get("type") != "package" or (rec.get("kind") == "stdlib" and not everything):
             continue
         folder = os.path.dirname(rec["file"])
         prefix = "lib/" + rec["name"].replace(".", "/")

@@ -86,6 +86,7 @@ class Analysis(unittest.TestCase):
         self.assertFalse(names & fc.TEST_ONLY)
         self.assertNotIn("sitecustomize", names)
         self.assertFalse(any(m["kind"] == "third-party" for m in out["modules"]))
+        self.assertIn("lib/lib2to3/Grammar.txt", {d["dest"] for d in out["data"]})
 
     def test_missing_imports_are_reported_by_importer(self):
         out = collect({
