@@ -943,7 +943,7 @@ def add_distributions(collector):
     files by path and loads plugins by name. Returns (their keys, their data files)."""
     dists = Distributions(collector.paths + [p for p in collector.search
                                              if collector.kind_of(p) != "stdlib"])
-    done, data = {}, []
+    done, data, scanned = {}, [], {}
     while True:
         wanted = {}
         for rec in list(collector.modules.values()):
@@ -962,12 +962,69 @@ def add_distributions(collector):
                     wanted[dist_key(req)] = req
                     stack.append(req)
         new = sorted(k for k in wanted if k not in done)
-        if not new:
+        if not new and not compiled_imports(collector, scanned):
             return set(done), data
         for key in new:
             done[key] = wanted[key]
             data += add_distribution(collector, wanted[key])
         collector.drain()
+
+
+# A module name as compiled code spells it for PyImport_ImportModule: NUL-terminated.
+MODULE_STRING = re.compile(rb"(?<![A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\0")
+
+
+def site_tops(collector):
+    """Top-level module names importable from the third-party folders of the search path."""
+    tops = set()
+    for folder in collector.paths + collector.search:
+        if collector.kind_of(folder) == "stdlib":
+            continue
+        try:
+            entries = os.listdir(folder)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.endswith(".py"):
+                tops.add(entry[:-3])
+            elif entry.endswith(EXT_SUFFIXES):
+                tops.add(entry.split(".")[0])
+            elif "." not in entry and os.path.isdir(os.path.join(folder, entry)):
+                tops.add(entry)
+    return tops
+
+
+def compiled_imports(collector, scanned):
+    """Adds the third-party modules that bundled third-party extension modules name in their
+    strings, as their code imports them (PyImport_ImportModule("_cffi_backend"), Cython's
+    module names): a distribution installed without the metadata that names what it needs
+    (Debian's python3-cryptography and python3-cffi-backend) still gets it. Only names whose
+    top level is importable from the third-party folders and not bundled yet, and that resolve
+    to a module, count. Returns True when it added one."""
+    if "site_tops" not in scanned:
+        scanned["site_tops"] = site_tops(collector)
+    tops = scanned["site_tops"]
+    added = False
+    for rec in list(collector.modules.values()):
+        if rec.get("type") != "extension" or rec.get("kind") != "third-party":
+            continue
+        if rec["file"] in scanned:
+            continue
+        scanned[rec["file"]] = True
+        try:
+            with open(rec["file"], "rb") as f:
+                data = f.read()
+        except OSError:
+            continue
+        for m in set(MODULE_STRING.findall(data)):
+            name = m.decode("ascii")
+            top = name.split(".")[0]
+            if top in tops and name not in collector.modules and top not in collector.modules:
+                if collector.add(name) is not None:
+                    added = True
+    if added:
+        collector.drain()
+    return added
 
 
 def editable_source(dist):

@@ -174,6 +174,36 @@ struct PythonRealProgramTests {
     #expect(r.status == 0 && r.stdout == "pkg beside True\n", "\(r.stdout)\(r.stderr)")
   }
 
+  @Test("a module that compiled code imports by name comes along, with no metadata naming it")
+  func compiledImport() throws {
+    let root = try PythonFixtures.project([
+      "main.py": "import fastext\nprint(fastext.helper_value())\n",
+      "site/hiddendep/__init__.py": "VALUE = 'found'\n",
+      "fastext.c": #"""
+      #include <Python.h>
+      static PyObject *helper_value(PyObject *self, PyObject *args) {
+          PyObject *m = PyImport_ImportModule("hiddendep");
+          return m ? PyObject_GetAttrString(m, "VALUE") : NULL;
+      }
+      static PyMethodDef methods[] = {{"helper_value", helper_value, METH_NOARGS, ""}, {0}};
+      static struct PyModuleDef def = {PyModuleDef_HEAD_INIT, "fastext", 0, -1, methods};
+      PyMODINIT_FUNC PyInit_fastext(void) { return PyModule_Create(&def); }
+      """#,
+    ])
+    defer { CLI.cleanup(root) }
+    let make = try PythonFixtures.sh(
+      "gcc -shared -fPIC -I/usr/include/python3.11 -o site/fastext$(/usr/bin/python3 -c "
+        + "'import sysconfig; print(sysconfig.get_config_var(\"EXT_SUFFIX\"))') fastext.c",
+      cwd: root)
+    #expect(make.status == 0, "\(make.stderr)")
+    let build = try CLI.frost([
+      "build", root + "/main.py", "--path", root + "/site", "-o", root + "/main",
+    ])
+    #expect(build.status == 0, "\(build.stderr)")
+    let r = try PythonFixtures.runHidden(root + "/main")
+    #expect(r.status == 0 && r.stdout == "found\n", "\(r.stdout)\(r.stderr)")
+  }
+
   @Test("a distribution is bundled whole: hyphenated modules, data, and what it requires")
   func wholeDistribution() throws {
     let root = try PythonFixtures.project([
