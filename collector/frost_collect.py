@@ -717,7 +717,7 @@ def resolve_libraries(files):
 
 def native_order(extensions, work):
     """(libraries [(soname, path)], needs {ext file: [sonames, dependencies first]}, cuts
-    [(soname, soname it no longer names)]).
+    [(soname, soname it no longer names)], the paths of the libraries as installed).
 
     Each library is loaded from memory after the libraries it names, which the dynamic loader
     then finds by soname; a cycle (Pillow's libfreetype and libharfbuzz name each other) has
@@ -780,7 +780,7 @@ def native_order(extensions, work):
     libs = {s: where[s] for s in graph}
     for x in sorted(after):
         libs[x] = patched_needed(where[x], set(after[x]), work)
-    return sorted(libs.items()), needs, sorted(cuts)
+    return sorted(libs.items()), needs, sorted(cuts), set(where.values())
 
 
 def patched_needed(path, drop, work):
@@ -1239,9 +1239,9 @@ def main():
         modules.append(dict((k, v) for k, v in rec.items() if k not in ("search", "eager")))
         if rec["type"] == "extension":
             extensions.append(rec["file"])
-    libs, needs, cuts = native_order(extensions, os.path.dirname(req["blob"]))
+    libs, needs, cuts, installed = native_order(extensions, os.path.dirname(req["blob"]))
     preload = preload_order(c, main_module)
-    natives = {os.path.realpath(p) for p in resolve_libraries(extensions).values()}
+    natives = {os.path.realpath(p) for p in installed}
     dist_data = [d for d in dist_data if os.path.realpath(d["src"]) not in natives]
     out = {
         "full_version": sys.version.split()[0],
