@@ -1003,8 +1003,17 @@ def compiled_imports(collector, scanned):
     to a module, count. Returns True when it added one."""
     if "site_tops" not in scanned:
         scanned["site_tops"] = site_tops(collector)
+        # With stdlib "imported", a standard module that compiled code imports (orjson's
+        # PyCapsule_Import("datetime.datetime_CAPI"), PyImport_ImportModule("uuid")) is
+        # bundled only if found here: a missing one makes the import return NULL, which
+        # extensions rarely check (orjson crashes at import). Development tools left out.
+        scanned["stdlib_tops"] = set()
+        if collector.req.get("stdlib") == "imported":
+            scanned["stdlib_tops"] = set(stdlib_tops(collector)) - DEV_TOOLS - TEST_ONLY
     tops = scanned["site_tops"]
+    std = scanned["stdlib_tops"]
     added = False
+    before = set(collector.modules)
     for rec in list(collector.modules.values()):
         if rec.get("type") != "extension" or rec.get("kind") != "third-party":
             continue
@@ -1022,6 +1031,14 @@ def compiled_imports(collector, scanned):
             if top in tops and name not in collector.modules and top not in collector.modules:
                 if collector.add(name) is not None:
                     added = True
+            elif top in std and top not in tops:
+                # A capsule's name ("datetime.datetime_CAPI") names its module's attribute.
+                while name not in collector.modules and collector.add(name) is None:
+                    if "." not in name:
+                        break
+                    name = name.rsplit(".", 1)[0]
+                else:
+                    added = added or name not in before
     if added:
         collector.drain()
     return added

@@ -149,6 +149,21 @@ struct CompatTests {
     }
   }
 
+  @Test("orjson with --stdlib imported: the standard modules its C code imports come along")
+  func orjsonImported() throws {
+    let python = try #require(Compat.venv.python, "\(Compat.venv.log)")
+    let dir = try CLI.tempDir("frost-compat-orjson")
+    defer { CLI.cleanup(dir) }
+    try "import orjson\nprint(orjson.dumps({'a': 1}))\n".write(
+      toFile: dir + "/o.py", atomically: true, encoding: .utf8)
+    let build = try CLI.frost([
+      "build", "--stdlib", "imported", "--python", python, dir + "/o.py", "-o", dir + "/o",
+    ])
+    #expect(build.status == 0, "\(build.stderr)")
+    let r = try PythonFixtures.runHidden(dir + "/o")
+    #expect(r.status == 0 && r.stdout == "b'{\"a\":1}'\n", "\(Compat.describe(r))")
+  }
+
   @Test("certifi.where() and an HTTPS context from it: nothing is written (strace)")
   func certifiWritesNothing() throws {
     let python = try #require(Compat.venv.python, "\(Compat.venv.log)")
