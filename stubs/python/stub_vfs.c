@@ -207,8 +207,21 @@ FILE *fopen64(const char *path, const char *mode)
 int access(const char *path, int amode)
 {
     char buf[64];
-    const char *target = redirect(path, amode & W_OK ? O_RDWR : O_RDONLY, buf, sizeof buf);
-    return target ? (int)syscall(SYS_faccessat, AT_FDCWD, target, amode) : -1;
+    if (!mapped(path, buf, sizeof buf))
+        return (int)syscall(SYS_faccessat, AT_FDCWD, path, amode);
+    const char *rel = path + vfs_root_len;
+    size_t len = strlen(rel);
+    while (len > 0 && rel[len - 1] == '/')
+        len--;
+    if (!buf[0] && len > 0 && !is_folder(rel, len)) {
+        errno = ENOENT;
+        return -1;
+    }
+    if (amode & W_OK) {
+        errno = EROFS;
+        return -1;
+    }
+    return 0; /* payload files and folders are readable (and extension modules executable) */
 }
 
 /* stat of a payload folder: read-only, as vfs.py shows it. */
