@@ -5,6 +5,9 @@
 #   make demo    deps + build + freeze samples/hello.sh and samples/stdlib_app.py, run them
 #   make test    deps + build + the whole test suite
 #   make compat  build + the PyPI compatibility suite alone (tests/compat/README.md)
+#   make fuzz    build + each libFuzzer harness of fuzz/ for FUZZ_TIME seconds (default 600)
+#   make fuzz-check  the harnesses on their seeds and regressions, a fixed number of runs, and
+#                the host and Python stubs built with AddressSanitizer running samples (in test)
 CONFIG ?= debug
 SWIFT ?= swift
 SCRATCH ?= .build
@@ -27,7 +30,7 @@ COMPACT_SRC := $(wildcard stubs/compact/*.c)
 PY_SRC := $(wildcard stubs/python/*.c)
 PACKED_SRC := stubs/packed/packed.c stubs/packed/image.c stubs/packed/ldso.c stubs/packed/lz4_block.c
 
-.PHONY: all build swift stubs deps demo test compat clean
+.PHONY: all build swift stubs deps demo test compat clean fuzz fuzz-check fuzz-harnesses asan-stubs
 all: build
 build: swift stubs
 
@@ -124,13 +127,106 @@ demo: deps build
 	$(BIN)/frost build samples/stdlib_app.py -o $(BIN)/stdlib_app
 	$(BIN)/stdlib_app
 
-test: deps build
+test: deps build fuzz-check
 	$(SWIFT) test --scratch-path $(SCRATCH)
 
 # Popular PyPI distributions frozen and run with host Python hidden (Tests/FrostCLITests/
 # CompatTests.swift); the venv is made once, next to the build folder, by scripts/compat-venv.sh.
 compat: build
 	$(SWIFT) test --scratch-path $(SCRATCH) --filter CompatTests
+
+# Fuzzing (fuzz/README.md). The harnesses are built by the Swift toolchain's clang, which has
+# libFuzzer; the seeds are made from binaries that this build's `frost` freezes.
+FUZZ_CC ?= /opt/swift/usr/bin/clang
+FUZZ_DIR := $(SCRATCH)/fuzz
+FUZZ_TIME ?= 600
+FUZZ_RUNS ?= 20000
+FUZZ_HARNESSES := payload lz4 manifest
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -DFROST_WITH_ZSTD -g -O1 -Wall -Wextra -fuse-ld=lld \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_COMMON := fuzz/fuzz_mutator.c fuzz/fuzz_mutator.h stubs/include/frost_format.h
+FUZZ_READER := stubs/common/stub_payload.c stubs/common/stub_crc32.c
+FUZZ_PACKED := stubs/packed/image.c stubs/packed/lz4_block.c
+FUZZ_BIN := $(addprefix $(FUZZ_DIR)/fuzz-,$(FUZZ_HARNESSES))
+# Run options: crashes are written into $(FUZZ_DIR), not the current folder.
+FUZZ_OPTS := -artifact_prefix=$(FUZZ_DIR)/ -print_final_stats=1
+
+$(FUZZ_DIR)/fuzz-payload: fuzz/fuzz_payload.c $(FUZZ_COMMON) $(FUZZ_READER) $(FUZZ_PACKED) $(COMMON_HDR)
+	@mkdir -p $(FUZZ_DIR)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) $(ARCHLIB)/libzstd.a $(ARCHLIB)/libz.a
+$(FUZZ_DIR)/fuzz-lz4: fuzz/fuzz_lz4.c $(FUZZ_COMMON) stubs/packed/lz4_block.c stubs/packed/lz4_block.h
+	@mkdir -p $(FUZZ_DIR)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) $(ARCHLIB)/liblz4.a $(ARCHLIB)/libz.a
+$(FUZZ_DIR)/fuzz-manifest: fuzz/fuzz_manifest.c $(FUZZ_COMMON) $(FUZZ_READER) $(COMMON_HDR)
+	@mkdir -p $(FUZZ_DIR)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) $(ARCHLIB)/libzstd.a $(ARCHLIB)/libz.a
+
+# Seeds: one folder per harness, from `frost build` of the samples (fuzz/make-seeds.sh).
+$(FUZZ_DIR)/seeds/.made: fuzz/make-seeds.sh samples/hello.sh samples/hello.py | build
+	fuzz/make-seeds.sh $(BIN) $(FUZZ_DIR)/seeds
+	touch $@
+
+# Each harness's regression inputs (fuzz/regressions/HARNESS-NAME) in a folder of its own.
+$(FUZZ_DIR)/regressions/.made: $(wildcard fuzz/regressions/*)
+	rm -rf $(FUZZ_DIR)/regressions
+	for h in $(FUZZ_HARNESSES); do mkdir -p $(FUZZ_DIR)/regressions/$$h; \
+		cp fuzz/regressions/$$h-* $(FUZZ_DIR)/regressions/$$h/ 2>/dev/null || true; done
+	touch $@
+
+fuzz-harnesses: $(FUZZ_BIN) $(FUZZ_DIR)/seeds/.made $(FUZZ_DIR)/regressions/.made
+
+# Every regression input once, then FUZZ_RUNS mutations from seeds + regressions (seed 1, a
+# corpus folder made afresh: the same inputs at every run), then the ASan stubs.
+fuzz-check: fuzz-harnesses asan-stubs
+	for h in $(FUZZ_HARNESSES); do \
+		r=$$(ls $(FUZZ_DIR)/regressions/$$h); \
+		if [ -n "$$r" ]; then (cd $(FUZZ_DIR)/regressions/$$h && ../../fuzz-$$h $$r) || exit 1; fi; \
+		rm -rf $(FUZZ_DIR)/check-$$h && mkdir -p $(FUZZ_DIR)/check-$$h; \
+		$(FUZZ_DIR)/fuzz-$$h $(FUZZ_OPTS) -runs=$(FUZZ_RUNS) -seed=1 $(FUZZ_DIR)/check-$$h \
+			$(FUZZ_DIR)/seeds/$$h $(FUZZ_DIR)/regressions/$$h 2>$(FUZZ_DIR)/check-$$h.log || \
+			{ tail -40 $(FUZZ_DIR)/check-$$h.log; exit 1; }; \
+		grep -E "^stat::number_of_executed_units|^Done" $(FUZZ_DIR)/check-$$h.log; \
+	done
+
+# Long runs, one harness after the other, keeping what they find in $(FUZZ_DIR)/corpus-*.
+fuzz: fuzz-harnesses
+	for h in $(FUZZ_HARNESSES); do mkdir -p $(FUZZ_DIR)/corpus-$$h; \
+		$(FUZZ_DIR)/fuzz-$$h $(FUZZ_OPTS) -max_total_time=$(FUZZ_TIME) $(FUZZ_DIR)/corpus-$$h \
+			$(FUZZ_DIR)/seeds/$$h $(FUZZ_DIR)/regressions/$$h || exit 1; done
+
+# The host and Python stubs with AddressSanitizer (gcc's), in $(SCRATCH)/asan with links to
+# what Python programs need from the build, so that `frost` (FROST_STUB_DIR) freezes samples
+# onto them (the interpreter left unpacked: a packed one would be the plain stub); each frozen
+# sample then runs and must succeed (ASan's exit status is 99) and print what it prints with
+# the normal stubs. ASan checks the
+# stubs' own C code (reading the payload, launching, the Python importer's C side), not
+# libpython or zlib, which are not rebuilt. Leak checking is off: the stubs exec or exit
+# without freeing what the program keeps until then.
+ASAN_DIR := $(SCRATCH)/asan
+ASAN_CFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g -fno-omit-frame-pointer -fsanitize=address
+$(ASAN_DIR)/frost-stub-host: $(HOST_SRC) $(COMMON_SRC) $(COMMON_HDR) $(wildcard stubs/host/*.h)
+	@mkdir -p $(ASAN_DIR)
+	$(CC) $(ASAN_CFLAGS) -o $@ $(HOST_SRC) $(COMMON_SRC) $(ARCHLIB)/libz.a
+$(ASAN_DIR)/frost-stub-python: $(BIN)/frost-stub-python $(PY_SRC) $(COMMON_SRC) $(COMMON_HDR)
+	@mkdir -p $(ASAN_DIR)
+	$(CC) $(ASAN_CFLAGS) -DFROST_WITH_ZSTD -I$(PYINC) -I$(PY_GEN) -o $@ $(PY_SRC) $(COMMON_SRC) \
+		$(ARCHLIB)/libpython$(PYVER).a $(ARCHLIB)/libz.a $(ARCHLIB)/libzstd.a -lm -ldl -lpthread -lutil \
+		-no-pie -Wl,-E -Wl,--exclude-libs,libz.a:libzstd.a
+
+ASAN_RUN := ASAN_OPTIONS=detect_leaks=0:abort_on_error=0:exitcode=99 FROST_STUB_DIR=$(CURDIR)/$(ASAN_DIR)
+asan-stubs: build $(ASAN_DIR)/frost-stub-host $(ASAN_DIR)/frost-stub-python
+	for f in frost-python-lib frost.py frost-collect.py; do ln -sfn $(CURDIR)/$(BIN)/$$f $(ASAN_DIR)/$$f; done
+	$(ASAN_RUN) $(BIN)/frost build samples/hello.sh -o $(ASAN_DIR)/hello-sh
+	$(ASAN_RUN) $(ASAN_DIR)/hello-sh from asan >$(ASAN_DIR)/out && grep -q "\[asan\]" $(ASAN_DIR)/out
+	$(ASAN_RUN) $(BIN)/frost build samples/hello.py -o $(ASAN_DIR)/hello-py
+	$(ASAN_RUN) $(ASAN_DIR)/hello-py >$(ASAN_DIR)/out && grep -qx "hello from Frost" $(ASAN_DIR)/out
+	$(ASAN_RUN) $(BIN)/frost build samples/hello.py --stdlib imported -o $(ASAN_DIR)/hello-py-imported
+	$(ASAN_RUN) $(ASAN_DIR)/hello-py-imported >$(ASAN_DIR)/out && grep -qx "hello from Frost" $(ASAN_DIR)/out
+	$(ASAN_RUN) $(BIN)/frost build samples/stdlib_app.py --pack-interpreter never -o $(ASAN_DIR)/stdlib_app
+	$(ASAN_RUN) $(ASAN_DIR)/stdlib_app >$(ASAN_DIR)/out
+	$(ASAN_RUN) $(BIN)/frost build samples/pkgapp --pack-interpreter never -o $(ASAN_DIR)/pkgapp
+	$(ASAN_RUN) $(ASAN_DIR)/pkgapp >$(ASAN_DIR)/out
+	@echo "asan-stubs: 5 frozen samples ran on the ASan host and Python stubs"
 
 clean:
 	rm -rf .build

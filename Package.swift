@@ -19,9 +19,11 @@ let package = Package(
       name: "CLibELF", pkgConfig: "libelf", providers: [.apt(["libelf-dev"])]),
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
     .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+    // __cxa_demangle (libstdc++) and swift_demangle (the Swift runtime), for `frost inspect`.
+    .systemLibrary(name: "CDemangle"),
     .target(
       name: "FrostKit",
-      dependencies: ["CLibELF", "CZlib", "CZstd", .product(name: "Crypto", package: "swift-crypto")]),
+      dependencies: ["CLibELF", "CZlib", "CZstd", "CDemangle", .product(name: "Crypto", package: "swift-crypto")]),
     .executableTarget(
       name: "frost",
       dependencies: [

@@ -24,6 +24,13 @@ enum InspectCLIFixtures {
       let past = UInt64(elf.count) + 64
       for i in 0..<8 { elf[40 + i] = UInt8(truncatingIfNeeded: past >> (8 * i)) }
       try Data(elf).write(to: URL(fileURLWithPath: dir + "/shoff-past"))
+      // An archive of an object and a text file, and a copy cut inside a member header.
+      let cc = try CLI.run("/usr/bin/gcc", ["-O1", "-c", "-o", dir + "/hello.o", dir + "/hello.c"])
+      guard cc.status == 0 else { fatalError("gcc: \(cc.stderr)") }
+      let ar = try CLI.run("/usr/bin/ar", ["rcs", dir + "/lib.a", dir + "/hello.o", dir + "/text"])
+      guard ar.status == 0 else { fatalError("ar: \(ar.stderr)") }
+      let archive = try Data(contentsOf: URL(fileURLWithPath: dir + "/lib.a"))
+      try archive.prefix(archive.count - 30).write(to: URL(fileURLWithPath: dir + "/cut.a"))
       return dir
     } catch {
       fatalError("cannot build inspect CLI fixtures: \(error)")
@@ -90,7 +97,9 @@ struct InspectCLITests {
     #expect(r.stdout.contains("Sections (") && r.stdout.contains("Segments ("))
     #expect(r.stdout.contains("Largest symbols (3 of"))
     let csv = try CLI.frost(["inspect", "--format", "csv", "--sections", path])
-    #expect(csv.stdout.hasPrefix("index,name,type,flags,address,offset,size,category\n"))
+    #expect(
+      csv.stdout.hasPrefix(
+        "index,name,type,flags,address,offset,size,category,compression,uncompressedSize\n"))
     let both = try CLI.frost(["inspect", "--format", "csv", "--sections", "--segments", path])
     #expect(both.status == 64)
   }

@@ -162,10 +162,14 @@ static int keep_manifest(struct stub_payload *p, const char *m, uint32_t size)
  * takes a fault or two. */
 #define META_MAP_MIN (16 * 1024)
 
-/* Points p->meta at the first `len` bytes of the section. */
+/* Points p->meta at the first `len` bytes of the section. The index is used in place as an
+ * array of struct frost_entry, so a mapping is used only when the section starts 8-byte
+ * aligned in the file (as Frost, linkers and strip put it): a crafted section at an odd offset
+ * would otherwise give misaligned records, undefined behaviour (found by fuzz/fuzz_payload.c);
+ * malloc'ed memory is always aligned. */
 static int load_meta(struct stub_payload *p, size_t len)
 {
-    if (len >= META_MAP_MIN) {
+    if (len >= META_MAP_MIN && p->section_offset % 8 == 0) {
         uint64_t start = p->section_offset, page = (uint64_t)sysconf(_SC_PAGESIZE);
         uint64_t delta = start % page;
         void *m = mmap(NULL, len + delta, PROT_READ, MAP_PRIVATE, p->fd, (off_t)(start - delta));

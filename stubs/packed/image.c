@@ -12,11 +12,14 @@ static int name_cmp(const char *a, size_t an, const char *b, size_t bn)
     return an < bn ? -1 : an > bn;
 }
 
-/* The .frost section of the file mapped at `f` (`size` bytes), or NULL. */
+/* The .frost section of the file mapped at `f` (`size` bytes), or NULL. The headers and the
+ * payload are read in place, as structs: the section header table and the section must be
+ * 8-byte aligned in the file (as every linker, strip and Frost put them), since reading a
+ * struct at an unaligned address is undefined behaviour (found by fuzz/fuzz_payload.c). */
 static const uint8_t *frost_section(const uint8_t *f, uint64_t size, uint64_t *sec_size)
 {
     const Elf64_Ehdr *eh = (const void *)f;
-    if (size < sizeof *eh || eh->e_shentsize != sizeof(Elf64_Shdr) ||
+    if (size < sizeof *eh || eh->e_shentsize != sizeof(Elf64_Shdr) || eh->e_shoff % 8 != 0 ||
         !within(eh->e_shoff, (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr), size) ||
         eh->e_shstrndx >= eh->e_shnum)
         return NULL;
@@ -29,7 +32,7 @@ static const uint8_t *frost_section(const uint8_t *f, uint64_t size, uint64_t *s
         if (at + sizeof FROST_SECTION_NAME <= strs->sh_size &&
             name_cmp((const char *)f + strs->sh_offset + at, sizeof FROST_SECTION_NAME,
                      FROST_SECTION_NAME, sizeof FROST_SECTION_NAME) == 0 &&
-            within(sh[i].sh_offset, sh[i].sh_size, size)) {
+            within(sh[i].sh_offset, sh[i].sh_size, size) && sh[i].sh_offset % 8 == 0) {
             *sec_size = sh[i].sh_size;
             return f + sh[i].sh_offset;
         }
@@ -37,13 +40,14 @@ static const uint8_t *frost_section(const uint8_t *f, uint64_t size, uint64_t *s
     return NULL;
 }
 
-/* The payload's entry named PACKED_INTERPRETER, or NULL. */
+/* The payload's entry named PACKED_INTERPRETER, or NULL. The index must be 8-byte aligned,
+ * as the stub's reader requires too (read_index): its records are read in place. */
 static const struct frost_entry *interpreter_entry(const uint8_t *s, uint64_t size)
 {
     const struct frost_header *h = (const void *)s;
     if (size < sizeof *h || name_cmp(h->magic, FROST_MAGIC_SIZE, FROST_MAGIC,
                                      FROST_MAGIC_SIZE) != 0 ||
-        h->version != FROST_FORMAT_VERSION ||
+        h->version != FROST_FORMAT_VERSION || h->index_offset % 8 != 0 ||
         !within(h->index_offset, (uint64_t)h->entry_count * sizeof(struct frost_entry), size) ||
         !within(h->names_offset, h->names_size, size))
         return NULL;

@@ -10,6 +10,9 @@ public enum ELFError: Error, CustomStringConvertible, Equatable {
   case alreadyHasSection(String)
   /// The file cannot be opened or read.
   case unreadable(reason: String)
+  /// The file is an `ar` archive, but its global header or a member header is unreadable or
+  /// out of bounds (the archive's own structure, not a member's contents).
+  case damagedArchive(reason: String)
 
   public var description: String {
     switch self {
@@ -18,6 +21,7 @@ public enum ELFError: Error, CustomStringConvertible, Equatable {
     case .unsupported(let what): "unsupported ELF file: \(what)"
     case .alreadyHasSection(let name): "already has a \(name) section"
     case .unreadable(let reason): reason
+    case .damagedArchive(let reason): "damaged ar archive: \(reason)"
     }
   }
 }

@@ -20,8 +20,11 @@ public final class ELFFile {
   /// The program header table, in table order (`gelf_getphdr`).
   public let segments: [ELFSegment]
   let sectionList: [ELFSection]
+  /// The file descriptor this owns, or -1 for an archive member (the archive owns it).
   let fd: Int32
   let elf: OpaquePointer
+  /// What must outlive this descriptor: the archive of a member (libelf's parent descriptor).
+  let owner: AnyObject?
 
   /// Opens and checks `path`.
   ///
@@ -39,20 +42,50 @@ public final class ELFFile {
       throw .damaged(reason: "libelf: \(Self.lastError())")
     }
     defer { if !ok { elf_end(elf) } }
-    guard elf_kind(elf) == ELF_K_ELF else { throw .damaged(reason: "libelf does not see an ELF file") }
-    let header = try Self.readHeader(elf, fileSize: size)
-    self.segments = try Self.readSegments(elf, header, fileSize: size)
-    self.sectionList = try Self.readSections(elf, header, fileSize: size)
+    (self.header, self.segments, self.sectionList) = try Self.load(elf, fileSize: size)
     self.fd = fd
     self.elf = elf
     self.fileSize = size
-    self.header = header
+    self.owner = nil
     ok = true
+  }
+
+  /// Takes over `elf`, a member of `archive` (`elf_begin` with the archive as parent), and
+  /// checks it as `init(path:)` checks a file: offsets are relative to the member, whose size
+  /// (`elf_rawfile`) is the "file size". `elf` is ended (`elf_end`) even when this throws.
+  init(member elf: OpaquePointer, of archive: ELFArchive) throws(ELFError) {
+    var ok = false
+    defer { if !ok { elf_end(elf) } }
+    var rawSize = 0
+    guard let base = elf_rawfile(elf, &rawSize), let size = UInt64(exactly: rawSize) else {
+      throw .unreadable(reason: "libelf: \(Self.lastError())")
+    }
+    try Self.checkIdentification(
+      Array(UnsafeRawBufferPointer(start: base, count: min(rawSize, Int(EI_NIDENT)))),
+      fileSize: size)
+    (self.header, self.segments, self.sectionList) = try Self.load(elf, fileSize: size)
+    self.fd = -1
+    self.elf = elf
+    self.fileSize = size
+    self.owner = archive
+    ok = true
+  }
+
+  /// The header and both tables of `elf`, checked against `fileSize`.
+  private static func load(_ elf: OpaquePointer, fileSize size: UInt64) throws(ELFError) -> (
+    ELFHeader, [ELFSegment], [ELFSection]
+  ) {
+    guard elf_kind(elf) == ELF_K_ELF else { throw .damaged(reason: "libelf does not see an ELF file") }
+    let header = try readHeader(elf, fileSize: size)
+    return (
+      header, try readSegments(elf, header, fileSize: size),
+      try readSections(elf, header, fileSize: size)
+    )
   }
 
   deinit {
     elf_end(elf)
-    close(fd)
+    if fd >= 0 { close(fd) }
   }
 
   /// The last libelf error (`elf_errmsg(-1)`).
@@ -89,10 +122,12 @@ public final class ELFFile {
       throw .unreadable(reason: "libelf: \(Self.lastError())")
     }
     let (end, overflow) = offset.addingReportingOverflow(count)
-    guard !overflow, end <= UInt64(size) else {
+    guard !overflow, end <= UInt64(size), let start = Int(exactly: offset),
+      let length = Int(exactly: count)
+    else {
       throw .damaged(reason: "range at offset \(offset), size \(count) ends past end of file")
     }
-    return body(UnsafeRawBufferPointer(start: UnsafeRawPointer(base) + Int(offset), count: Int(count)))
+    return body(UnsafeRawBufferPointer(start: UnsafeRawPointer(base) + start, count: length))
   }
 
   // MARK: - Checks done at open
@@ -107,15 +142,31 @@ public final class ELFFile {
     case S_IFDIR: throw .notELF(reason: "is a directory")
     default: throw .notELF(reason: "not a regular file")
     }
-    guard st.st_size > 0 else { throw .notELF(reason: "empty file") }
+    guard let size = UInt64(exactly: st.st_size), size > 0 else {
+      throw .notELF(reason: "empty file")
+    }
     var ident = [UInt8](repeating: 0, count: Int(EI_NIDENT))
     let n = ident.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
     guard n >= 0 else { throw .unreadable(reason: String(cString: strerror(errno))) }
+    if n >= ELFArchive.magic.count, ident.prefix(ELFArchive.magic.count).elementsEqual(ELFArchive.magic) {
+      throw .notELF(reason: "an ar archive")
+    }
+    try checkIdentification(Array(ident.prefix(n)), fileSize: size)
+    return size
+  }
+
+  /// Checks the identification bytes `ident` (up to `EI_NIDENT` of them) of a file or archive
+  /// member of `fileSize` bytes: the magic, class, byte order and version, and that the ELF
+  /// header fits.
+  static func checkIdentification(_ ident: [UInt8], fileSize: UInt64)
+    throws(ELFError)
+  {
+    let n = ident.count
     guard n >= 4, ident[0..<4].elementsEqual([0x7f, 0x45, 0x4c, 0x46]) else {
-      throw .notELF(reason: "no ELF magic")
+      throw .notELF(reason: fileSize == 0 ? "empty file" : "no ELF magic")
     }
     guard n == Int(EI_NIDENT) else {
-      throw .damaged(reason: "truncated: file is \(st.st_size) bytes, shorter than the ELF identification")
+      throw .damaged(reason: "truncated: file is \(fileSize) bytes, shorter than the ELF identification")
     }
     let fileClass = ident[Int(EI_CLASS)]
     guard fileClass == ELFCLASS32 || fileClass == ELFCLASS64 else {
@@ -127,12 +178,11 @@ public final class ELFFile {
     guard ident[Int(EI_VERSION)] == EV_CURRENT else {
       throw .damaged(reason: "invalid ELF version \(ident[Int(EI_VERSION)])")
     }
-    let headerSize: Int64 = fileClass == ELFCLASS64 ? 64 : 52
-    guard st.st_size >= headerSize else {
+    let headerSize: UInt64 = fileClass == ELFCLASS64 ? 64 : 52
+    guard fileSize >= headerSize else {
       throw .damaged(
-        reason: "truncated: file is \(st.st_size) bytes, the ELF header needs \(headerSize)")
+        reason: "truncated: file is \(fileSize) bytes, the ELF header needs \(headerSize)")
     }
-    return UInt64(st.st_size)
   }
 
   /// `gelf_getehdr`, `elf_getshdrnum`, `elf_getshdrstrndx`, `elf_getphdrnum`; checks that both
@@ -216,9 +266,14 @@ public final class ELFFile {
   private static func readSegments(_ elf: OpaquePointer, _ h: ELFHeader, fileSize: UInt64)
     throws(ELFError) -> [ELFSegment]
   {
+    // The count was checked against the file size; these only keep a hostile value from
+    // trapping on a conversion.
+    guard let count = Int(exactly: h.programHeaderCount), count <= Int(Int32.max) else {
+      throw .damaged(reason: "\(h.programHeaderCount) program headers")
+    }
     var result: [ELFSegment] = []
-    result.reserveCapacity(Int(h.programHeaderCount))
-    for i in 0..<Int(h.programHeaderCount) {
+    result.reserveCapacity(count)
+    for i in 0..<count {
       var phdr = GElf_Phdr()
       guard gelf_getphdr(elf, Int32(i), &phdr) != nil else {
         throw .damaged(reason: "program header \(i): \(lastError())")
@@ -245,10 +300,12 @@ public final class ELFFile {
     throws(ELFError) -> [ELFSection]
   {
     guard h.sectionCount > 0 else { return [] }
-    let count = Int(h.sectionCount)
+    guard let count = Int(exactly: h.sectionCount),
+      let strndx = Int(exactly: h.sectionNameTableIndex)
+    else { throw .damaged(reason: "\(h.sectionCount) sections") }
     var result: [ELFSection] = []
     result.reserveCapacity(count)
-    var raw: [(GElf_Shdr, Int)] = []
+    var raw: [(GElf_Shdr, Int, OpaquePointer)] = []
     raw.reserveCapacity(count)
     var scn = elf_getscn(elf, 0)
     while let s = scn {
@@ -256,14 +313,13 @@ public final class ELFFile {
       guard gelf_getshdr(s, &shdr) != nil else {
         throw .damaged(reason: "section header \(raw.count): \(lastError())")
       }
-      raw.append((shdr, Int(elf_ndxscn(s))))
+      raw.append((shdr, elf_ndxscn(s), s))
       scn = elf_nextscn(elf, s)
     }
     guard raw.count == count else {
       throw .damaged(reason: "libelf found \(raw.count) sections, the header says \(count)")
     }
     // The name table is checked before any name is looked up in it.
-    let strndx = Int(h.sectionNameTableIndex)
     let names = raw[strndx].0
     if strndx != 0 {
       guard names.sh_type == UInt32(SHT_STRTAB) else {
@@ -271,7 +327,7 @@ public final class ELFFile {
       }
       try checkSectionRange(names, index: strndx, fileSize: fileSize)
     }
-    for (shdr, index) in raw {
+    for (shdr, index, scn) in raw {
       try checkSectionRange(shdr, index: index, fileSize: fileSize)
       var name = ""
       if strndx != 0 {
@@ -287,9 +343,42 @@ public final class ELFFile {
         ELFSection(
           index: index, name: name, type: shdr.sh_type, flags: shdr.sh_flags,
           address: shdr.sh_addr, offset: shdr.sh_offset, size: shdr.sh_size,
-          alignment: shdr.sh_addralign, link: shdr.sh_link))
+          alignment: shdr.sh_addralign, link: shdr.sh_link,
+          compression: compression(scn, shdr, name: name, elf: elf)))
     }
     return result
+  }
+
+  /// What a compressed section declares: for `SHF_COMPRESSED`, its `Chdr` (`gelf_getchdr`,
+  /// which reads the header only); for a GNU `.zdebug_*` section, its `ZLIB` header and
+  /// big-endian size. Nil for other sections. Nothing is decompressed: the size is as declared.
+  private static func compression(
+    _ scn: OpaquePointer, _ shdr: GElf_Shdr, name: String, elf: OpaquePointer
+  ) -> ELFCompression? {
+    guard shdr.sh_type != UInt32(SHT_NOBITS) else { return nil }
+    if shdr.sh_flags & UInt64(SHF_COMPRESSED) != 0 {
+      var chdr = GElf_Chdr()
+      guard gelf_getchdr(scn, &chdr) != nil else {
+        return ELFCompression(
+          format: "unreadable", uncompressedSize: nil, alignment: nil,
+          error: "compression header: \(lastError())")
+      }
+      let format =
+        switch Int32(bitPattern: chdr.ch_type) {
+        case ELFCOMPRESS_ZLIB: "zlib"
+        case 2: "zstd"  // ELFCOMPRESS_ZSTD, newer than this elf.h
+        default: "type \(chdr.ch_type)"
+        }
+      return ELFCompression(
+        format: format, uncompressedSize: chdr.ch_size, alignment: chdr.ch_addralign, error: nil)
+    }
+    guard name.hasPrefix(".zdebug"), shdr.sh_size >= 12, let raw = elf_rawdata(scn, nil),
+      let buffer = raw.pointee.d_buf, raw.pointee.d_size >= 12
+    else { return nil }
+    let bytes = UnsafeRawBufferPointer(start: buffer, count: 12)
+    guard bytes[0..<4].elementsEqual("ZLIB".utf8) else { return nil }
+    let size = bytes[4..<12].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+    return ELFCompression(format: "zlib-gnu", uncompressedSize: size, alignment: nil, error: nil)
   }
 
   private static func checkSectionRange(_ shdr: GElf_Shdr, index: Int, fileSize: UInt64)

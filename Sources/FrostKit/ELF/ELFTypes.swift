@@ -59,6 +59,8 @@ public struct ELFSection: Codable, Sendable, Equatable {
   public var alignment: UInt64
   /// `sh_link`.
   public var link: UInt32 = 0
+  /// For a compressed section (`SHF_COMPRESSED`, or a GNU `.zdebug_*` one), what it declares.
+  public var compression: ELFCompression? = nil
 
   /// Whether the section occupies bytes in the file (neither `SHT_NOBITS` nor `SHT_NULL`).
   public var hasFileBytes: Bool { type != UInt32(SHT_NOBITS) && type != UInt32(SHT_NULL) }
@@ -77,6 +79,20 @@ public struct ELFSection: Codable, Sendable, Equatable {
   /// An allocated, non-TLS `SHT_NOBITS` section (`.bss`): its memory lies in a `PT_LOAD`
   /// segment's memory-only tail (`.tbss` lives in the TLS template instead).
   public var isSegmentTailBSS: Bool { isNoBits && isAllocated && !isTLS }
+}
+
+/// What a compressed section declares about its contents, read from its header only.
+public struct ELFCompression: Codable, Sendable, Equatable {
+  /// `zlib` or `zstd` (`ch_type` of an `SHF_COMPRESSED` section), `zlib-gnu` (a `.zdebug_*`
+  /// section with a `ZLIB` header), `type N` for another `ch_type`, `unreadable` when the
+  /// compression header cannot be read.
+  public var format: String
+  /// The declared uncompressed size (`ch_size`), as declared: nothing is decompressed.
+  public var uncompressedSize: UInt64?
+  /// `ch_addralign`.
+  public var alignment: UInt64?
+  /// Why the compression header cannot be read.
+  public var error: String?
 }
 
 /// One entry of the program header table (`GElf_Phdr`).

@@ -170,6 +170,32 @@ public struct SectionRow: Codable, Sendable, Equatable {
   public var alignment: UInt64
   /// Where the section counts in the breakdown.
   public var category: SizeCategory
+  /// For a compressed section: `zlib`, `zstd`, `zlib-gnu` (`.zdebug_*`), `type N`, or
+  /// `unreadable`; nil otherwise.
+  public var compression: String? = nil
+  /// The uncompressed size the compressed section declares (never checked by decompressing).
+  public var uncompressedSize: UInt64? = nil
+
+  enum CodingKeys: String, CodingKey {
+    case index, name, type, flags, address, offset, size, alignment, category, compression
+    case uncompressedSize
+  }
+
+  /// Every key, `null` for absent values.
+  public func encode(to encoder: Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(index, forKey: .index)
+    try c.encode(name, forKey: .name)
+    try c.encode(type, forKey: .type)
+    try c.encode(flags, forKey: .flags)
+    try c.encode(address, forKey: .address)
+    try c.encode(offset, forKey: .offset)
+    try c.encode(size, forKey: .size)
+    try c.encode(alignment, forKey: .alignment)
+    try c.encode(category, forKey: .category)
+    try c.encode(compression, forKey: .compression)
+    try c.encode(uncompressedSize, forKey: .uncompressedSize)
+  }
 }
 
 /// One program header, as `readelf -l -W` shows it.
@@ -245,7 +271,7 @@ public struct CategoryTotal: Codable, Sendable, Equatable {
 
 /// One symbol of the symbol table.
 public struct SymbolRow: Codable, Sendable, Equatable {
-  /// The symbol name (mangled, as stored).
+  /// The symbol name as stored (mangled).
   public var name: String
   /// `st_size`.
   public var size: UInt64
@@ -257,6 +283,25 @@ public struct SymbolRow: Codable, Sendable, Equatable {
   public var binding: String
   /// The name of the section the symbol is in (empty for special indices).
   public var section: String
+  /// The demangled name of a C++, Rust or Swift symbol; nil for other names and with
+  /// `--no-demangle`.
+  public var demangled: String? = nil
+
+  enum CodingKeys: String, CodingKey {
+    case name, size, value, type, binding, section, demangled
+  }
+
+  /// Every key, `null` for absent values.
+  public func encode(to encoder: Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(name, forKey: .name)
+    try c.encode(size, forKey: .size)
+    try c.encode(value, forKey: .value)
+    try c.encode(type, forKey: .type)
+    try c.encode(binding, forKey: .binding)
+    try c.encode(section, forKey: .section)
+    try c.encode(demangled, forKey: .demangled)
+  }
 }
 
 /// The payload of a Frost binary.

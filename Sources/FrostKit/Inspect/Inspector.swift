@@ -4,11 +4,14 @@ public struct InspectOptions: Sendable {
   public var symbols: Bool
   /// How many symbols to report.
   public var symbolLimit: Int
+  /// Demangle C++, Rust and Swift symbol names (`SymbolRow.demangled`).
+  public var demangle: Bool
 
-  /// Defaults: no symbols, 10 when asked.
-  public init(symbols: Bool = false, symbolLimit: Int = 10) {
+  /// Defaults: no symbols, 10 when asked, demangled.
+  public init(symbols: Bool = false, symbolLimit: Int = 10, demangle: Bool = true) {
     self.symbols = symbols
     self.symbolLimit = symbolLimit
+    self.demangle = demangle
   }
 }
 
@@ -21,7 +24,13 @@ public enum Inspector {
   public static func inspect(_ path: String, options: InspectOptions = InspectOptions())
     throws(ELFError) -> InspectReport
   {
-    let file = try ELFFile(path: path)
+    try report(try ELFFile(path: path), name: path, options: options)
+  }
+
+  /// The report for an opened ELF file (a file, or an archive member), named `name`.
+  static func report(_ file: ELFFile, name path: String, options: InspectOptions)
+    throws(ELFError) -> InspectReport
+  {
     let sections = try file.sections()
     let dynamic = try file.dynamicInfo()
     var report = InspectReport(
@@ -30,12 +39,13 @@ public enum Inspector {
       rpath: dynamic.rpath, runpath: dynamic.runpath, buildID: try file.buildID(),
       sections: sections.map(row), segments: file.segments.map(row),
       regions: [], breakdown: [], memorySize: 0,
-      allocatedSize: sections.filter(\.isAllocated).reduce(0) { $0 &+ $1.size })
-    report.regions = regions(header: file.header, sections: sections,
+      allocatedSize: try checkedSum(
+        sections.lazy.filter(\.isAllocated).map(\.size), "allocated section sizes"))
+    report.regions = try regions(header: file.header, sections: sections,
       categories: report.sections.map(\.category), segments: file.segments,
       fileSize: file.fileSize)
-    report.breakdown = totals(report.regions)
-    report.memorySize = report.regions.reduce(0) { $0 &+ $1.memoryBytes }
+    report.breakdown = try totals(report.regions)
+    report.memorySize = try checkedSum(report.regions.lazy.map(\.memoryBytes), "memory sizes")
     if options.symbols {
       if let table = file.symbolTable() {
         let (symbols, count) = try file.largestSymbols(in: table, limit: options.symbolLimit)
@@ -46,7 +56,8 @@ public enum Inspector {
             name: s.name, size: s.size, value: s.value, type: ELFNames.symbolType(s.type),
             binding: ELFNames.symbolBinding(s.binding),
             section: s.sectionIndex > 0 && Int(s.sectionIndex) < sections.count
-              && s.sectionIndex < 0xff00 ? sections[Int(s.sectionIndex)].name : "")
+              && s.sectionIndex < 0xff00 ? sections[Int(s.sectionIndex)].name : "",
+            demangled: options.demangle ? Demangler.demangle(s.name) : nil)
         }
       } else {
         report.symbols = []
@@ -73,7 +84,7 @@ public enum Inspector {
   static func regions(
     header: ELFHeader, sections: [ELFSection], categories: [SizeCategory],
     segments: [ELFSegment], fileSize: UInt64
-  ) -> [SizeRegion] {
+  ) throws(ELFError) -> [SizeRegion] {
     struct Claim {
       var start: UInt64
       var end: UInt64
@@ -114,11 +125,16 @@ public enum Inspector {
     var result: [SizeRegion] = []
     result.reserveCapacity(claims.count * 2 + 1)
     var position: UInt64 = 0
-    func fileRegion(_ r: SizeRegion, from start: UInt64, to end: UInt64) -> SizeRegion {
+    func fileRegion(_ r: SizeRegion, from start: UInt64, to end: UInt64) throws(ELFError)
+      -> SizeRegion
+    {
       var r = r
       r.offset = start
       r.fileBytes = end - start
-      r.memoryBytes = loads.reduce(0) { $0 + overlap(start, end, $1.offset, $1.offset + $1.fileSize) }
+      // Segments may overlap one another: the sum is only bounded by their count.
+      r.memoryBytes = try checkedSum(
+        loads.lazy.map { overlap(start, end, $0.offset, $0.offset + $0.fileSize) },
+        "memory of \(r.name)")
       return r
     }
     for c in claims {
@@ -127,31 +143,31 @@ public enum Inspector {
       if c.end == c.start {
         var r = c.region
         if let index = r.sectionIndex {
-          r.memoryBytes = memoryBytes(sections[index], fileMemory: 0, loads: loads)
+          r.memoryBytes = try memoryBytes(sections[index], fileMemory: 0, loads: loads)
         }
         result.append(r)
         continue
       }
       if c.start > position {
-        result.append(fileRegion(
+        result.append(try fileRegion(
           SizeRegion(kind: .gap, name: "[gap]", sectionIndex: nil, category: .padding,
             offset: position, fileBytes: 0, memoryBytes: 0), from: position, to: c.start))
       }
       let start = max(position, c.start)
       let end = max(start, c.end)
-      var r = fileRegion(c.region, from: start, to: end)
+      var r = try fileRegion(c.region, from: start, to: end)
       if let index = c.region.sectionIndex {
-        r.memoryBytes = memoryBytes(sections[index], fileMemory: r.memoryBytes, loads: loads)
+        r.memoryBytes = try memoryBytes(sections[index], fileMemory: r.memoryBytes, loads: loads)
       }
       result.append(r)
       position = max(position, c.end)
     }
     if position < fileSize {
-      result.append(fileRegion(
+      result.append(try fileRegion(
         SizeRegion(kind: .overlay, name: "[overlay]", sectionIndex: nil, category: .overlay,
           offset: position, fileBytes: 0, memoryBytes: 0), from: position, to: fileSize))
     }
-    result += memoryGaps(sections: sections, loads: loads)
+    result += try memoryGaps(sections: sections, loads: loads)
     return result
   }
 
@@ -159,30 +175,34 @@ public enum Inspector {
   /// (not TLS: `.tbss` lives in the TLS template) the part inside a segment's memory-only
   /// tail. Without `PT_LOAD` segments (relocatable objects), `sh_size` of allocated sections.
   private static func memoryBytes(_ s: ELFSection, fileMemory: UInt64, loads: [ELFSegment])
-    -> UInt64
+    throws(ELFError) -> UInt64
   {
     if loads.isEmpty { return s.isAllocated ? s.size : 0 }
     guard s.isSegmentTailBSS else { return fileMemory }
     let (end, o) = s.address.addingReportingOverflow(s.size)
     guard !o else { return 0 }
-    return loads.reduce(0) { total, l in
-      let (tail, bad) = tailRange(l)
-      return bad ? total : total + overlap(s.address, end, tail.0, tail.1)
-    }
+    return try checkedSum(
+      loads.lazy.map { l in
+        let (tail, bad) = tailRange(l)
+        return bad ? 0 : overlap(s.address, end, tail.0, tail.1)
+      }, "memory of section \(s.index)")
   }
 
   /// For each `PT_LOAD`, the part of its memory-only tail (`p_memsz - p_filesz`) that no
   /// `SHT_NOBITS` section covers, so that memory bytes sum to the segments' `p_memsz`.
-  private static func memoryGaps(sections: [ELFSection], loads: [ELFSegment]) -> [SizeRegion] {
+  private static func memoryGaps(sections: [ELFSection], loads: [ELFSegment]) throws(ELFError)
+    -> [SizeRegion]
+  {
     let bss = sections.filter(\.isSegmentTailBSS)
     var result: [SizeRegion] = []
     for l in loads {
       let (tail, bad) = tailRange(l)
       guard !bad, tail.1 > tail.0 else { continue }
-      let covered = bss.reduce(UInt64(0)) { total, s in
-        let (end, o) = s.address.addingReportingOverflow(s.size)
-        return o ? total : total + overlap(s.address, end, tail.0, tail.1)
-      }
+      let covered = try checkedSum(
+        bss.lazy.map { s in
+          let (end, o) = s.address.addingReportingOverflow(s.size)
+          return o ? 0 : overlap(s.address, end, tail.0, tail.1)
+        }, "memory of segment \(l.index)")
       let size = tail.1 - tail.0
       if covered < size {
         result.append(
@@ -209,8 +229,29 @@ public enum Inspector {
     return hi > lo ? hi - lo : 0
   }
 
+  /// `values` added up; throws `.damaged` naming `what` when the sum passes 2^64 (sizes read
+  /// from the file, such as `p_memsz`, are not bounded by the file size).
+  static func checkedSum<S: Sequence<UInt64>>(_ values: S, _ what: @autoclosure () -> String)
+    throws(ELFError) -> UInt64
+  {
+    var total: UInt64 = 0
+    for v in values {
+      let (sum, overflow) = total.addingReportingOverflow(v)
+      guard !overflow else { throw .damaged(reason: "\(what()) add up past 2^64 bytes") }
+      total = sum
+    }
+    return total
+  }
+
+  /// `a + b`; throws as `checkedSum` does.
+  static func add(_ a: UInt64, _ b: UInt64, _ what: String) throws(ELFError) -> UInt64 {
+    let (sum, overflow) = a.addingReportingOverflow(b)
+    guard !overflow else { throw .damaged(reason: "\(what) add up past 2^64 bytes") }
+    return sum
+  }
+
   /// Sums `regions` per category, one row per category in declaration order.
-  static func totals(_ regions: [SizeRegion]) -> [CategoryTotal] {
+  static func totals(_ regions: [SizeRegion]) throws(ELFError) -> [CategoryTotal] {
     var rows = SizeCategory.allCases.map {
       CategoryTotal(category: $0, fileBytes: 0, memoryBytes: 0, regions: 0)
     }
@@ -218,8 +259,8 @@ public enum Inspector {
     // looks up `SizeCategory: Hashable` at run time, a scan of every conformance record.
     for r in regions {
       let i = SizeCategory.allCases.firstIndex(of: r.category)!
-      rows[i].fileBytes += r.fileBytes
-      rows[i].memoryBytes += r.memoryBytes
+      rows[i].fileBytes = try add(rows[i].fileBytes, r.fileBytes, "file sizes")
+      rows[i].memoryBytes = try add(rows[i].memoryBytes, r.memoryBytes, "memory sizes")
       rows[i].regions += 1
     }
     return rows
@@ -240,7 +281,8 @@ public enum Inspector {
     SectionRow(
       index: s.index, name: s.name, type: ELFNames.sectionType(s.type),
       flags: ELFNames.sectionFlags(s.flags), address: s.address, offset: s.offset, size: s.size,
-      alignment: s.alignment, category: SizeCategory.of(s))
+      alignment: s.alignment, category: SizeCategory.of(s), compression: s.compression?.format,
+      uncompressedSize: s.compression?.uncompressedSize)
   }
 
   private static func row(_ p: ELFSegment) -> SegmentRow {

@@ -9,15 +9,18 @@ extension FrostCommand {
   /// `frost inspect`: where every byte of an ELF file goes.
   struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Show where every byte of an ELF file goes.",
+      abstract: "Show where every byte of an ELF file or ar archive goes.",
       discussion: """
         Reads any ELF file through libelf and accounts for each byte exactly once: headers, \
         sections by category, alignment gaps and appended data; for a Frost binary, also the \
-        payload by entry and kind. Exit status: 0 ok, 1 unreadable, 3 not an ELF file, \
-        4 damaged ELF file. JSON schema: docs/INSPECT.md.
+        payload by entry and kind. An ar archive (.a) is shown member by member, with its own \
+        headers, symbol table and padding. Symbol names are demangled (C++, Rust, Swift). \
+        Exit status: 0 ok, 1 unreadable, 3 not an ELF file, 4 damaged ELF file or archive. \
+        JSON schema: docs/INSPECT.md.
 
           $ frost inspect ./hello
           $ frost inspect --sections --symbols -n 20 /usr/bin/ls
+          $ frost inspect libdemo.a
           $ frost inspect --format json ./hello | jq .breakdown
           $ frost inspect --diff old/hello new/hello
         """)
@@ -31,8 +34,12 @@ extension FrostCommand {
     @Flag(help: "List the largest symbols (.symtab, else .dynsym).")
     var symbols = false
 
+    @Flag(name: .customLong("no-demangle"), help: "Show symbol names as stored, not demangled.")
+    var noDemangle = false
+
     @Option(name: .customShort("n"), help: "Rows per list in text output, and symbols shown.")
     var limit = 10
+    var demangle = true
 
     @Flag(help: "Compare two files: growth per section and per payload entry.")
     var diff = false
@@ -46,7 +53,7 @@ extension FrostCommand {
     var request: Request {
       Request(
         files: files, diff: diff, format: output.format, sections: sections, segments: segments,
-        symbols: symbols, limit: limit)
+        symbols: symbols, limit: limit, demangle: !noDemangle)
     }
 
     func validate() throws {
@@ -68,11 +75,11 @@ extension FrostCommand {
       }
     }
 
-    /// 1 unreadable or unsupported, 3 not an ELF file, 4 damaged ELF file.
+    /// 1 unreadable or unsupported, 3 not an ELF file, 4 damaged ELF file or archive.
     static func exitCode(_ error: ELFError) -> Int32 {
       switch error {
       case .notELF: 3
-      case .damaged: 4
+      case .damaged, .damagedArchive: 4
       default: 1
       }
     }
@@ -90,6 +97,7 @@ extension FrostCommand.Inspect {
     var segments = false
     var symbols = false
     var limit = 10
+    var demangle = true
 
     /// Why the arguments do not go together (the `ValidationError` message), or nil.
     var problem: String? {
@@ -104,19 +112,31 @@ extension FrostCommand.Inspect {
 
     /// Inspects the files and writes the report, or exits with the error's status.
     func run() {
-      let options = InspectOptions(symbols: symbols, symbolLimit: limit)
+      let options = InspectOptions(symbols: symbols, symbolLimit: limit, demangle: demangle)
       let tables = InspectRender.Tables(
         sections: sections, segments: segments, symbols: symbols, limit: limit)
       var reports: [InspectReport] = []
+      var archive: ArchiveReport?
       for path in files {
         do throws(ELFError) {
-          reports.append(try Inspector.inspect(path, options: options))
+          switch try Inspector.inspectFile(path, options: options) {
+          case .elf(let report): reports.append(report)
+          case .archive(let report):
+            if diff { throw .unsupported("--diff compares ELF files, this is an ar archive") }
+            archive = report
+          }
         } catch {
           fail("cannot inspect '\(path)'", error, code: FrostCommand.Inspect.exitCode(error))
         }
       }
       let text: String
-      if diff {
+      if let archive {
+        switch format {
+        case .text: text = InspectRender.text(archive, tables: tables)
+        case .json: text = InspectRender.json(archive)
+        case .csv: text = InspectRender.csv(archive, tables: tables)
+        }
+      } else if diff {
         let d = Inspector.diff(old: reports[0], new: reports[1])
         switch format {
         case .text: text = InspectRender.text(d, limit: limit)
