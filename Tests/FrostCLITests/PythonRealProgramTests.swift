@@ -296,8 +296,8 @@ struct PythonRealProgramTests {
     #expect(build.status == 0, "\(build.stderr)")
     #expect(
       build.stderr.hasPrefix(
-        "frost: building the [project.scripts] of ./pyproject.toml: tool-hello (tool.cli:main), "
-          + "tool-bye (tool.cli:Runner.bye)\n"), "\(build.stderr)")
+        "frost: building the [project.scripts] of ./pyproject.toml: tool-bye (tool.cli:Runner.bye), "
+          + "tool-hello (tool.cli:main)\n"), "\(build.stderr)")
     let hello = try PythonFixtures.runHidden(root + "/tool-hello", ["a", "b"])
     #expect(hello.stdout == "hello tool-hello ['a', 'b'] tool.cli\n", "\(hello.stderr)")
     let bye = try PythonFixtures.runHidden(root + "/tool-bye")

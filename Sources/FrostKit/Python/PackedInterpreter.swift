@@ -60,22 +60,24 @@ public enum PackedInterpreter {
     else { return nil }
     let phoff = u64(32)
     let count = u16(56)
-    guard phoff <= UInt64(elf.count), UInt64(count * 56) <= UInt64(elf.count) - phoff else {
+    guard phoff <= UInt64(elf.count), UInt64(count) * 56 <= UInt64(elf.count) - phoff else {
       return nil
     }
-    let loads = (0..<count).map { Int(phoff) + $0 * 56 }.filter {
-      elf[$0] == 1 && elf[$0 + 1] == 0 && elf[$0 + 2] == 0 && elf[$0 + 3] == 0
-    }.map { (offset: u64($0 + 8), vaddr: u64($0 + 16), size: u64($0 + 32)) }
-    guard
-      !loads.isEmpty,
-      loads.allSatisfy({
-        $0.vaddr >= $0.offset && $0.offset <= UInt64(elf.count)
-          && $0.size <= UInt64(elf.count) - $0.offset && $0.vaddr <= UInt64.max - $0.size
-      })
-    else { return nil }
-    let low = loads.map { $0.vaddr - $0.offset }.min()!
-    let high = loads.map { $0.vaddr + $0.size }.max()!
-    guard high > low, high - low <= 1 << 30 else { return nil }
+    typealias Load = (offset: UInt64, vaddr: UInt64, size: UInt64)
+    let starts: [Int] = (0..<Int(count)).map { (i: Int) -> Int in Int(phoff) + i * 56 }
+    let loads: [Load] = starts.filter { (at: Int) -> Bool in
+      elf[at] == 1 && elf[at + 1] == 0 && elf[at + 2] == 0 && elf[at + 3] == 0
+    }.map { (at: Int) -> Load in (offset: u64(at + 8), vaddr: u64(at + 16), size: u64(at + 32)) }
+    let fileSize = UInt64(elf.count)
+    let sound = loads.allSatisfy { (s: Load) -> Bool in
+      s.vaddr >= s.offset && s.offset <= fileSize && s.size <= fileSize - s.offset
+        && s.vaddr <= UInt64.max - s.size
+    }
+    guard !loads.isEmpty, sound else { return nil }
+    let low: UInt64 = loads.map { (s: Load) -> UInt64 in s.vaddr - s.offset }.min()!
+    let high: UInt64 = loads.map { (s: Load) -> UInt64 in s.vaddr + s.size }.max()!
+    let limit: UInt64 = 1 << 30
+    guard high > low, high - low <= limit else { return nil }
     var image = [UInt8](repeating: 0, count: Int(high - low))
     for s in loads where s.size > 0 {
       let at = Int(s.vaddr - low)

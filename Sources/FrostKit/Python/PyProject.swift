@@ -23,13 +23,13 @@ public struct PyProject: Sendable, Equatable {
     }
   }
 
-  /// The `[project.scripts]` of the pyproject.toml at `path` (name, "module:attr"), in file
-  /// order; empty when the file or the table is missing.
+  /// The `[project.scripts]` of the pyproject.toml at `path` (name, "module:attr"), sorted by
+  /// name; empty when the file or the table is missing.
   public static func scripts(_ path: String) throws -> [(name: String, value: String)] {
     guard let bytes = try? FileIO.read(path) else { return [] }
     let entries: [(key: String, value: TOMLValue, line: Int)]
     do {
-      entries = try TOMLTable.entries(String(decoding: bytes, as: UTF8.self), table: "project.scripts")
+      entries = try TOMLReader.entries(String(decoding: bytes, as: UTF8.self), table: "project.scripts")
     } catch {
       throw PythonError.badPyproject(path: path, line: error.line, reason: error.reason)
     }
@@ -42,11 +42,11 @@ public struct PyProject: Sendable, Equatable {
     }
   }
 
-  /// Parses the `[tool.frost]` table of `text` (read with `TOMLTable`).
+  /// Parses the `[tool.frost]` table of `text` (read with `TOMLReader`).
   public static func parse(_ text: String, path: String) throws -> PyProject {
     var out = PyProject(path: path)
     let entries: [(key: String, value: TOMLValue, line: Int)]
-    do { entries = try TOMLTable.entries(text, table: "tool.frost") } catch {
+    do { entries = try TOMLReader.entries(text, table: "tool.frost") } catch {
       throw PythonError.badPyproject(path: path, line: error.line, reason: error.reason)
     }
     for (key, value, line) in entries {
@@ -58,6 +58,8 @@ public struct PyProject: Sendable, Equatable {
           throw PythonError.badPyproject(path: path, line: line, reason: "\(key): expected strings")
         }
         out.lists[key] = list
+      case .table where key == "service":
+        continue  // [tool.frost.service]: ServiceConfig reads it
       case .table:
         throw PythonError.badPyproject(path: path, line: line, reason: "\(key): unsupported value")
       }

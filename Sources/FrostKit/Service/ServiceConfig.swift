@@ -3,7 +3,7 @@ import Foundation
 /// Reads `[tool.frost.service]` from pyproject.toml: the same settings as
 /// `frost service generate`'s options, spelled `exec-path` or `exec_path`.
 ///
-/// Read with `TOMLTable`, the TOML subset Frost understands.
+/// Read with `TOMLReader` (TOMLKit).
 public enum ServiceConfig {
   /// One TOML value of the subset (`TOMLValue`).
   public typealias Value = TOMLValue
@@ -15,7 +15,7 @@ public enum ServiceConfig {
   public static func entries(_ text: String, table: String = tableName, path: String) throws
     -> [(key: String, value: Value, line: Int)]
   {
-    do { return try TOMLTable.entries(text, table: table) } catch {
+    do { return try TOMLReader.entries(text, table: table) } catch {
       throw ServiceError.badConfig(path: path, line: error.line, reason: error.reason)
     }
   }
