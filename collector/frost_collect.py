@@ -995,12 +995,13 @@ def site_tops(collector):
 
 
 def compiled_imports(collector, scanned):
-    """Adds the third-party modules that bundled third-party extension modules name in their
-    strings, as their code imports them (PyImport_ImportModule("_cffi_backend"), Cython's
-    module names): a distribution installed without the metadata that names what it needs
-    (Debian's python3-cryptography and python3-cffi-backend) still gets it. Only names whose
-    top level is importable from the third-party folders and not bundled yet, and that resolve
-    to a module, count. Returns True when it added one."""
+    """Adds the third-party extension modules that bundled third-party extension modules name
+    in their strings, as their code imports them (PyImport_ImportModule("_cffi_backend")): a
+    distribution installed without the metadata that names what it needs (Debian's
+    python3-cryptography and python3-cffi-backend) still gets it. Only names whose top level is
+    importable from the third-party folders and not bundled yet, and that resolve to an
+    extension module, count; with stdlib "imported", standard modules named so count too.
+    Returns True when it added one."""
     if "site_tops" not in scanned:
         scanned["site_tops"] = site_tops(collector)
         # With stdlib "imported", a standard module that compiled code imports (orjson's
@@ -1029,8 +1030,15 @@ def compiled_imports(collector, scanned):
             name = m.decode("ascii")
             top = name.split(".")[0]
             if top in tops and name not in collector.modules and top not in collector.modules:
-                if collector.add(name) is not None:
-                    added = True
+                # Only extension modules (compiled code importing compiled helpers, as
+                # cryptography's bindings import _cffi_backend): a Python package named in
+                # strings is mostly an optional integration (orjson names numpy), which the
+                # program imports itself when it uses it.
+                spec = collector.find(name)
+                origin = getattr(spec, "origin", None) if spec is not None else None
+                if isinstance(origin, str) and origin.endswith(EXT_SUFFIXES):
+                    if collector.add(name) is not None:
+                        added = True
             elif top in std and top not in tops:
                 # A capsule's name ("datetime.datetime_CAPI") names its module's attribute.
                 while name not in collector.modules and collector.add(name) is None:

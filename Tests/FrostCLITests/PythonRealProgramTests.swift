@@ -174,11 +174,19 @@ struct PythonRealProgramTests {
     #expect(r.status == 0 && r.stdout == "pkg beside True\n", "\(r.stdout)\(r.stderr)")
   }
 
-  @Test("a module that compiled code imports by name comes along, with no metadata naming it")
+  @Test("an extension module that compiled code imports by name comes along, with no metadata naming it")
   func compiledImport() throws {
     let root = try PythonFixtures.project([
       "main.py": "import fastext\nprint(fastext.helper_value())\n",
-      "site/hiddendep/__init__.py": "VALUE = 'found'\n",
+      "hiddendep.c": #"""
+      #include <Python.h>
+      static struct PyModuleDef def = {PyModuleDef_HEAD_INIT, "hiddendep", 0, -1, 0};
+      PyMODINIT_FUNC PyInit_hiddendep(void) {
+          PyObject *m = PyModule_Create(&def);
+          if (m) PyModule_AddStringConstant(m, "VALUE", "found");
+          return m;
+      }
+      """#,
       "fastext.c": #"""
       #include <Python.h>
       static PyObject *helper_value(PyObject *self, PyObject *args) {
@@ -192,9 +200,14 @@ struct PythonRealProgramTests {
     ])
     defer { CLI.cleanup(root) }
     let make = try PythonFixtures.sh(
-      "gcc -shared -fPIC -I/usr/include/python3.11 -o site/fastext$(/usr/bin/python3 -c "
-        + "'import sysconfig; print(sysconfig.get_config_var(\"EXT_SUFFIX\"))') fastext.c",
-      cwd: root)
+      """
+      set -e
+      mkdir -p site
+      suffix=$(/usr/bin/python3 -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))')
+      for m in fastext hiddendep; do
+        gcc -shared -fPIC -I/usr/include/python3.11 -o site/$m$suffix $m.c
+      done
+      """, cwd: root)
     #expect(make.status == 0, "\(make.stderr)")
     let build = try CLI.frost([
       "build", root + "/main.py", "--path", root + "/site", "-o", root + "/main",
