@@ -567,23 +567,30 @@ class Collector:
         if rec is None or rec.get("search") is None:
             return
         for folder in rec["search"]:
-            try:
-                names = sorted(os.listdir(folder))
-            except OSError:
-                continue
-            for entry in names:
-                full = os.path.join(folder, entry)
-                if entry.endswith(".py") and entry != "__init__.py":
-                    sub = entry[:-3]
-                elif entry.endswith(EXT_SUFFIXES):
-                    sub = entry.split(".")[0]
-                elif os.path.isfile(os.path.join(full, "__init__.py")):
-                    sub = entry
-                else:
-                    continue
-                if sub.isidentifier():
-                    self.queue.append(("all", name + "." + sub) if os.path.isdir(full)
-                                      else ("one", name + "." + sub))
+            for sub, is_package in folder_modules(folder):
+                if sub.isidentifier() and sub != "__init__":
+                    self.queue.append(("all" if is_package else "one", name + "." + sub))
+
+
+def folder_modules(folder, namespaces=False):
+    """(name, is a package) of each module in `folder`, in name order: sources, extension
+    modules, packages (folders with __init__.py), and with `namespaces` any other folder whose
+    name has no dot. Nothing when the folder cannot be read."""
+    try:
+        entries = sorted(os.listdir(folder))
+    except OSError:
+        return []
+    out = []
+    for entry in entries:
+        full = os.path.join(folder, entry)
+        if entry.endswith(".py"):
+            out.append((entry[:-3], False))
+        elif entry.endswith(EXT_SUFFIXES):
+            out.append((entry.split(".")[0], False))
+        elif os.path.isfile(os.path.join(full, "__init__.py")) or (
+                namespaces and "." not in entry and os.path.isdir(full)):
+            out.append((entry, True))
+    return out
 
 
 def try_ranges(co):
@@ -610,20 +617,7 @@ def stdlib_tops(collector):
     folders = [f for f in folders if "-packages" not in f]
     names = set()
     for folder in folders:
-        try:
-            entries = os.listdir(folder)
-        except OSError:
-            continue
-        for entry in entries:
-            full = os.path.join(folder, entry)
-            if entry.endswith(".py"):
-                name = entry[:-3]
-            elif entry.endswith(EXT_SUFFIXES):
-                name = entry.split(".")[0]
-            elif os.path.isfile(os.path.join(full, "__init__.py")):
-                name = entry
-            else:
-                continue
+        for name, _ in folder_modules(folder):
             if name.isidentifier() and name not in TEST_ONLY and name not in SITE_HOOKS:
                 names.add(name)
     return sorted(names)
@@ -976,22 +970,9 @@ MODULE_STRING = re.compile(rb"(?<![A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Z
 
 def site_tops(collector):
     """Top-level module names importable from the third-party folders of the search path."""
-    tops = set()
-    for folder in collector.paths + collector.search:
-        if collector.kind_of(folder) == "stdlib":
-            continue
-        try:
-            entries = os.listdir(folder)
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.endswith(".py"):
-                tops.add(entry[:-3])
-            elif entry.endswith(EXT_SUFFIXES):
-                tops.add(entry.split(".")[0])
-            elif "." not in entry and os.path.isdir(os.path.join(folder, entry)):
-                tops.add(entry)
-    return tops
+    return {name for folder in collector.paths + collector.search
+            if collector.kind_of(folder) != "stdlib"
+            for name, _ in folder_modules(folder, namespaces=True)}
 
 
 def compiled_imports(collector, scanned):
