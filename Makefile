@@ -21,7 +21,7 @@ PYLIBPL := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_va
 PYVER := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("VERSION"))' 2>/dev/null)
 PYINC := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["include"])' 2>/dev/null)
 PACKAGES := libelf-dev zlib1g-dev libzstd-dev zstd liblz4-dev python3-dev libpython3-dev python3-venv python3-wheel binutils strace time \
-	systemd hyperfine xinetd util-linux pkg-config gcc
+	systemd hyperfine xinetd util-linux pkg-config gcc gdb
 
 COMMON_SRC := $(wildcard stubs/common/*.c)
 COMMON_HDR := $(wildcard stubs/common/*.h) stubs/include/frost_format.h
