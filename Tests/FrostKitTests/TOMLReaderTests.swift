@@ -49,4 +49,23 @@ struct TOMLReaderTests {
       }
     }
   }
+
+  /// pyproject.toml of sdists from PyPI (tests/fixtures/pyproject/): flask (flit), requests
+  /// (setuptools), rich (poetry); with the `[project.scripts]` each declares.
+  static let fixtures: [(name: String, scripts: [String])] = [
+    ("flask", ["flask"]), ("requests", []), ("rich", []),
+  ]
+
+  @Test("real pyproject.toml files of PyPI packages, with a [tool.frost] table added", arguments: fixtures)
+  func real(_ fixture: (name: String, scripts: [String])) throws {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent()
+    let path = root.appendingPathComponent("tests/fixtures/pyproject/\(fixture.name).toml").path
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    #expect(try PyProject.parse(text, path: path).lists.isEmpty)
+    #expect(try PyProject.scripts(path).map(\.name) == fixture.scripts)
+    let p = try PyProject.parse(
+      text + "\n[tool.frost]\ninclude-module = [\"json\"]\nunbuffered = true\n", path: path)
+    #expect(p.lists["include-module"] == ["json"] && p.flags["unbuffered"] == true)
+  }
 }
