@@ -144,7 +144,7 @@ FUZZ_RUNS ?= 20000
 FUZZ_HARNESSES := payload lz4 manifest
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -DFROST_WITH_ZSTD -g -O1 -Wall -Wextra -fuse-ld=lld \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-FUZZ_COMMON := fuzz/fuzz_mutator.c fuzz/fuzz_mutator.h stubs/include/frost_format.h
+FUZZ_COMMON := fuzz/fuzz_mutator.c fuzz/fuzz_mutator.h fuzz/fuzz_walk.h stubs/include/frost_format.h
 FUZZ_READER := stubs/common/stub_payload.c stubs/common/stub_crc32.c
 FUZZ_PACKED := stubs/packed/image.c stubs/packed/lz4_block.c
 FUZZ_BIN := $(addprefix $(FUZZ_DIR)/fuzz-,$(FUZZ_HARNESSES))

@@ -721,13 +721,14 @@ def native_order(extensions, work):
     made global, so that X's calls into Y bind on first use (docs/FORMAT.md, `native-cut`)."""
     where = resolve_libraries(extensions)
 
+    read = {}
+
     def deps(path):
-        out = []
-        for soname in elf_needed(path):
-            if soname in GLIBC or soname.startswith("libnss_") or soname not in where:
-                continue
-            out.append(soname)
-        return out
+        """The bundled libraries `path` names (each file is read once)."""
+        if path not in read:
+            read[path] = [s for s in elf_needed(path)
+                          if s not in GLIBC and not s.startswith("libnss_") and s in where]
+        return read[path]
 
     graph = {}
     stack = sorted(set(s for e in extensions for s in deps(e)))

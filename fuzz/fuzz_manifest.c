@@ -18,6 +18,7 @@
 
 #include "../stubs/common/stub_payload.h"
 #include "fuzz_mutator.h"
+#include "fuzz_walk.h"
 
 /* The entries, sorted bytewise as the index must be, each stored with these bytes. */
 static const struct {
@@ -123,13 +124,7 @@ static void walk(struct stub_payload *p)
         for (const char *v = NULL; (v = stub_payload_manifest_next(p, keys[k], v));)
             if (strcmp(keys[k], FROST_MF_INPUT_SHA256) == 0)
                 abort(); /* the stub drops these pairs when it opens */
-    const char *cur = p->manifest, *end = p->manifest + p->manifest_size;
-    while (cur < end) {
-        size_t klen = strnlen(cur, (size_t)(end - cur));
-        for (const char *v = NULL; (v = stub_payload_manifest_next(p, cur, v));)
-            stub_payload_find(p, v, strlen(v));
-        cur += klen + 1;
-    }
+    fuzz_walk_manifest(p);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

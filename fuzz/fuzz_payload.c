@@ -16,6 +16,7 @@
 #include "../stubs/packed/lz4_block.h"
 #include "../stubs/packed/packed.h"
 #include "fuzz_mutator.h"
+#include "fuzz_walk.h"
 
 /* Entries larger than this are not decoded: the format allows FROST_MAX_RATIO (4096) raw
  * bytes per stored byte, so a 1 MB input may legitimately declare 4 GB; what is tested is
@@ -54,17 +55,6 @@ static void check_packed(const uint8_t *data, size_t size)
         lz4_block_decode(section + e->data_offset, (size_t)e->stored_size, head, sizeof head, 1);
 }
 
-/* Every value of every key, through stub_payload_manifest_next, and what it names. */
-static void walk_manifest(const struct stub_payload *p)
-{
-    const char *cur = p->manifest, *end = p->manifest + p->manifest_size;
-    while (cur < end) {
-        size_t klen = strnlen(cur, (size_t)(end - cur));
-        for (const char *v = NULL; (v = stub_payload_manifest_next(p, cur, v));)
-            stub_payload_find(p, v, strlen(v));
-        cur += klen + 1;
-    }
-}
 
 static void read_entries(struct stub_payload *p)
 {
@@ -96,7 +86,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char err[512];
     if (fd < 0 || stub_payload_open_fd(&p, fd, err, sizeof err) != 0)
         return 0;
-    walk_manifest(&p);
+    fuzz_walk_manifest(&p);
     stub_payload_load_dictionary(&p, err, sizeof err);
     read_entries(&p);
     stub_payload_close(&p);
