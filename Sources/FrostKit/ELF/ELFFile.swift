@@ -303,31 +303,27 @@ public final class ELFFile {
     guard let count = Int(exactly: h.sectionCount),
       let strndx = Int(exactly: h.sectionNameTableIndex)
     else { throw .damaged(reason: "\(h.sectionCount) sections") }
-    var result: [ELFSection] = []
-    result.reserveCapacity(count)
-    var raw: [(GElf_Shdr, Int, OpaquePointer)] = []
-    raw.reserveCapacity(count)
-    var scn = elf_getscn(elf, 0)
-    while let s = scn {
-      var shdr = GElf_Shdr()
-      guard gelf_getshdr(s, &shdr) != nil else {
-        throw .damaged(reason: "section header \(raw.count): \(lastError())")
-      }
-      raw.append((shdr, elf_ndxscn(s), s))
-      scn = elf_nextscn(elf, s)
-    }
-    guard raw.count == count else {
-      throw .damaged(reason: "libelf found \(raw.count) sections, the header says \(count)")
-    }
     // The name table is checked before any name is looked up in it.
-    let names = raw[strndx].0
+    var names = GElf_Shdr()
     if strndx != 0 {
+      guard let scn = elf_getscn(elf, strndx), gelf_getshdr(scn, &names) != nil else {
+        throw .damaged(reason: "section name table (section \(strndx)): \(lastError())")
+      }
       guard names.sh_type == UInt32(SHT_STRTAB) else {
         throw .damaged(reason: "section name table (section \(strndx)) is not a string table")
       }
       try checkSectionRange(names, index: strndx, fileSize: fileSize)
     }
-    for (shdr, index, scn) in raw {
+    // One pass, no copy of the headers: with 70,000 sections every table costs megabytes.
+    var result: [ELFSection] = []
+    result.reserveCapacity(count)
+    var scn = elf_getscn(elf, 0)
+    while let s = scn {
+      var shdr = GElf_Shdr()
+      let index = elf_ndxscn(s)
+      guard gelf_getshdr(s, &shdr) != nil else {
+        throw .damaged(reason: "section header \(result.count): \(lastError())")
+      }
       try checkSectionRange(shdr, index: index, fileSize: fileSize)
       var name = ""
       if strndx != 0 {
@@ -344,7 +340,11 @@ public final class ELFFile {
           index: index, name: name, type: shdr.sh_type, flags: shdr.sh_flags,
           address: shdr.sh_addr, offset: shdr.sh_offset, size: shdr.sh_size,
           alignment: shdr.sh_addralign, link: shdr.sh_link,
-          compression: compression(scn, shdr, name: name, elf: elf)))
+          compression: compression(s, shdr, name: name, elf: elf)))
+      scn = elf_nextscn(elf, s)
+    }
+    guard result.count == count else {
+      throw .damaged(reason: "libelf found \(result.count) sections, the header says \(count)")
     }
     return result
   }

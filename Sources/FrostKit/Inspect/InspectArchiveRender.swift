@@ -7,26 +7,43 @@ extension InspectRender {
   /// The text report of an archive: its breakdown, the member list, then each ELF member's
   /// report indented under it.
   public static func text(_ r: ArchiveReport, tables: Tables) -> String {
+    let sink = ByteSink()
+    writeText(r, tables: tables, to: sink)
+    return sink.text
+  }
+
+  /// `text(_:tables:)` into `out`.
+  public static func writeText(_ r: ArchiveReport, tables: Tables, to out: ByteSink) {
     let elf = r.members.filter { $0.content == .elf }.count
-    var out =
+    out.write(
       "\(r.file): ar archive, \(Report.count(r.members.count, "member", "members")) (\(elf) ELF, \(r.members.count - elf) other)"
-    out += r.symbolCount.map { ", symbol table of \(grouped(UInt64($0))) entries\n" } ?? ", no symbol table\n"
-    out += "  " + pad("file size", 14) + "\(grouped(r.fileSize)) bytes\n\n"
-    out += pad("Where the bytes go", 36) + lpad("file bytes", 14) + lpad("%", 8)
-      + lpad("memory bytes", 15) + "\n"
+    )
+    out.write(r.symbolCount.map { ", symbol table of \(grouped(UInt64($0))) entries\n" } ?? ", no symbol table\n")
+    out.write("  ")
+    out.padded("file size", 14)
+    out.grouped(r.fileSize)
+    out.write(" bytes\n\n")
+    out.padded("Where the bytes go", 36)
+    out.leftPadded("file bytes", 14)
+    out.leftPadded("%", 8)
+    out.leftPadded("memory bytes", 15)
+    out.byte(0x0a)
     for total in r.breakdown where total.fileBytes > 0 || total.kind == .elfMember {
-      out += "  " + pad(archiveLabel(total.kind), 34) + lpad(grouped(total.fileBytes), 14)
-        + lpad(percent(total.fileBytes, r.fileSize), 8) + "\n"
+      breakdownLine(out, indent: 2, archiveLabel(total.kind), file: total.fileBytes,
+        percentOf: r.fileSize, memory: nil)
       guard total.kind == .elfMember else { continue }
       for c in r.memberBreakdown where c.fileBytes > 0 || c.memoryBytes > 0 {
-        out += "    " + pad(c.category.label, 32) + lpad(grouped(c.fileBytes), 14)
-          + lpad(percent(c.fileBytes, r.fileSize), 8) + lpad(grouped(c.memoryBytes), 15) + "\n"
+        breakdownLine(out, indent: 4, c.category.label, file: c.fileBytes,
+          percentOf: r.fileSize, memory: c.memoryBytes)
       }
     }
-    out += "  " + pad("total", 34) + lpad(grouped(r.fileSize), 14)
-      + lpad(percent(r.fileSize, r.fileSize), 8) + "\n"
-    out += "\nMembers (\(r.members.count))\n"
-    out += "  " + lpad("offset", 12) + lpad("size", 14) + "  " + pad("content", 28) + "name\n"
+    breakdownLine(out, indent: 2, "total", file: r.fileSize, percentOf: r.fileSize, memory: nil)
+    out.write("\nMembers (\(r.members.count))\n  ")
+    out.leftPadded("offset", 12)
+    out.leftPadded("size", 14)
+    out.write("  ")
+    out.padded("content", 28)
+    out.write("name\n")
     for m in r.members {
       let content: String
       if let e = m.report?.elf {
@@ -34,22 +51,25 @@ extension InspectRender {
       } else {
         content = m.content == .damagedELF ? "damaged ELF" : "other"
       }
-      out += "  " + lpad(hex(m.dataOffset), 12) + lpad(grouped(m.size), 14) + "  "
-        + pad(content, 28) + m.name + "\n"
+      out.write("  ")
+      out.leftPaddedHex(m.dataOffset, 12)
+      out.leftPaddedGrouped(m.size, 14)
+      out.write("  ")
+      out.padded(content, 28)
+      out.write(m.name)
+      out.byte(0x0a)
     }
+    let member = ByteSink()
     for m in r.members {
-      out += "\n"
+      out.byte(0x0a)
       guard let report = m.report else {
-        out += "  \(r.file)(\(m.name)): \(m.error ?? "not an ELF file"), \(grouped(m.size)) bytes\n"
+        out.write("  \(r.file)(\(m.name)): \(m.error ?? "not an ELF file"), \(grouped(m.size)) bytes\n")
         continue
       }
-      for line in text(report, tables: tables).split(separator: "\n", omittingEmptySubsequences: false)
-        .dropLast()
-      {
-        out += line.isEmpty ? "\n" : "  " + line + "\n"
-      }
+      member.clear()
+      writeText(report, tables: tables, to: member)
+      member.appendIndented(to: out, by: 2)
     }
-    return out
   }
 
   private static func archiveLabel(_ kind: ArchiveRegion.Kind) -> String {
@@ -69,50 +89,52 @@ extension InspectRender {
   /// with `--sections`, `--segments` or `--symbols` that table of every ELF member (offsets in
   /// the member).
   public static func csv(_ r: ArchiveReport, tables: Tables) -> String {
-    var rows: [[String]] = []
+    let sink = ByteSink()
+    writeCSV(r, tables: tables, to: sink)
+    return sink.text
+  }
+
+  /// `csv(_:tables:)` into `out`.
+  public static func writeCSV(_ r: ArchiveReport, tables: Tables, to out: ByteSink) {
+    csvHeader(tables, member: true, to: out)
     if tables.sections || tables.segments || tables.symbols {
       for m in r.members {
         guard let report = m.report else { continue }
-        let table = csvRows(report, tables: tables)
-        if rows.isEmpty { rows.append(["member"] + table[0]) }
-        rows += table.dropFirst().map { [m.name] + $0 }
+        csvRows(report, tables: tables, member: m.name, to: out)
       }
-      if rows.isEmpty {
-        rows.append(["member"] + csvRows(emptyReport, tables: tables)[0])
-      }
-      return csvText(rows)
+      return
     }
-    rows = [["member", "kind", "name", "category", "offset", "fileBytes", "memoryBytes"]]
-    let byOffset = Dictionary(
-      r.members.map { ($0.dataOffset, $0) }, uniquingKeysWith: { a, _ in a })
+    // Members by data offset, found by binary search (the regions and members are both in
+    // file order; a `Dictionary` keyed by offset costs a run-time conformance lookup).
+    let members = r.members.sorted { $0.dataOffset < $1.dataOffset }
+    func member(at offset: UInt64) -> ArchiveMemberReport? {
+      var low = 0
+      var high = members.count
+      while low < high {
+        let mid = (low + high) / 2
+        if members[mid].dataOffset < offset { low = mid + 1 } else { high = mid }
+      }
+      return low < members.count && members[low].dataOffset == offset ? members[low] : nil
+    }
     for region in r.regions {
-      let member = region.kind == .archiveHeader ? "" : region.name
-      if region.kind == .elfMember, let report = byOffset[region.offset]?.report {
-        rows += report.regions.map {
-          [member, $0.kind.rawValue, $0.name, $0.category.rawValue,
-            "\(region.offset + $0.offset)", "\($0.fileBytes)", "\($0.memoryBytes)"]
-        }
+      let name = region.kind == .archiveHeader ? "" : region.name
+      if region.kind == .elfMember, let report = member(at: region.offset)?.report {
+        csvRows(report, tables: tables, member: name, regionOffset: region.offset, to: out)
         continue
       }
-      rows.append([
-        member, region.kind.rawValue, region.name,
-        region.kind == .otherMember ? SizeCategory.other.rawValue : "archive",
-        "\(region.offset)", "\(region.fileBytes)", "0",
-      ])
+      let category = region.kind == .otherMember ? SizeCategory.other.rawValue : "archive"
+      for (i, f) in [name, region.kind.rawValue, region.name, category].enumerated() {
+        if i > 0 { out.byte(UInt8(ascii: ",")) }
+        csvField(f, to: out)
+      }
+      out.byte(UInt8(ascii: ","))
+      out.decimal(region.offset)
+      out.byte(UInt8(ascii: ","))
+      out.decimal(region.fileBytes)
+      out.write(",0\n")
     }
-    return csvText(rows)
   }
 
-  /// A report with no rows, for the header line of a table no member has.
-  private static var emptyReport: InspectReport {
-    InspectReport(
-      file: "", fileSize: 0,
-      elf: HeaderSummary(
-        elfClass: "", byteOrder: "", osABI: "", abiVersion: 0, type: "", typeDescription: "",
-        machine: "", machineNumber: 0, entry: 0, flags: 0, sectionCount: 0, segmentCount: 0),
-      interpreter: nil, needed: [], soname: nil, rpath: nil, runpath: nil, buildID: nil,
-      sections: [], segments: [], regions: [], breakdown: [], memorySize: 0, allocatedSize: 0)
-  }
 }
 
 extension ArchiveReport: JSONWritable {

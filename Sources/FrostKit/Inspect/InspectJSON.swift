@@ -6,8 +6,8 @@
 /// `frost` each first cast scans every protocol conformance record, which cost more than the
 /// whole ELF analysis. Callers write the members of an object in byte order of their keys.
 struct JSONWriter {
-  /// The text so far.
-  private(set) var bytes: [UInt8] = []
+  /// Where the text goes.
+  let out: ByteSink
   /// Nesting depth of the open containers.
   private var depth = 0
   /// The innermost open container has no member yet.
@@ -15,7 +15,7 @@ struct JSONWriter {
   /// A key was written and its value is next.
   private var afterKey = false
 
-  init(capacity: Int = 1 << 16) { bytes.reserveCapacity(capacity) }
+  init(to out: ByteSink = ByteSink()) { self.out = out }
 
   /// An object; `body` writes its members with `field(_:_:)`, keys in byte order.
   mutating func object(_ body: (inout JSONWriter) -> Void) {
@@ -30,10 +30,11 @@ struct JSONWriter {
   }
 
   /// One member of the open object.
-  mutating func field<T: JSONWritable>(_ key: String, _ value: T) {
+  mutating func field<T: JSONWritable>(_ key: StaticString, _ value: T) {
     separate()
-    quote(key)
-    bytes.append(contentsOf: " : ".utf8)
+    out.byte(UInt8(ascii: "\""))
+    out.write(key)
+    out.write("\" : ")
     afterKey = true
     value.writeJSON(to: &self)
   }
@@ -47,39 +48,33 @@ struct JSONWriter {
   /// `text` as is: `null`, `true`, a number.
   mutating func literal(_ text: String) {
     beforeValue()
-    bytes.append(contentsOf: text.utf8)
+    out.write(text)
   }
 
-  /// The final newline (appended in place: a copy of a 30 MB report is 30 MB of peak memory).
-  mutating func newline() { bytes.append(0x0a) }
+  /// The final newline.
+  mutating func newline() { out.byte(0x0a) }
 
   /// `v` in decimal, after a `-` when `negative`.
   mutating func number(_ v: UInt64, negative: Bool = false) {
     beforeValue()
-    if negative { bytes.append(UInt8(ascii: "-")) }
-    let start = bytes.count
-    var rest = v
-    repeat {
-      bytes.append(UInt8(ascii: "0") + UInt8(rest % 10))
-      rest /= 10
-    } while rest > 0
-    bytes[start...].reverse()
+    if negative { out.byte(UInt8(ascii: "-")) }
+    out.decimal(v)
   }
 
   private mutating func container(
     _ open: UInt8, _ close: UInt8, _ body: (inout JSONWriter) -> Void
   ) {
     beforeValue()
-    bytes.append(open)
+    out.byte(open)
     depth += 1
     empty = true
     body(&self)
     depth -= 1
     if !empty {
-      bytes.append(0x0a)
-      indent()
+      out.byte(0x0a)
+      out.spaces(2 * depth)
     }
-    bytes.append(close)
+    out.byte(close)
     // The enclosing container now holds at least this value.
     empty = false
   }
@@ -87,9 +82,10 @@ struct JSONWriter {
   /// Starts a member line of an object or an element line of an array.
   private mutating func separate() {
     if depth == 0 { return }
-    bytes.append(contentsOf: (empty ? "\n" : ",\n").utf8)
+    if !empty { out.byte(UInt8(ascii: ",")) }
+    out.byte(0x0a)
     empty = false
-    indent()
+    out.spaces(2 * depth)
   }
 
   private mutating func beforeValue() {
@@ -100,36 +96,33 @@ struct JSONWriter {
     }
   }
 
-  private mutating func indent() {
-    bytes.append(contentsOf: repeatElement(0x20, count: 2 * depth))
+  private func quote(_ s: String) {
+    var s = s
+    s.withUTF8 { buffer in
+      out.byte(UInt8(ascii: "\""))
+      if !buffer.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+        out.bytes(buffer)
+      } else {
+        for b in buffer { escape(b) }
+      }
+      out.byte(UInt8(ascii: "\""))
+    }
   }
 
-  private mutating func quote(_ s: String) {
-    bytes.append(UInt8(ascii: "\""))
-    let plain = s.utf8.allSatisfy { b in
-      b >= 0x20 && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\")
+  private func escape(_ b: UInt8) {
+    switch b {
+    case UInt8(ascii: "\""): out.write("\\\"")
+    case UInt8(ascii: "\\"): out.write("\\\\")
+    case 0x0a: out.write("\\n")
+    case 0x0d: out.write("\\r")
+    case 0x09: out.write("\\t")
+    case 0..<0x20:
+      let hex: StaticString = "0123456789abcdef"
+      out.write("\\u00")
+      out.byte(hex.utf8Start[Int(b >> 4)])
+      out.byte(hex.utf8Start[Int(b & 0xf)])
+    default: out.byte(b)
     }
-    if plain {
-      bytes.append(contentsOf: s.utf8)
-      bytes.append(UInt8(ascii: "\""))
-      return
-    }
-    for b in s.utf8 {
-      switch b {
-      case UInt8(ascii: "\""): bytes.append(contentsOf: "\\\"".utf8)
-      case UInt8(ascii: "\\"): bytes.append(contentsOf: "\\\\".utf8)
-      case 0x0a: bytes.append(contentsOf: "\\n".utf8)
-      case 0x0d: bytes.append(contentsOf: "\\r".utf8)
-      case 0x09: bytes.append(contentsOf: "\\t".utf8)
-      case 0..<0x20:
-        let hex = Array("0123456789abcdef".utf8)
-        bytes.append(contentsOf: "\\u00".utf8)
-        bytes.append(hex[Int(b >> 4)])
-        bytes.append(hex[Int(b & 0xf)])
-      default: bytes.append(b)
-      }
-    }
-    bytes.append(UInt8(ascii: "\""))
   }
 }
 
@@ -143,10 +136,16 @@ protocol JSONWritable {
 extension JSONWritable {
   /// The JSON text, ending in a newline.
   var jsonText: String {
-    var w = JSONWriter()
+    let sink = ByteSink()
+    writeJSON(into: sink)
+    return sink.text
+  }
+
+  /// Writes the JSON text, ending in a newline, into `sink`.
+  func writeJSON(into sink: ByteSink) {
+    var w = JSONWriter(to: sink)
     writeJSON(to: &w)
     w.newline()
-    return String(decoding: w.bytes, as: UTF8.self)
   }
 }
 

@@ -32,20 +32,35 @@ public enum InspectRender {
   /// The JSON of a diff, in the same shape.
   public static func json(_ d: InspectDiff) -> String { d.jsonText }
 
+  /// `json(r)` into `out`.
+  public static func writeJSON(_ r: InspectReport, to out: ByteSink) { r.writeJSON(into: out) }
+
+  /// `json(r)` of an archive into `out`.
+  public static func writeJSON(_ r: ArchiveReport, to out: ByteSink) { r.writeJSON(into: out) }
+
   // MARK: - Text
 
   /// The text report.
   public static func text(_ r: InspectReport, tables: Tables) -> String {
-    var out = ""
+    let sink = ByteSink()
+    writeText(r, tables: tables, to: sink)
+    return sink.text
+  }
+
+  /// The text report, into `out`.
+  public static func writeText(_ r: InspectReport, tables: Tables, to out: ByteSink) {
     let e = r.elf
-    out += "\(r.file): \(e.elfClass) \(e.byteOrder)-endian \(e.type) (\(e.typeDescription)), \(e.machine)\n"
-    func field(_ name: String, _ value: String) {
-      out += "  " + pad(name, 14) + value + "\n"
+    out.write("\(r.file): \(e.elfClass) \(e.byteOrder)-endian \(e.type) (\(e.typeDescription)), \(e.machine)\n")
+    func field(_ name: StaticString, _ value: String) {
+      out.write("  ")
+      out.padded(name.description, 14)
+      out.write(value)
+      out.byte(0x0a)
     }
     field("OS/ABI", "\(e.osABI), ABI version \(e.abiVersion)")
     field("entry point", hex(e.entry))
     field("interpreter", r.interpreter ?? "-")
-    field("needed", r.needed.isEmpty ? "-" : r.needed.joined(separator: ", "))
+    field("needed", r.needed.isEmpty ? "-" : join(r.needed, ", "))
     field("soname", r.soname ?? "-")
     if let rpath = r.rpath { field("rpath", rpath) }
     if let runpath = r.runpath { field("runpath", runpath) }
@@ -55,43 +70,95 @@ public enum InspectRender {
       "file size",
       "\(grouped(r.fileSize)) bytes; loaded \(grouped(r.memorySize)) bytes; allocated sections \(grouped(r.allocatedSize)) bytes"
     )
-    out += "\n" + breakdown(r, limit: tables.limit)
-    if let p = r.payload { out += "\n" + payload(p, fileSize: r.fileSize, limit: tables.limit) }
-    if let error = r.payloadError { out += "\nFrost payload: cannot read .frost: \(error)\n" }
-    if tables.sections { out += "\n" + sections(r) }
-    if tables.segments { out += "\n" + segments(r) }
-    if tables.symbols { out += "\n" + symbols(r) }
+    out.byte(0x0a)
+    breakdown(r, limit: tables.limit, to: out)
+    if let p = r.payload { out.write("\n" + payload(p, fileSize: r.fileSize, limit: tables.limit)) }
+    if let error = r.payloadError { out.write("\nFrost payload: cannot read .frost: \(error)\n") }
+    if tables.sections {
+      out.byte(0x0a)
+      sections(r, to: out)
+    }
+    if tables.segments { out.write("\n" + segments(r)) }
+    if tables.symbols { out.write("\n" + symbols(r)) }
+  }
+
+  /// `parts` with `separator` between them (not `joined(separator:)`: unspecialized, its
+  /// first call looks up a conformance at run time, a scan of every conformance record).
+  static func join(_ parts: [String], _ separator: String) -> String {
+    var out = ""
+    for (i, part) in parts.enumerated() {
+      if i > 0 { out += separator }
+      out += part
+    }
     return out
   }
 
-  private static func breakdown(_ r: InspectReport, limit: Int) -> String {
-    var out = pad("Where the bytes go", 36) + lpad("file bytes", 14) + lpad("%", 8)
-      + lpad("memory bytes", 15) + "\n"
+  /// One line of the breakdown: the name indented by `indent`, file bytes, the percentage of
+  /// the file (when `percentOf` is given) and memory bytes (when given).
+  static func breakdownLine(
+    _ out: ByteSink, indent: Int, _ name: String, file: UInt64, percentOf whole: UInt64?,
+    memory: UInt64?
+  ) {
+    out.spaces(indent)
+    out.padded(name, 36 - indent)
+    out.leftPaddedGrouped(file, 14)
+    if let whole { out.leftPadded(percent(file, whole), 8) } else { out.spaces(8) }
+    if let memory { out.leftPaddedGrouped(memory, 15) }
+    out.byte(0x0a)
+  }
+
+  private static func breakdown(_ r: InspectReport, limit: Int, to out: ByteSink) {
+    out.padded("Where the bytes go", 36)
+    out.leftPadded("file bytes", 14)
+    out.leftPadded("%", 8)
+    out.leftPadded("memory bytes", 15)
+    out.byte(0x0a)
+    let largest = largestRegions(r.regions, limit: limit)
     for total in r.breakdown where total.fileBytes > 0 || total.memoryBytes > 0 {
-      out += "  " + pad(total.category.label, 34) + lpad(grouped(total.fileBytes), 14)
-        + lpad(percent(total.fileBytes, r.fileSize), 8) + lpad(grouped(total.memoryBytes), 15)
-        + "\n"
-      let members = r.regions.filter { $0.category == total.category }.sorted {
-        ($0.fileBytes, $0.memoryBytes, $1.offset) > ($1.fileBytes, $1.memoryBytes, $0.offset)
-      }
-      for m in members.prefix(limit) {
+      breakdownLine(out, indent: 2, total.category.label, file: total.fileBytes,
+        percentOf: r.fileSize, memory: total.memoryBytes)
+      var shownFile: UInt64 = 0
+      var shownMemory: UInt64 = 0
+      let shown = largest[SizeCategory.allCases.firstIndex(of: total.category)!]
+      for i in shown {
+        let m = r.regions[i]
         var name = m.kind == .gap ? "[gap at \(hex(m.offset))]" : m.name
-        if let i = m.sectionIndex, i < r.sections.count, r.sections[i].compression != nil {
+        if let s = m.sectionIndex, s < r.sections.count, r.sections[s].compression != nil {
           name += " (compressed)"
         }
-        out += "    " + pad(name, 32) + lpad(grouped(m.fileBytes), 14) + lpad("", 8)
-          + lpad(grouped(m.memoryBytes), 15) + "\n"
+        breakdownLine(out, indent: 4, name, file: m.fileBytes, percentOf: nil,
+          memory: m.memoryBytes)
+        shownFile += m.fileBytes
+        shownMemory += m.memoryBytes
       }
-      if members.count > limit {
-        let rest = members.dropFirst(limit)
-        out += "    " + pad("(\(grouped(UInt64(rest.count))) more)", 32)
-          + lpad(grouped(rest.reduce(0) { $0 + $1.fileBytes }), 14) + lpad("", 8)
-          + lpad(grouped(rest.reduce(0) { $0 + $1.memoryBytes }), 15) + "\n"
+      if total.regions > shown.count {
+        // The totals are the checked sums of the same regions: the rest cannot underflow.
+        breakdownLine(out, indent: 4, "(\(grouped(UInt64(total.regions - shown.count))) more)",
+          file: total.fileBytes - shownFile, percentOf: nil,
+          memory: total.memoryBytes - shownMemory)
       }
     }
-    out += "  " + pad("total", 34) + lpad(grouped(r.fileSize), 14)
-      + lpad(percent(r.fileSize, r.fileSize), 8) + lpad(grouped(r.memorySize), 15) + "\n"
-    return out
+    breakdownLine(out, indent: 2, "total", file: r.fileSize, percentOf: r.fileSize,
+      memory: r.memorySize)
+  }
+
+  /// For each category (in `SizeCategory.allCases` order), the indices in `regions` of its
+  /// `limit` largest regions, largest first (by file bytes, then memory bytes, then the lower
+  /// offset). Arrays, not a `Dictionary` keyed by category: see `Inspector.totals`.
+  static func largestRegions(_ regions: [SizeRegion], limit: Int) -> [[Int]] {
+    let categories = SizeCategory.allCases
+    var members = [[Int]](repeating: [], count: categories.count)
+    for (i, region) in regions.enumerated() {
+      members[categories.firstIndex(of: region.category)!].append(i)
+    }
+    func larger(_ a: Int, _ b: Int) -> Bool {
+      let x = regions[a]
+      let y = regions[b]
+      if x.fileBytes != y.fileBytes { return x.fileBytes > y.fileBytes }
+      if x.memoryBytes != y.memoryBytes { return x.memoryBytes > y.memoryBytes }
+      return x.offset < y.offset
+    }
+    return members.map { Array($0.sorted(by: larger).prefix(limit)) }
   }
 
   /// "key=value ..." without the input digests; a key with more than eight values (the
@@ -110,7 +177,7 @@ public enum InspectRender {
         words.append("\(pair.key)=[\(n) values]")
       }
     }
-    return words.joined(separator: " ")
+    return join(words, " ")
   }
 
   private static func payload(_ p: PayloadSummary, fileSize: UInt64, limit: Int) -> String {
@@ -154,16 +221,34 @@ public enum InspectRender {
     return out
   }
 
-  private static func sections(_ r: InspectReport) -> String {
-    var out = "Sections (\(r.sections.count))\n"
-    out += "  [Nr] " + pad("name", 24) + pad("type", 15) + pad("flags", 6) + lpad("address", 18)
-      + lpad("offset", 12) + lpad("size", 14) + "  category\n"
+  private static func sections(_ r: InspectReport, to out: ByteSink) {
+    out.write("Sections (\(r.sections.count))\n")
+    out.write("  [Nr] ")
+    out.padded("name", 24)
+    out.padded("type", 15)
+    out.padded("flags", 6)
+    out.leftPadded("address", 18)
+    out.leftPadded("offset", 12)
+    out.leftPadded("size", 14)
+    out.write("  category\n")
     for s in r.sections {
-      out += "  " + lpad("[\(s.index)]", 4) + " " + pad(s.name, 24) + pad(s.type, 15)
-        + pad(s.flags, 6) + lpad(hex(s.address), 18) + lpad(hex(s.offset), 12)
-        + lpad(grouped(s.size), 14) + "  " + s.category.rawValue + compressionNote(s) + "\n"
+      out.write("  ")
+      let indexWidth = ByteSink.decimalWidth(UInt64(s.index), grouping: false) + 2
+      out.spaces(indexWidth >= 4 ? 1 : 4 - indexWidth)
+      out.byte(UInt8(ascii: "["))
+      out.decimal(UInt64(s.index))
+      out.write("] ")
+      out.padded(s.name, 24)
+      out.padded(s.type, 15)
+      out.padded(s.flags, 6)
+      out.leftPaddedHex(s.address, 18)
+      out.leftPaddedHex(s.offset, 12)
+      out.leftPaddedGrouped(s.size, 14)
+      out.write("  ")
+      out.write(s.category.rawValue)
+      if s.compression != nil { out.write(compressionNote(s)) }
+      out.byte(0x0a)
     }
-    return out
   }
 
   /// `  (zlib, 12,345 bytes uncompressed)` for a compressed section, else empty.
@@ -238,41 +323,103 @@ public enum InspectRender {
   /// One CSV table: the regions by default, else the table asked for (sections, segments or
   /// symbols, in that order of preference).
   public static func csv(_ r: InspectReport, tables: Tables) -> String {
-    csvText(csvRows(r, tables: tables))
+    let sink = ByteSink()
+    writeCSV(r, tables: tables, to: sink)
+    return sink.text
   }
 
-  /// The rows of `csv(_:tables:)`, header first.
-  static func csvRows(_ r: InspectReport, tables: Tables) -> [[String]] {
-    var rows: [[String]]
+  /// `csv(_:tables:)` into `out`.
+  public static func writeCSV(_ r: InspectReport, tables: Tables, to out: ByteSink) {
+    csvHeader(tables, member: false, to: out)
+    csvRows(r, tables: tables, member: nil, to: out)
+  }
+
+  /// The header line of `csv(_:tables:)`, after a `member` column when `member` is set.
+  static func csvHeader(_ tables: Tables, member: Bool, to out: ByteSink) {
+    if member { out.write("member,") }
     if tables.sections {
-      rows = [["index", "name", "type", "flags", "address", "offset", "size", "category",
-        "compression", "uncompressedSize"]]
-      rows += r.sections.map {
-        ["\($0.index)", $0.name, $0.type, $0.flags, "\($0.address)", "\($0.offset)",
-          "\($0.size)", $0.category.rawValue, $0.compression ?? "",
-          $0.uncompressedSize.map { "\($0)" } ?? ""]
-      }
+      out.write("index,name,type,flags,address,offset,size,category,compression,uncompressedSize\n")
     } else if tables.segments {
-      rows = [["index", "type", "flags", "offset", "virtualAddress", "fileSize", "memorySize",
-        "alignment"]]
-      rows += r.segments.map {
-        ["\($0.index)", $0.type, $0.flags, "\($0.offset)", "\($0.virtualAddress)",
-          "\($0.fileSize)", "\($0.memorySize)", "\($0.alignment)"]
-      }
+      out.write("index,type,flags,offset,virtualAddress,fileSize,memorySize,alignment\n")
     } else if tables.symbols {
-      rows = [["name", "size", "value", "type", "binding", "section", "demangled"]]
-      rows += (r.symbols ?? []).map {
-        [$0.name, "\($0.size)", "\($0.value)", $0.type, $0.binding, $0.section,
-          $0.demangled ?? ""]
-      }
+      out.write("name,size,value,type,binding,section,demangled\n")
     } else {
-      rows = [["kind", "name", "category", "offset", "fileBytes", "memoryBytes"]]
-      rows += r.regions.map {
-        [$0.kind.rawValue, $0.name, $0.category.rawValue, "\($0.offset)", "\($0.fileBytes)",
-          "\($0.memoryBytes)"]
+      out.write("kind,name,category,offset,fileBytes,memoryBytes\n")
+    }
+  }
+
+  /// The rows of `csv(_:tables:)` without the header, each after a `member` field when that is
+  /// given; region offsets are moved by `regionOffset` (a member's place in its archive).
+  static func csvRows(
+    _ r: InspectReport, tables: Tables, member: String?, regionOffset: UInt64 = 0,
+    to out: ByteSink
+  ) {
+    func start() {
+      if let member {
+        csvField(member, to: out)
+        out.byte(UInt8(ascii: ","))
       }
     }
-    return rows
+    func field(_ s: String) {
+      csvField(s, to: out)
+      out.byte(UInt8(ascii: ","))
+    }
+    func number(_ v: UInt64) {
+      out.decimal(v)
+      out.byte(UInt8(ascii: ","))
+    }
+    if tables.sections {
+      for s in r.sections {
+        start()
+        number(UInt64(s.index))
+        field(s.name)
+        field(s.type)
+        field(s.flags)
+        number(s.address)
+        number(s.offset)
+        number(s.size)
+        field(s.category.rawValue)
+        field(s.compression ?? "")
+        if let size = s.uncompressedSize { out.decimal(size) }
+        out.byte(0x0a)
+      }
+    } else if tables.segments {
+      for p in r.segments {
+        start()
+        number(UInt64(p.index))
+        field(p.type)
+        field(p.flags)
+        number(p.offset)
+        number(p.virtualAddress)
+        number(p.fileSize)
+        number(p.memorySize)
+        out.decimal(p.alignment)
+        out.byte(0x0a)
+      }
+    } else if tables.symbols {
+      for s in r.symbols ?? [] {
+        start()
+        field(s.name)
+        number(s.size)
+        number(s.value)
+        field(s.type)
+        field(s.binding)
+        field(s.section)
+        csvField(s.demangled ?? "", to: out)
+        out.byte(0x0a)
+      }
+    } else {
+      for g in r.regions {
+        start()
+        field(g.kind.rawValue)
+        field(g.name)
+        field(g.category.rawValue)
+        number(regionOffset + g.offset)
+        number(g.fileBytes)
+        out.decimal(g.memoryBytes)
+        out.byte(0x0a)
+      }
+    }
   }
 
   /// The CSV of a diff: one row per changed section and entry, then the totals.
@@ -294,20 +441,37 @@ public enum InspectRender {
 
   /// `rows` as CSV: fields (see `csvField`) joined by `,`, one `\n`-terminated line per row.
   public static func csvText(_ rows: [[String]]) -> String {
-    rows.map { $0.map(csvField).joined(separator: ",") }.joined(separator: "\n") + "\n"
+    let out = ByteSink()
+    for row in rows {
+      for (i, f) in row.enumerated() {
+        if i > 0 { out.byte(UInt8(ascii: ",")) }
+        csvField(f, to: out)
+      }
+      out.byte(0x0a)
+    }
+    return out.text
   }
 
-  /// `s` as one CSV field: quoted, with `"` doubled, when it holds a `,`, `"`, `\n` or `\r`
-  /// Character (a `\r\n` pair is one Character, equal to neither, and is left unquoted).
+  /// `s` as one CSV field: quoted, with `"` doubled, when it holds a `,`, `"`, `\n` or `\r`.
   public static func csvField(_ s: String) -> String {
-    // Bytes first: walking Characters is most of the time of a 70,000-row table.
-    guard s.utf8.contains(where: { $0 == 0x2c || $0 == 0x22 || $0 == 0x0a || $0 == 0x0d }),
-      s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-    else {
-      return s
+    let out = ByteSink()
+    csvField(s, to: out)
+    return out.text
+  }
+
+  /// `csvField(s)` into `out`.
+  static func csvField(_ s: String, to out: ByteSink) {
+    var s = s
+    s.withUTF8 { buffer in
+      let special = { (b: UInt8) in b == 0x2c || b == 0x22 || b == 0x0a || b == 0x0d }
+      guard buffer.contains(where: special) else { return out.bytes(buffer) }
+      out.byte(0x22)
+      for b in buffer {
+        if b == 0x22 { out.byte(0x22) }
+        out.byte(b)
+      }
+      out.byte(0x22)
     }
-    return "\"" + s.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"")
-      + "\""
   }
 
   // MARK: - Numbers
@@ -336,7 +500,19 @@ public enum InspectRender {
     return "\(t / 10).\(t % 10)%"
   }
 
-  static func hex(_ v: UInt64) -> String { "0x" + String(v, radix: 16) }
+  /// `0x` and `v` in lower-case hexadecimal (not `String(_:radix:)`: unspecialized, its
+  /// first call costs a run-time conformance lookup).
+  static func hex(_ v: UInt64) -> String {
+    var digits: [UInt8] = []
+    var rest = v
+    repeat {
+      digits.append(UInt8(ascii: rest & 0xf < 10 ? "0" : "W") + UInt8(rest & 0xf))
+      rest >>= 4
+    } while rest > 0
+    digits += [UInt8(ascii: "x"), UInt8(ascii: "0")]
+    digits.reverse()
+    return String(decoding: digits, as: UTF8.self)
+  }
 
   static func pad(_ s: String, _ width: Int) -> String {
     let n = s.count

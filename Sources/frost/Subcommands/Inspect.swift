@@ -62,19 +62,6 @@ extension FrostCommand {
 
     func run() throws { request.run() }
 
-    /// Writes `text` to standard output with write(2): `print` costs a dynamic cast per call.
-    static func writeOut(_ text: String) {
-      var text = text
-      text.withUTF8 { buffer in
-        var rest = UnsafeRawBufferPointer(buffer)
-        while !rest.isEmpty {
-          let n = write(1, rest.baseAddress, rest.count)
-          if n <= 0 { break }
-          rest = UnsafeRawBufferPointer(rebasing: rest[n...])
-        }
-      }
-    }
-
     /// 1 unreadable or unsupported, 3 not an ELF file, 4 damaged ELF file or archive.
     static func exitCode(_ error: ELFError) -> Int32 {
       switch error {
@@ -129,28 +116,29 @@ extension FrostCommand.Inspect {
           fail("cannot inspect '\(path)'", error, code: FrostCommand.Inspect.exitCode(error))
         }
       }
-      let text: String
+      // Reports of one file are streamed to standard output through a 64 KiB buffer.
+      let out = ByteSink(fd: 1)
       if let archive {
         switch format {
-        case .text: text = InspectRender.text(archive, tables: tables)
-        case .json: text = InspectRender.json(archive)
-        case .csv: text = InspectRender.csv(archive, tables: tables)
+        case .text: InspectRender.writeText(archive, tables: tables, to: out)
+        case .json: InspectRender.writeJSON(archive, to: out)
+        case .csv: InspectRender.writeCSV(archive, tables: tables, to: out)
         }
       } else if diff {
         let d = Inspector.diff(old: reports[0], new: reports[1])
         switch format {
-        case .text: text = InspectRender.text(d, limit: limit)
-        case .json: text = InspectRender.json(d)
-        case .csv: text = InspectRender.csv(d)
+        case .text: out.write(InspectRender.text(d, limit: limit))
+        case .json: out.write(InspectRender.json(d))
+        case .csv: out.write(InspectRender.csv(d))
         }
       } else {
         switch format {
-        case .text: text = InspectRender.text(reports[0], tables: tables)
-        case .json: text = InspectRender.json(reports[0])
-        case .csv: text = InspectRender.csv(reports[0], tables: tables)
+        case .text: InspectRender.writeText(reports[0], tables: tables, to: out)
+        case .json: InspectRender.writeJSON(reports[0], to: out)
+        case .csv: InspectRender.writeCSV(reports[0], tables: tables, to: out)
         }
       }
-      FrostCommand.Inspect.writeOut(text)
+      out.flush()
     }
   }
 }
