@@ -12,7 +12,7 @@
 /* What main() knows. */
 struct stub_compact_ctx {
     char **argv;
-    const char *self_path; /* the executable holding the payload: /proc/self/exe */
+    const char *self_path; /* the executable holding the payload (stub_self_path) */
 };
 
 /* Decodes the interpreter and execs it; returns only on failure, with the exit status. */

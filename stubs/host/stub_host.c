@@ -111,10 +111,8 @@ int stub_host_main(struct stub_host_ctx *ctx)
         return STUB_EXIT_CANNOT_RUN;
     char **argv = stub_launch_argv(m.launcher, interp, m.fixed, m.nfixed, fd, ctx->argc,
                                    ctx->argv);
-    if (!argv) {
-        STUB_ERROR("out of memory");
+    if (!argv) /* out of memory, or a launcher that needs /proc (said by stub_launch_argv) */
         return STUB_EXIT_CANNOT_RUN;
-    }
     execv(interp, argv);
     STUB_PERROR("execv", "cannot run %s", interp);
     return errno == ENOENT ? 127 : STUB_EXIT_CANNOT_RUN;

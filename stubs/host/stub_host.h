@@ -6,7 +6,7 @@
 struct stub_host_ctx {
     int argc;
     char **argv;
-    const char *self_path; /* the executable holding the payload: /proc/self/exe */
+    const char *self_path; /* the executable holding the payload (stub_self_path) */
 };
 
 /* Reads the payload, puts the script in a memfd and execs its interpreter; returns only on

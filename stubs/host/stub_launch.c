@@ -9,7 +9,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "../common/stub_error.h"
 #include "../common/stub_payload.h"
+#include "../common/stub_self.h"
 
 #ifndef MFD_NOEXEC_SEAL
 #define MFD_NOEXEC_SEAL 0x0008U
@@ -158,13 +160,32 @@ int stub_launch_memfd(const char *launcher, const char *name, const struct stub_
     return fd;
 }
 
+/* The script held by `fd` as one string for `sh -c`, or NULL after printing why not: at most
+ * MAX_ARG_STRLEN - 1 bytes (the kernel's limit on one argument), with no NUL byte. */
+static char *script_text(int fd)
+{
+    enum { limit = 128 * 1024 - 1 };
+    char *text = malloc(limit + 1);
+    ssize_t n = text ? pread(fd, text, limit + 1, 0) : -1;
+    if (n < 0 || n > limit || memchr(text, '\0', (size_t)n)) {
+        STUB_ERROR("needs /proc mounted: the script is %s",
+                   n < 0 ? "unreadable" : n > limit ? "over 128 KiB" : "not text (a NUL byte)");
+        free(text);
+        return NULL;
+    }
+    text[n] = '\0';
+    return text;
+}
+
 char **stub_launch_argv(const char *launcher, const char *interp, char **fixed, int nfixed,
                         int fd, int argc, char **argv)
 {
     static char fdarg[32], glue[64];
     char **out = calloc((size_t)(nfixed + argc + 8), sizeof *out);
-    if (!out)
+    if (!out) {
+        STUB_ERROR("out of memory");
         return NULL;
+    }
     int n = 0;
     out[n++] = (char *)interp;
     for (int i = 0; i < nfixed; i++)
@@ -174,7 +195,12 @@ char **stub_launch_argv(const char *launcher, const char *interp, char **fixed, 
     if (strcmp(launcher, "sh") == 0) {
         snprintf(glue, sizeof glue, ". /proc/self/fd/%d", fd);
         out[n++] = "-c";
-        out[n++] = glue;
+        /* Without /proc the shell gets the script's text itself (stub_launch.h). */
+        out[n++] = stub_self_has_proc_fd() ? glue : script_text(fd);
+        if (!out[n - 1]) {
+            free(out);
+            return NULL;
+        }
         out[n++] = (char *)argv0;
     } else if (strcmp(launcher, "python") == 0) {
         out[n++] = "-c";
@@ -188,6 +214,12 @@ char **stub_launch_argv(const char *launcher, const char *interp, char **fixed, 
         out[n++] = (char *)argv0;
         out[n++] = fdarg;
     } else {
+        if (!stub_self_has_proc_fd()) {
+            STUB_ERROR("needs /proc mounted: the %s script is handed over as /proc/self/fd/N",
+                       interp);
+            free(out);
+            return NULL;
+        }
         snprintf(glue, sizeof glue, "/proc/self/fd/%d", fd);
         out[n++] = glue;
     }

@@ -16,7 +16,11 @@ int stub_launch_memfd(const char *launcher, const char *name, const struct stub_
                       const struct frost_entry *entry, char *err, size_t errlen);
 
 /* The argument vector for execv: interpreter, fixed args, launcher glue, argv[0], the user's
- * arguments. Returns a malloc'ed NULL-terminated array, or NULL when out of memory. */
+ * arguments. The script goes by its descriptor: `. /proc/self/fd/N` for the sh family (without
+ * /proc, the script's text itself after -c, up to 128 KiB), a descriptor number for python and
+ * perl, /proc/self/fd/N for other interpreters (which then need /proc). Returns a malloc'ed
+ * NULL-terminated array, or NULL when out of memory ("out of memory" printed) or when the
+ * script cannot be handed over (the reason printed). */
 char **stub_launch_argv(const char *launcher, const char *interp, char **fixed, int nfixed,
                         int fd, int argc, char **argv);
 

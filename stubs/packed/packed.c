@@ -70,10 +70,16 @@ __attribute__((noreturn, used)) void packed_main(uintptr_t *sp)
     while (*envp)
         envp++;
     long fd = SYS(SYS_open, "/proc/self/exe", O_RDONLY | O_CLOEXEC, 0);
+    /* No /proc (a chroot, an initramfs): the name execve was given, from the auxiliary vector
+     * (the interpreter stub looks further, in argv[0] and PATH: common/stub_self.c). */
+    for (const Elf64_auxv_t *av = (const Elf64_auxv_t *)(envp + 1); is_err(fd) && av->a_type;
+         av++)
+        if (av->a_type == AT_EXECFN)
+            fd = SYS(SYS_open, av->a_un.a_val, O_RDONLY | O_CLOEXEC, 0);
     long size = is_err(fd) ? fd : SYS(SYS_lseek, fd, 0, 2 /* SEEK_END */);
     const uint8_t *f = is_err(size) ? NULL : sys_mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
     if (!f || is_err((long)f))
-        packed_fail(me, "cannot read its own executable (/proc/self/exe)");
+        packed_fail(me, "cannot read its own executable (/proc/self/exe, nor AT_EXECFN)");
     const uint8_t *sec = NULL;
     const struct frost_entry *e = packed_find_image(f, (uint64_t)size, &sec);
     if (!e)

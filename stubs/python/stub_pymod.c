@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../common/stub_error.h"
+#include "../common/stub_self.h"
 #include "stub_import.h"
 #include "stub_native.h"
 #include "stub_prefetch.h"
@@ -258,6 +259,12 @@ static PyObject *frost_load_extension(PyObject *self, PyObject *arg)
     const struct frost_entry *e = entry_arg(arg, &path);
     if (!e)
         return NULL;
+    if (!stub_self_has_proc_fd()) {
+        PyErr_Format(PyExc_ImportError,
+                     "cannot load extension %s: needs /proc mounted (extensions load from memory "
+                     "as /proc/self/fd/N)", path);
+        return NULL;
+    }
     if (stub_native_load_needs(payload, path, err, sizeof err) != 0) {
         if (strncmp(err, "payload damaged", 15) == 0)
             damaged(err);

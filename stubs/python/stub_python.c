@@ -20,6 +20,7 @@
 #include "../common/stub_daemon.h"
 #include "../common/stub_error.h"
 #include "../common/stub_payload.h"
+#include "../common/stub_self.h"
 #include "frost_frozen.h"
 #include "stub_hugepage.h"
 #include "stub_prefetch.h"
@@ -41,8 +42,8 @@ static char exe[PATH_MAX];
 
 /* The file holding the payload: our own, or (started by the compact loader, which execs this
  * stub from a memfd) the one whose descriptor FROST_PAYLOAD_FD names, then `*handed`, else -1.
- * Sets `exe`. */
-static int payload_path(char *path, size_t len, int *handed)
+ * Sets `exe`, the absolute name of that file (stub_self_path when /proc is not mounted). */
+static int payload_path(char *path, size_t len, int *handed, const char *argv0)
 {
     const char *fd = getenv(FROST_PAYLOAD_FD);
     *handed = -1;
@@ -53,21 +54,26 @@ static int payload_path(char *path, size_t len, int *handed)
     }
     unsetenv(FROST_PAYLOAD_FD);
     ssize_t n = readlink(path, exe, sizeof exe - 1);
-    if (n <= 0) {
-        STUB_PERROR("readlink", "cannot find own executable");
-        return -1;
+    if (n > 0) {
+        exe[n] = '\0';
+        return 0;
     }
-    exe[n] = '\0';
+    /* No /proc: the handed descriptor is still read through itself; the name comes from
+     * AT_EXECFN, argv[0] or PATH (a compact loader's exec from a memfd leaves argv[0]). */
+    if (stub_self_path(exe, sizeof exe, argv0, 1) != 0)
+        return -1;
+    if (*handed < 0)
+        snprintf(path, len, "%s", exe);
     return 0;
 }
 
 /* Opens the payload (taking over a handed descriptor) and checks that it is for this
  * interpreter. Returns 0, or -1 after printing why not. */
-static int open_payload(void)
+static int open_payload(const char *argv0)
 {
-    char err[512], path[64];
+    char err[512], path[PATH_MAX];
     int handed;
-    if (payload_path(path, sizeof path, &handed) != 0) {
+    if (payload_path(path, sizeof path, &handed, argv0) != 0) {
         if (handed >= 0)
             close(handed);
         return -1;
@@ -240,7 +246,7 @@ static int run(void)
 int stub_main(struct stub_python_context *ctx)
 {
     stub_set_progname(ctx->argc, ctx->argv);
-    if (open_payload() != 0)
+    if (open_payload(ctx->argc > 0 ? ctx->argv[0] : NULL) != 0)
         return STUB_EXIT_CANNOT_RUN;
     PyImport_FrozenModules = frost_frozen_modules;
     if (stub_pymod_register(&payload, exe) != 0)
