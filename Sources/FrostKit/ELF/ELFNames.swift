@@ -58,14 +58,23 @@ public enum ELFNames {
   /// `S` strings, `I` info, `L` link order, `O` OS, `G` group, `T` TLS, `C` compressed,
   /// `E` exclude, `R` retain).
   public static func sectionFlags(_ flags: UInt64) -> String {
-    let letters: [(UInt64, Character)] = [
-      (UInt64(SHF_WRITE), "W"), (UInt64(SHF_ALLOC), "A"), (UInt64(SHF_EXECINSTR), "X"),
-      (UInt64(SHF_MERGE), "M"), (UInt64(SHF_STRINGS), "S"), (UInt64(SHF_INFO_LINK), "I"),
-      (UInt64(SHF_LINK_ORDER), "L"), (UInt64(SHF_OS_NONCONFORMING), "O"),
-      (UInt64(SHF_GROUP), "G"), (UInt64(SHF_TLS), "T"), (UInt64(SHF_COMPRESSED), "C"),
-      (UInt64(SHF_GNU_RETAIN), "R"), (UInt64(1) << 31, "E"),
-    ]
-    return String(letters.filter { flags & $0.0 != 0 }.map(\.1))
+    // Appends to a small (inline) String: no array per call, for tables of 70,000 sections.
+    var out = ""
+    func letter(_ bit: UInt64, _ c: String) { if flags & bit != 0 { out += c } }
+    letter(UInt64(SHF_WRITE), "W")
+    letter(UInt64(SHF_ALLOC), "A")
+    letter(UInt64(SHF_EXECINSTR), "X")
+    letter(UInt64(SHF_MERGE), "M")
+    letter(UInt64(SHF_STRINGS), "S")
+    letter(UInt64(SHF_INFO_LINK), "I")
+    letter(UInt64(SHF_LINK_ORDER), "L")
+    letter(UInt64(SHF_OS_NONCONFORMING), "O")
+    letter(UInt64(SHF_GROUP), "G")
+    letter(UInt64(SHF_TLS), "T")
+    letter(UInt64(SHF_COMPRESSED), "C")
+    letter(UInt64(SHF_GNU_RETAIN), "R")
+    letter(UInt64(1) << 31, "E")
+    return out
   }
 
   /// `p_flags` as `R`, `W`, `E` letters.

@@ -37,13 +37,16 @@ public enum Inspector {
       file: path, fileSize: file.fileSize, elf: summary(file.header),
       interpreter: try file.interpreter(), needed: dynamic.needed, soname: dynamic.soname,
       rpath: dynamic.rpath, runpath: dynamic.runpath, buildID: try file.buildID(),
-      sections: sections.map(row), segments: file.segments.map(row),
+      sections: [], segments: file.segments.map(row),
       regions: [], breakdown: [], memorySize: 0,
       allocatedSize: try checkedSum(
         sections.lazy.filter(\.isAllocated).map(\.size), "allocated section sizes"))
+    // Regions before rows: the claims behind the regions are freed before the rows exist
+    // (peak memory with 70,000 sections).
+    let categories = sections.map(SizeCategory.of)
     report.regions = try regions(header: file.header, sections: sections,
-      categories: report.sections.map(\.category), segments: file.segments,
-      fileSize: file.fileSize)
+      categories: categories, segments: file.segments, fileSize: file.fileSize)
+    report.sections = zip(sections, categories).map(row)
     report.breakdown = try totals(report.regions)
     report.memorySize = try checkedSum(report.regions.lazy.map(\.memoryBytes), "memory sizes")
     if options.symbols {
@@ -85,33 +88,46 @@ public enum Inspector {
     header: ELFHeader, sections: [ELFSection], categories: [SizeCategory],
     segments: [ELFSegment], fileSize: UInt64
   ) throws(ELFError) -> [SizeRegion] {
+    // A claim names its region by kind and section index (the region, with its name, is
+    // made when the claim is emitted): 40 bytes, not a whole `SizeRegion`, per section.
     struct Claim {
       var start: UInt64
       var end: UInt64
       var rank: Int
-      var region: SizeRegion
+      var kind: SizeRegion.Kind
+      var category: SizeCategory
+      var index: Int
     }
-    func claim(_ kind: SizeRegion.Kind, _ name: String, _ start: UInt64, _ size: UInt64,
-      rank: Int, category: SizeCategory, index: Int? = nil) -> Claim {
-      Claim(
-        start: start, end: start + size, rank: rank,
-        region: SizeRegion(
-          kind: kind, name: name, sectionIndex: index, category: category, offset: start,
-          fileBytes: 0, memoryBytes: 0))
+    func claim(_ kind: SizeRegion.Kind, _ start: UInt64, _ size: UInt64, rank: Int,
+      category: SizeCategory, index: Int = -1) -> Claim {
+      Claim(start: start, end: start + size, rank: rank, kind: kind, category: category,
+        index: index)
+    }
+    func region(_ c: Claim) -> SizeRegion {
+      let name =
+        switch c.kind {
+        case .elfHeader: "[ELF header]"
+        case .programHeaders: "[program headers]"
+        case .sectionHeaders: "[section headers]"
+        default: sections[c.index].name
+        }
+      return SizeRegion(
+        kind: c.kind, name: name, sectionIndex: c.index >= 0 ? c.index : nil,
+        category: c.category, offset: c.start, fileBytes: 0, memoryBytes: 0)
     }
     // Table bounds were checked when the file was opened, so these sums do not overflow.
-    var claims = [claim(.elfHeader, "[ELF header]", 0, header.classHeaderSize, rank: 0,
-      category: .headers)]
+    var claims = [claim(.elfHeader, 0, header.classHeaderSize, rank: 0, category: .headers)]
+    claims.reserveCapacity(sections.count + 3)
     if header.programHeaderCount > 0 {
-      claims.append(claim(.programHeaders, "[program headers]", header.programHeaderOffset,
+      claims.append(claim(.programHeaders, header.programHeaderOffset,
         header.programHeaderCount * header.programHeaderEntrySize, rank: 1, category: .headers))
     }
     for (s, category) in zip(sections, categories) where s.index > 0 || s.type != 0 {
-      claims.append(claim(.section, s.name, s.offset, s.fileSize, rank: 3 + s.index,
+      claims.append(claim(.section, s.offset, s.fileSize, rank: 3 + s.index,
         category: category, index: s.index))
     }
     if header.sectionCount > 0 {
-      claims.append(claim(.sectionHeaders, "[section headers]", header.sectionHeaderOffset,
+      claims.append(claim(.sectionHeaders, header.sectionHeaderOffset,
         header.sectionCount * header.sectionHeaderEntrySize, rank: 2, category: .headers))
     }
     // Ranks are unique, so the order is total. Linkers usually leave the claims in it already
@@ -142,7 +158,7 @@ public enum Inspector {
       // Empty sections (and SHT_NOBITS ones, whose offset may even lie past the end) own no
       // file bytes and must not open a gap.
       if c.end == c.start {
-        var r = c.region
+        var r = region(c)
         if let index = r.sectionIndex {
           r.memoryBytes = try memoryBytes(sections[index], fileMemory: 0, loads: loads)
         }
@@ -156,8 +172,8 @@ public enum Inspector {
       }
       let start = max(position, c.start)
       let end = max(start, c.end)
-      var r = try fileRegion(c.region, from: start, to: end)
-      if let index = c.region.sectionIndex {
+      var r = try fileRegion(region(c), from: start, to: end)
+      if let index = r.sectionIndex {
         r.memoryBytes = try memoryBytes(sections[index], fileMemory: r.memoryBytes, loads: loads)
       }
       result.append(r)
@@ -278,11 +294,11 @@ public enum Inspector {
       flags: h.flags, sectionCount: h.sectionCount, segmentCount: h.programHeaderCount)
   }
 
-  private static func row(_ s: ELFSection) -> SectionRow {
+  private static func row(_ s: ELFSection, _ category: SizeCategory) -> SectionRow {
     SectionRow(
       index: s.index, name: s.name, type: ELFNames.sectionType(s.type),
       flags: ELFNames.sectionFlags(s.flags), address: s.address, offset: s.offset, size: s.size,
-      alignment: s.alignment, category: SizeCategory.of(s), compression: s.compression?.format,
+      alignment: s.alignment, category: category, compression: s.compression?.format,
       uncompressedSize: s.compression?.uncompressedSize)
   }
 

@@ -72,7 +72,7 @@ public enum SizeCategory: String, Codable, Sendable, CaseIterable {
     case SHT_NULL: return .other
     default: break
     }
-    if [".interp", ".got", ".got.plt"].contains(name) { return .dynamicLinking }
+    if name == ".interp" || name == ".got" || name == ".got.plt" { return .dynamicLinking }
     guard section.isAllocated else { return .other }
     if section.isExecutable { return .code }
     return section.isWritable ? .writableData : .readOnlyData
