@@ -5,6 +5,7 @@
 #   make demo    deps + build + freeze samples/hello.sh and samples/stdlib_app.py, run them
 #   make test    deps + build + the whole test suite
 #   make compat  build + the PyPI compatibility suite alone (tests/compat/README.md)
+#   make live    build + the services under a booted systemd alone (root; debootstraps once)
 #   make fuzz    build + each libFuzzer harness of fuzz/ for FUZZ_TIME seconds (default 600)
 #   make fuzz-check  the harnesses on their seeds and regressions, a fixed number of runs, and
 #                the host and Python stubs built with AddressSanitizer running samples (in test)
@@ -21,7 +22,7 @@ PYLIBPL := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_va
 PYVER := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("VERSION"))' 2>/dev/null)
 PYINC := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["include"])' 2>/dev/null)
 PACKAGES := libelf-dev zlib1g-dev libzstd-dev zstd liblz4-dev python3-dev libpython3-dev python3-venv python3-wheel binutils strace time \
-	systemd hyperfine xinetd util-linux pkg-config gcc gdb
+	systemd hyperfine xinetd util-linux pkg-config gcc gdb debootstrap systemd-container
 
 COMMON_SRC := $(wildcard stubs/common/*.c)
 COMMON_HDR := $(wildcard stubs/common/*.h) stubs/include/frost_format.h
@@ -30,7 +31,7 @@ COMPACT_SRC := $(wildcard stubs/compact/*.c)
 PY_SRC := $(wildcard stubs/python/*.c)
 PACKED_SRC := stubs/packed/packed.c stubs/packed/image.c stubs/packed/ldso.c stubs/packed/lz4_block.c
 
-.PHONY: all build swift stubs deps demo test compat clean fuzz fuzz-check fuzz-harnesses asan-stubs
+.PHONY: all build swift stubs deps demo test compat live clean fuzz fuzz-check fuzz-harnesses asan-stubs
 all: build
 build: swift stubs
 
@@ -134,6 +135,12 @@ test: deps build fuzz-check
 # CompatTests.swift); the venv is made once, next to the build folder, by scripts/compat-venv.sh.
 compat: build
 	$(SWIFT) test --scratch-path $(SCRATCH) --filter CompatTests
+
+# Generated units under a systemd booted in a container (systemd-nspawn over a bookworm root
+# that scripts/systemd-root.sh debootstraps once into /var/cache/frost-tests); needs root.
+live: build
+	scripts/systemd-root.sh >/dev/null
+	$(SWIFT) test --scratch-path $(SCRATCH) --filter SystemdLiveTests
 
 # Fuzzing (fuzz/README.md). The harnesses are built by the Swift toolchain's clang, which has
 # libFuzzer; the seeds are made from binaries that this build's `frost` freezes.
