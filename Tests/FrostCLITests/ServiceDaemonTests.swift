@@ -92,21 +92,29 @@ enum DaemonChecks {
 struct ServiceDaemonTests {
   static let harnessSource = """
     #include <stdio.h>
+    #include <stdlib.h>
+    #include <string.h>
     #include <unistd.h>
     #include "stub_daemon.h"
+    #include "stub_payload.h"
     const char *stub_progname = "harness";
-    /* No payload here (stub_daemon_setup(NULL) reads the environment only). */
+    /* No real payload: HARNESS_MANIFEST_DAEMON=1 stands for `daemon=1` in the manifest (a
+     * binary built with --daemon); without it, stub_daemon_setup(NULL) reads the environment
+     * only. */
     const char *stub_payload_manifest_next(const struct stub_payload *p, const char *key,
                                            const char *prev)
     {
-        (void)p, (void)key, (void)prev;
-        return NULL;
+        (void)p;
+        const char *d = getenv("HARNESS_MANIFEST_DAEMON");
+        return !prev && d && strcmp(key, STUB_DAEMON_MF_DAEMON) == 0 ? d : NULL;
     }
     int main(int argc, char **argv)
     {
         if (argc < 2)
             return 2;
-        stub_daemon_setup(NULL);
+        static struct stub_payload fake;
+        fake.manifest = "";
+        stub_daemon_setup(getenv("HARNESS_MANIFEST_DAEMON") ? &fake : NULL);
         execv(argv[1], argv + 1);
         perror("execv");
         return 127;
@@ -194,17 +202,38 @@ struct ServiceDaemonTests {
 
   @Test(
     "no fork under systemd: the program runs in the foreground, no pidfile",
-    arguments: ["INVOCATION_ID", "NOTIFY_SOCKET", "LISTEN_PID"])
-  func supervised(variable: String) throws {
+    arguments: [
+      ["NOTIFY_SOCKET": "1", "FROST_DAEMON": "1"], ["LISTEN_PID": "1", "FROST_DAEMON": "1"],
+      // Built with --daemon, run by a Type=exec unit.
+      ["INVOCATION_ID": "1", "HARNESS_MANIFEST_DAEMON": "1"],
+    ])
+  func supervised(variables: [String: String]) throws {
     let harness = try harness()
     let dir = try CLI.tempDir("frost-daemon")
     defer { CLI.cleanup(dir) }
     let r = try ServiceSupport.runBounded(
       harness, ["/bin/sh", "-c", "echo \"$PPID ${FROST_DAEMON-unset} ${FROST_PIDFILE-unset}\""],
-      env: env([variable: "1", "FROST_DAEMON": "1", "FROST_PIDFILE": dir + "/p.pid"]))
+      env: env(variables.merging(["FROST_PIDFILE": dir + "/p.pid"]) { $1 }))
     #expect(r.status == 0)
     #expect(r.stdout == "\(getpid()) unset unset\n")
     #expect(!FileManager.default.fileExists(atPath: dir + "/p.pid"))
+  }
+
+  @Test("an init script run by systemd's sysv generator (INVOCATION_ID set) still gets its daemon")
+  func initScriptUnderSystemd() throws {
+    let harness = try harness()
+    let dir = try CLI.tempDir("frost-daemon")
+    defer { CLI.cleanup(dir) }
+    let pidfile = dir + "/p.pid"
+    // Type=forking waits for the start command to return: it must, with the daemon detached.
+    let r = try ServiceSupport.runBounded(
+      harness, ["/bin/sleep", "30"],
+      env: env(["INVOCATION_ID": "1", "FROST_DAEMON": "1", "FROST_PIDFILE": pidfile]), timeout: 10)
+    #expect(r.status == 0, "\(r.stderr)")
+    let pid = try #require(DaemonChecks.pid(in: pidfile), "no pidfile")
+    defer { DaemonChecks.stop(pid) }
+    #expect(ServiceSupport.alive(pid))
+    #expect(DaemonChecks.locked(pidfile))
   }
 
   @Test("no fork under inetd: stdin is a socket")

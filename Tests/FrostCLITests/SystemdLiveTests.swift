@@ -158,6 +158,142 @@ struct SystemdLiveTests {
     #expect(restarted, "journal: \((try? sd.journal("frost-silent.service")) ?? "")")
     #expect(try sd.journal("frost-silent.service").contains("Watchdog timeout"))
   }
+
+  @Test("a timer job fires under systemd, and each run's output is in the journal")
+  func timerFires() throws {
+    let dir = try CLI.tempDir("frost-live-timer")
+    let script = dir + "/frost-tick.sh"
+    try "#!/bin/sh\necho \"frost-tick run\"\n".write(toFile: script, atomically: true, encoding: .utf8)
+    let b = try CLI.frost(["build", script, "-o", dir + "/frost-tick"])
+    try #require(b.status == 0, "\(b.stderr)")
+    let bundle = try Self.generate(
+      dir + "/frost-tick", ["--name", "frost-tick", "--on-boot-sec", "1", "--on-unit-active-sec", "2s"])
+    let sd = try BootedSystemd("frost-live-timer")
+    defer { sd.shutdown() }
+    try sd.install(bundle: bundle)
+    #expect(try sd.property("frost-tick.timer", "UnitFileState") == "enabled")
+    try sd.systemctl("start", "frost-tick.timer")
+    var journal = ""
+    // OnBootSec=1 has passed: the first run is at once, the next two seconds after it.
+    let twice = ServiceSupport.waitUntil(timeout: 60) {
+      journal = (try? sd.journal("frost-tick.service")) ?? ""
+      return journal.components(separatedBy: "frost-tick run").count - 1 >= 2
+    }
+    #expect(twice, "journal: \(journal)")
+    #expect(try sd.property("frost-tick.service", "Result") == "success")
+  }
+
+  /// A frozen shell service printing what it sees; returns its bundle.
+  static func shellService(_ name: String, _ body: String, _ flags: [String]) throws -> String {
+    let dir = try CLI.tempDir("frost-live-\(name)")
+    try ("#!/bin/sh\n" + body).write(toFile: dir + "/\(name).sh", atomically: true, encoding: .utf8)
+    let b = try CLI.frost(["build", dir + "/\(name).sh", "-o", dir + "/" + name])
+    try #require(b.status == 0, "\(b.stderr)")
+    return try generate(dir + "/" + name, ["--name", name] + flags)
+  }
+
+  @Test("DynamicUser: the state directory keeps a file across a restart; --env-file values arrive")
+  func stateAndEnvironment() throws {
+    let bundle = try Self.shellService(
+      "frost-state",
+      """
+      n=$(cat "$STATE_DIRECTORY/count" 2>/dev/null || echo 0)
+      n=$((n + 1))
+      echo "$n" > "$STATE_DIRECTORY/count"
+      echo "frost-state run=$n greeting=$GREETING uid=$(id -u)"
+      exec sleep 3600
+
+      """, ["--state-directory", "--env-file", "/etc/default/frost-state"])
+    let sd = try BootedSystemd("frost-live-state")
+    defer { sd.shutdown() }
+    try sd.install(bundle: bundle)
+    try sd.run(["/bin/sh", "-c", "echo GREETING=hello-from-env-file > /etc/default/frost-state"])
+    try sd.systemctl("start", "frost-state.service")
+    var journal = ""
+    #expect(ServiceSupport.waitUntil(timeout: 20) {
+      journal = (try? sd.journal("frost-state.service")) ?? ""
+      return journal.contains("frost-state run=1 greeting=hello-from-env-file uid=")
+    }, "journal: \(journal)")
+    try sd.systemctl("restart", "frost-state.service")
+    #expect(ServiceSupport.waitUntil(timeout: 20) {
+      journal = (try? sd.journal("frost-state.service")) ?? ""
+      return journal.contains("frost-state run=2 greeting=hello-from-env-file uid=")
+    }, "journal: \(journal)")
+    #expect(!journal.contains("uid=0\n"), "ran as root: \(journal)")
+  }
+
+  @Test("--capability CAP_NET_BIND_SERVICE: a non-root service binds port 80 and holds no other capability")
+  func bindPort80() throws {
+    let bundle = try Self.generate(
+      try ServiceSupport.frozenEcho(),
+      ["--name", "frost-port80", "--arg", "80", "--capability", "CAP_NET_BIND_SERVICE"])
+    let sd = try BootedSystemd("frost-live-port80")
+    defer { sd.shutdown() }
+    try sd.install(bundle: bundle)
+    try sd.systemctl("start", "frost-port80.service")
+    #expect(try ServiceSupport.echo(port: 80, "low port\n") == "low port\n")
+    let pid = try sd.property("frost-port80.service", "MainPID")
+    let status = try sd.run(["cat", "/proc/\(pid)/status"]).stdout
+    let uid = try Self.uid(sd, pid)
+    #expect(uid != nil && uid != 0, "UID \(uid.map(String.init) ?? "?")")
+    // Bit 10 is CAP_NET_BIND_SERVICE: effective, permitted and bounding hold it alone.
+    for field in ["CapEff:", "CapPrm:", "CapBnd:"] {
+      #expect(status.contains(field + "\t0000000000000400\n"), "\(field) in \(status)")
+    }
+  }
+
+  @Test("--user: the service runs as that account")
+  func namedUser() throws {
+    let bundle = try Self.shellService(
+      "frost-user", "echo \"frost-user uid=$(id -u)\"\nexec sleep 3600\n", ["--user", "daemon"])
+    let sd = try BootedSystemd("frost-live-user")
+    defer { sd.shutdown() }
+    try sd.install(bundle: bundle)
+    try sd.systemctl("start", "frost-user.service")
+    var journal = ""
+    #expect(ServiceSupport.waitUntil(timeout: 20) {
+      journal = (try? sd.journal("frost-user.service")) ?? ""
+      return journal.contains("frost-user uid=1\n")
+    }, "journal: \(journal)")
+  }
+
+  @Test("the init.d script, run by systemd's sysv generator, starts the binary's daemon mode")
+  func initScript() throws {
+    let port = try ServiceSupport.freePort()
+    let bundle = try Self.generate(
+      try ServiceSupport.frozenEcho(), ["--name", "frost-sysv", "--arg", "\(port)", "--initd"])
+    let sd = try BootedSystemd("frost-live-sysv")
+    defer { sd.shutdown() }
+    try sd.install(bundle: bundle)
+    // Only the script: without the native unit, systemd-sysv-generator makes frost-sysv.service.
+    try sd.run([
+      "rm", "/etc/systemd/system/frost-sysv.service",
+      "/etc/systemd/system/multi-user.target.wants/frost-sysv.service",
+    ])
+    try sd.systemctl("daemon-reload")
+    #expect(try sd.property("frost-sysv.service", "SourcePath") == "/etc/init.d/frost-sysv")
+    try sd.systemctl("start", "frost-sysv.service")
+    #expect(try ServiceSupport.echo(port: port, "sysv\n") == "sysv\n")
+    #expect(try sd.run(["/etc/init.d/frost-sysv", "status"]).status == 0)
+    try sd.systemctl("stop", "frost-sysv.service")
+    #expect(try sd.property("frost-sysv.service", "ActiveState") == "inactive")
+    #expect(try sd.run(["/etc/init.d/frost-sysv", "status"]).status == 3, "LSB: not running")
+  }
+
+  @Test("the xinetd entry, under a real xinetd started by systemd in the same root")
+  func xinetdEntry() throws {
+    let port = try ServiceSupport.freePort()
+    let bundle = try Self.generate(
+      try ServiceSupport.frozenEcho(),
+      ["--name", "frost-xinetd", "--listen", "127.0.0.1:\(port)", "--accept", "--xinetd"])
+    let sd = try BootedSystemd("frost-live-xinetd")
+    defer { sd.shutdown() }
+    try sd.install(bundle: bundle)
+    #expect(try sd.property("frost-xinetd.socket", "ActiveState") == "inactive", "xinetd serves the port here")
+    try sd.systemctl("start", "xinetd.service")
+    #expect(try ServiceSupport.echo(port: port, "via xinetd\n") == "via xinetd\n")
+    #expect(try sd.property("frost-xinetd.socket", "ActiveState") == "inactive")
+  }
 }
 
 /// A TCP connection to 127.0.0.1 kept open by the test (for `--accept` instances).

@@ -20,6 +20,7 @@
 /* The settings, read once from the manifest and the environment. */
 struct daemon_settings {
     int detach;
+    int asked; /* FROST_DAEMON=1 in the environment: a script asked for a daemon now */
     char pidfile[PATH_MAX];
     char logfile[PATH_MAX];
 };
@@ -60,8 +61,8 @@ static int read_settings(const struct stub_payload *p, struct daemon_settings *s
 {
     const char *env_daemon = getenv("FROST_DAEMON");
     const char *mf_daemon = manifest_value(p, STUB_DAEMON_MF_DAEMON);
-    s->detach = (env_daemon != NULL && strcmp(env_daemon, "1") == 0) ||
-                (mf_daemon != NULL && strcmp(mf_daemon, "1") == 0);
+    s->asked = env_daemon != NULL && strcmp(env_daemon, "1") == 0;
+    s->detach = s->asked || (mf_daemon != NULL && strcmp(mf_daemon, "1") == 0);
     int rc = 0;
     if (pick_path(s->pidfile, sizeof s->pidfile, getenv("FROST_PIDFILE"),
                   manifest_value(p, STUB_DAEMON_MF_PIDFILE)) != 0) {
@@ -80,11 +81,14 @@ static int read_settings(const struct stub_payload *p, struct daemon_settings *s
 }
 
 /* True when a supervisor tracks this process already: systemd (INVOCATION_ID, NOTIFY_SOCKET,
- * LISTEN_PID) or inetd/xinetd/systemd Accept=yes (stdin is a socket). */
-static int supervised(void)
+ * LISTEN_PID) or inetd/xinetd/systemd Accept=yes (stdin is a socket). INVOCATION_ID alone does
+ * not count when `asked`: an init script run by systemd's sysv generator (a Type=forking unit,
+ * which has INVOCATION_ID) asks for a daemon with FROST_DAEMON=1 and waits for it to detach. */
+static int supervised(int asked)
 {
-    const char *vars[] = {"INVOCATION_ID", "NOTIFY_SOCKET", "LISTEN_PID"};
-    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+    const char *vars[] = {"NOTIFY_SOCKET", "LISTEN_PID", "INVOCATION_ID"};
+    size_t n = sizeof vars / sizeof vars[0] - (asked ? 1 : 0);
+    for (size_t i = 0; i < n; i++) {
         const char *v = getenv(vars[i]);
         if (v != NULL && v[0] != '\0')
             return 1;
@@ -305,7 +309,7 @@ int stub_daemon_setup(const struct stub_payload *p)
     struct daemon_settings s;
     if (read_settings(p, &s) != 0)
         exit(1);
-    if ((!s.detach && s.pidfile[0] == '\0') || supervised())
+    if ((!s.detach && s.pidfile[0] == '\0') || supervised(s.asked))
         return 0;
     if (!s.detach) {
         /* A pidfile without daemon mode: written and locked in the foreground. */

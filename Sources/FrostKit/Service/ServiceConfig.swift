@@ -88,6 +88,10 @@ public enum ServiceConfig {
     case "per-source": spec.perSource = try int()
     case "pidfile": spec.pidfile = try string()
     case "log-file": spec.logFile = try string()
+    case "on-calendar":
+      if case .string(let one) = value { spec.onCalendar = [one] } else { spec.onCalendar = try strings() }
+    case "on-boot-sec": spec.onBootSec = try string()
+    case "on-unit-active-sec": spec.onUnitActiveSec = try string()
     default: throw bad("unknown setting")
     }
   }

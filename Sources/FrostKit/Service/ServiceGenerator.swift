@@ -55,6 +55,8 @@ public struct GenerateReport: Codable, Sendable {
   /// The unit scored and its `systemd-analyze security --offline=yes` exposure.
   public var securityUnit: String?
   public var securityScore: Double?
+  /// `systemd-analyze calendar` / `timespan` on the timer's settings, one line each.
+  public var timer: [String]? = nil
   public var warnings: [String]
 }
 
@@ -80,6 +82,9 @@ public enum ServiceGenerator {
     }
     if let socket = SystemdUnits.socket(spec) {
       add(.systemd, "\(spec.name).socket", unitDir + "\(spec.name).socket", 0o644, socket)
+    }
+    if let timer = SystemdUnits.timer(spec) {
+      add(.systemd, "\(spec.name).timer", unitDir + "\(spec.name).timer", 0o644, timer)
     }
     if spec.xinetd, let entry = LegacyServices.xinetd(spec) {
       // Not readable by other users: the entry tells where the program is and how it runs.
@@ -118,6 +123,8 @@ public enum ServiceGenerator {
     guard FileManager.default.isExecutableFile(atPath: binary), !FileIO.isDirectory(binary) else {
       throw ServiceError.notExecutable(path: binary)
     }
+    // Before anything is written: a bad calendar leaves no bundle behind.
+    let timerLines = check ? try checkTimer(spec) : nil
     let files = render(spec)
     try makeDirectory(directory)
     let binaryPath = "bin/\(spec.name)"
@@ -128,7 +135,9 @@ public enum ServiceGenerator {
       try writeFile(path, Array(text.utf8), mode: file.mode)
     }
     let systemd = files.filter { $0.0.kind == .systemd }.map(\.0.path)
-    let enable = systemd.filter { spec.listen == nil || $0.hasSuffix(".socket") }
+    let enable = systemd.filter {
+      spec.isTimerJob ? $0.hasSuffix(".timer") : spec.listen == nil || $0.hasSuffix(".socket")
+    }
     let bundle = ServiceBundle(
       name: spec.name, binary: binaryPath, execPath: spec.resolvedExecPath,
       files: files.map(\.0), enable: enable)
@@ -142,6 +151,7 @@ public enum ServiceGenerator {
       directory: directory, bundle: bundle, verification: nil, securityUnit: nil,
       securityScore: nil, warnings: warnings(spec))
     guard check else { return report }
+    report.timer = timerLines
     let absoluteBinary = FileIO.absolute(directory + "/" + binaryPath, standardized: false)
     report.verification = try verify(spec, stagedBinary: absoluteBinary)
     let scored = spec.accept ? "\(spec.name)@.service" : "\(spec.name).service"
@@ -153,6 +163,31 @@ public enum ServiceGenerator {
         "\(scored) scores \(score) in systemd-analyze security (expected at most \(maxDefaultExposure))")
     }
     return report
+  }
+
+  /// Each calendar expression through `systemd-analyze calendar` and each time span through
+  /// `systemd-analyze timespan`: what systemd would not parse is refused with its own words.
+  /// Returns one line per setting with systemd's normalized form (and the next run).
+  static func checkTimer(_ spec: ServiceSpec) throws -> [String] {
+    var lines: [String] = []
+    func check(_ setting: String, _ tool: String, _ value: String, keep: [String]) throws {
+      let out = try ServiceTools.run("systemd-analyze", [tool, value])
+      guard out.status == 0 else {
+        throw ServiceError.invalidValue(
+          setting: setting, value: value, reason: ServiceTools.lastLine(out.text))
+      }
+      let fields = out.text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        .filter { line in keep.contains { line.hasPrefix($0) } }
+      lines.append("\(setting) \(value): " + fields.joined(separator: "; "))
+    }
+    for calendar in spec.onCalendar {
+      try check("on-calendar", "calendar", calendar, keep: ["Normalized form:", "Next elapse:"])
+    }
+    if let span = spec.onBootSec { try check("on-boot-sec", "timespan", span, keep: ["Human:"]) }
+    if let span = spec.onUnitActiveSec {
+      try check("on-unit-active-sec", "timespan", span, keep: ["Human:"])
+    }
+    return lines
   }
 
   /// `systemd-analyze verify` over the systemd units, in a scratch directory. When the exec path

@@ -49,7 +49,12 @@ public enum ServiceInstaller {
         try systemctl(["daemon-reload"], &report)
         try systemctl(["enable"] + (start ? ["--now"] : []) + bundle.enable, &report)
       } else {
-        try systemctl(["--root=\(rootDir.isEmpty ? "/" : rootDir)", "enable"] + bundle.enable, &report)
+        // Offline, an init script of the same name would make systemctl run update-rc.d inside
+        // the image (systemd-sysv-install), which an image may not have: the note below says
+        // how to link the script on the target.
+        try systemctl(
+          ["--root=\(rootDir.isEmpty ? "/" : rootDir)", "enable"] + bundle.enable, &report,
+          environment: ["SYSTEMCTL_SKIP_SYSV": "1"])
         if start { report.notes.append("systemd is not running here: nothing was started") }
       }
     }
@@ -96,13 +101,18 @@ public enum ServiceInstaller {
     return r
   }
 
-  static func systemctl(_ args: [String], _ report: inout InstallReport) throws {
-    try runLogged("systemctl", args, &report)
+  static func systemctl(
+    _ args: [String], _ report: inout InstallReport, environment: [String: String] = [:]
+  ) throws {
+    try runLogged("systemctl", args, &report, environment: environment)
   }
 
-  static func runLogged(_ tool: String, _ args: [String], _ report: inout InstallReport) throws {
+  static func runLogged(
+    _ tool: String, _ args: [String], _ report: inout InstallReport,
+    environment: [String: String] = [:]
+  ) throws {
     report.commands.append(([(tool as NSString).lastPathComponent] + args).joined(separator: " "))
-    let out = try ServiceTools.run(tool, args)
+    let out = try ServiceTools.run(tool, args, environment: environment)
     if out.status != 0 {
       throw ServiceError.toolFailed(
         tool: (tool as NSString).lastPathComponent + " " + args.joined(separator: " "),

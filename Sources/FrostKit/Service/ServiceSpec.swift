@@ -51,6 +51,15 @@ public struct ServiceSpec: Codable, Equatable, Sendable {
   public var pidfile: String?
   /// The init script's log file for the daemon's stdout/stderr; /dev/null when nil.
   public var logFile: String?
+  /// `OnCalendar=` of `NAME.timer` (repeatable): the service becomes a job the timer starts.
+  public var onCalendar: [String] = []
+  /// `OnBootSec=` of `NAME.timer`: a time span after boot.
+  public var onBootSec: String?
+  /// `OnUnitActiveSec=` of `NAME.timer`: a time span after the job last started.
+  public var onUnitActiveSec: String?
+
+  /// True when the service is a job started by `NAME.timer` (any timer setting given).
+  public var isTimerJob: Bool { !onCalendar.isEmpty || onBootSec != nil || onUnitActiveSec != nil }
 
   /// A spec with every setting at its default.
   public init(name: String) { self.name = name }
@@ -129,6 +138,22 @@ public struct ServiceSpec: Codable, Equatable, Sendable {
     }
     try Self.checkPath("pidfile", resolvedPidfile)
     if let logFile { try Self.checkPath("log-file", logFile) }
+    try validateTimer()
+  }
+
+  /// Timer settings: one line each, and no setting that a job started by a timer cannot have.
+  /// (Their syntax is checked by `systemd-analyze calendar` / `timespan` in `ServiceGenerator`.)
+  func validateTimer() throws {
+    for spec in onCalendar { try Self.checkLine("on-calendar", spec) }
+    if let onBootSec { try Self.checkLine("on-boot-sec", onBootSec) }
+    if let onUnitActiveSec { try Self.checkLine("on-unit-active-sec", onUnitActiveSec) }
+    guard isTimerJob else { return }
+    if listen != nil {
+      throw ServiceError.conflict("a timer job (--on-calendar, --on-boot-sec, --on-unit-active-sec) cannot also --listen")
+    }
+    if notify || watchdogSeconds != nil {
+      throw ServiceError.conflict("a timer job runs to its end (Type=oneshot): no --notify or --watchdog")
+    }
   }
 
   /// Unit names: letters, digits, `:-_.\`, at most 255 bytes with the suffix; no `@` (templates

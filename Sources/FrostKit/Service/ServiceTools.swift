@@ -9,8 +9,11 @@ public enum ServiceTools {
     public var text: String
   }
 
-  /// Runs `tool` (searched in /usr/bin, /bin, /usr/sbin, /sbin) with `args`; stdin is /dev/null.
-  public static func run(_ tool: String, _ args: [String]) throws -> Output {
+  /// Runs `tool` (searched in /usr/bin, /bin, /usr/sbin, /sbin) with `args`, `environment`
+  /// added to this process's; stdin is /dev/null.
+  public static func run(_ tool: String, _ args: [String], environment: [String: String] = [:])
+    throws -> Output
+  {
     guard let path = find(tool) else {
       throw ServiceError.toolFailed(tool: tool, status: 127, output: "not found")
     }
@@ -21,6 +24,7 @@ public enum ServiceTools {
     env["SYSTEMD_COLORS"] = "0"
     env["SYSTEMD_PAGER"] = "cat"
     env["LC_ALL"] = "C.UTF-8"
+    env.merge(environment) { $1 }
     process.environment = env
     let pipe = Pipe()
     process.standardOutput = pipe

@@ -38,12 +38,14 @@ public enum SystemdUnits {
   /// The `[Service]` lines shared by the long-running service and the per-connection template.
   static func serviceBody(_ spec: ServiceSpec, perConnection: Bool) -> [String] {
     var lines: [String] = []
-    lines.append("Type=" + (spec.notify ? "notify" : "exec"))
+    lines.append("Type=" + (spec.isTimerJob ? "oneshot" : spec.notify ? "notify" : "exec"))
     lines.append("ExecStart=" + SystemdQuoting.execLine(spec.resolvedExecPath, spec.arguments))
     if spec.notify { lines.append("NotifyAccess=main") }
     if let watchdog = spec.watchdogSeconds { lines.append("WatchdogSec=\(watchdog)") }
     if perConnection {
       lines += ["StandardInput=socket", "StandardOutput=socket", "StandardError=journal"]
+    } else if spec.isTimerJob {
+      // A job: the timer starts it again; a failure shows in `systemctl list-timers` / status.
     } else {
       lines.append("Restart=\(spec.restart)")
       lines.append("RestartSec=1")
@@ -91,6 +93,8 @@ public enum SystemdUnits {
       out += "After=network.target\n"
     }
     out += "\n[Service]\n" + serviceBody(spec, perConnection: false).joined(separator: "\n") + "\n"
+    // A timer job is started by NAME.timer, which is what gets enabled.
+    guard !spec.isTimerJob else { return out }
     out += "\n[Install]\n"
     if spec.listen != nil {
       // Socket-activated: enabling the service enables its socket; the program starts on demand.
@@ -106,6 +110,23 @@ public enum SystemdUnits {
     var out = header("One \(spec.name) instance per connection to \(spec.name).socket")
     out += "[Unit]\nDescription=\(SystemdQuoting.plain(spec.resolvedSummary)), connection %i\n"
     out += "\n[Service]\n" + serviceBody(spec, perConnection: true).joined(separator: "\n") + "\n"
+    return out
+  }
+
+  /// `NAME.timer` for a timer job: the calendar and time-span triggers, `Persistent=yes` with a
+  /// calendar (a run missed while the machine was off happens at the next boot) and
+  /// `AccuracySec=1s` (systemd's default of a minute would let a job run up to a minute late).
+  public static func timer(_ spec: ServiceSpec) -> String? {
+    guard spec.isTimerJob else { return nil }
+    var out = header("The \(spec.name) timer")
+    out += "[Unit]\nDescription=\(SystemdQuoting.plain(spec.resolvedSummary)) timer\n"
+    out += "\n[Timer]\n"
+    for calendar in spec.onCalendar { out += "OnCalendar=\(calendar)\n" }
+    if let span = spec.onBootSec { out += "OnBootSec=\(span)\n" }
+    if let span = spec.onUnitActiveSec { out += "OnUnitActiveSec=\(span)\n" }
+    if !spec.onCalendar.isEmpty { out += "Persistent=yes\n" }
+    out += "AccuracySec=1s\nUnit=\(spec.name).service\n"
+    out += "\n[Install]\nWantedBy=timers.target\n"
     return out
   }
 

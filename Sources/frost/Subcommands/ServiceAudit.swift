@@ -57,6 +57,7 @@ enum ServiceRender {
       if let unit = r.securityUnit, let score = r.securityScore {
         out += "systemd-analyze security: \(unit) exposure \(score)\n"
       }
+      for line in r.timer ?? [] { out += "systemd-analyze: \(line)\n" }
       return out
     }
   }

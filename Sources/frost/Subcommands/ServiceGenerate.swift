@@ -100,6 +100,15 @@ extension Service {
     @Option(help: "The init script's log file for the daemon's output.")
     var logFile: String?
 
+    @Option(help: "OnCalendar= of NAME.timer, e.g. 'daily' or '*-*-* 03:00' (repeatable): a job the timer starts.")
+    var onCalendar: [String] = []
+
+    @Option(help: "OnBootSec= of NAME.timer: run SPAN after boot, e.g. 5min.")
+    var onBootSec: String?
+
+    @Option(help: "OnUnitActiveSec= of NAME.timer: run again SPAN after the last start, e.g. 1h.")
+    var onUnitActiveSec: String?
+
     @Option(help: "pyproject.toml to read [tool.frost.service] from.")
     var config: String?
 
@@ -153,6 +162,9 @@ extension Service {
       if let perSource { spec.perSource = perSource }
       if let pidfile { spec.pidfile = pidfile }
       if let logFile { spec.logFile = logFile }
+      if !onCalendar.isEmpty { spec.onCalendar = onCalendar }
+      if let onBootSec { spec.onBootSec = onBootSec }
+      if let onUnitActiveSec { spec.onUnitActiveSec = onUnitActiveSec }
       return spec
     }
   }
