@@ -8,7 +8,7 @@
 /// casts), and in a binary as large as `frost` each first cast scans all protocol conformance
 /// records: that took three times as long as inspecting a 250 MB file. This recognises exactly
 /// `inspect` followed, in any order, by files and `--format text|json|csv`, `--sections`,
-/// `--segments`, `--symbols`, `--no-demangle`, `-n N`, `--diff`, each at most once, that pass
+/// `--segments`, `--symbols`, `--requires`, `--no-demangle`, `-n N`, `--diff`, each at most once, that pass
 /// `Inspect.Request.problem`. Anything else (help, `--version`, `--`, `--format=json`, unknown
 /// or repeated options, bad values, a file name starting with `-`) is left to ArgumentParser,
 /// so that its errors and help stay the only ones. `FROST_NO_FAST_PATH=1` turns this off (for
@@ -33,6 +33,7 @@ enum InspectFastPath {
       case "--sections": request.sections = true
       case "--segments": request.segments = true
       case "--symbols": request.symbols = true
+      case "--requires": request.requires = true
       case "--no-demangle": request.demangle = false
       case "--diff": request.diff = true
       case "--format":

@@ -19,6 +19,7 @@ struct InspectFastPathTests {
     ["inspect", "--symbols", "-n", "3", "--format", "csv", "@hello"],
     ["inspect", "--sections", "@hello", "--segments", "--symbols", "-n", "007"],
     ["inspect", "--format", "json", "--symbols", "-n", "2", "@hi"],
+    ["inspect", "--requires", "-n", "2", "@hello"],
     ["inspect", "--symbols", "--no-demangle", "@hello"],
     ["inspect", "--format", "csv", "@lib.a"],
     ["inspect", "--diff", "@hello", "@hi"],

@@ -224,6 +224,17 @@ extension InspectReport: JSONWritable {
       w.field("symbolCount", symbolCount)
       w.field("symbolTable", symbolTable)
       w.field("symbols", symbols)
+      w.field("versionNeeds", versionNeeds)
+    }
+  }
+}
+
+extension ELFVersionNeed: JSONWritable {
+  func writeJSON(to w: inout JSONWriter) {
+    w.object { w in
+      w.field("file", file)
+      w.field("symbols", symbols)
+      w.field("version", version)
     }
   }
 }

@@ -9,16 +9,19 @@ public enum InspectRender {
     public var segments: Bool
     /// `--symbols`.
     public var symbols: Bool
+    /// `--requires`: every symbol version the file needs, with its symbols.
+    public var requires: Bool = false
     /// `-n`: rows per list in text output.
     public var limit: Int
 
     /// Memberwise.
     public init(sections: Bool = false, segments: Bool = false, symbols: Bool = false,
-      limit: Int = 10)
+      requires: Bool = false, limit: Int = 10)
     {
       self.sections = sections
       self.segments = segments
       self.symbols = symbols
+      self.requires = requires
       self.limit = limit
     }
   }
@@ -65,6 +68,7 @@ public enum InspectRender {
     if let rpath = r.rpath { field("rpath", rpath) }
     if let runpath = r.runpath { field("runpath", runpath) }
     field("build-id", r.buildID ?? "-")
+    field("glibc", glibcLine(r.versionNeeds))
     field("sections", "\(e.sectionCount); segments \(e.segmentCount)")
     field(
       "file size",
@@ -80,6 +84,32 @@ public enum InspectRender {
     }
     if tables.segments { out.write("\n" + segments(r)) }
     if tables.symbols { out.write("\n" + symbols(r)) }
+    if tables.requires { out.write("\n" + requirements(r.versionNeeds, limit: tables.limit)) }
+  }
+
+  /// `GLIBC_2.34 or newer (1 symbol needs it: __libc_start_main)`: the newest GLIBC version
+  /// the file asks for and the first symbols that ask for it; `-` when it asks for none.
+  static func glibcLine(_ needs: [ELFVersionNeed]) -> String {
+    guard let newest = ELFVersionNeed.newestGLIBC(needs) else { return "-" }
+    let shown = Array(newest.symbols.prefix(3))
+    let more = newest.symbols.count > shown.count ? ", ..." : ""
+    let verb = newest.symbols.count == 1 ? "needs" : "need"
+    return "\(newest.version) or newer (\(Report.count(newest.symbols.count, "symbol", "symbols")) \(verb) it"
+      + (shown.isEmpty ? ")" : ": " + join(shown, ", ") + more + ")")
+  }
+
+  /// The `--requires` table: each library and version, how many symbols need it, and the
+  /// first `limit` of them.
+  static func requirements(_ needs: [ELFVersionNeed], limit: Int) -> String {
+    var out = "Version requirements (\(needs.count))\n"
+    out += "  " + pad("library", 24) + pad("version", 18) + lpad("symbols", 8) + "  names\n"
+    for need in needs {
+      let shown = Array(need.symbols.prefix(limit))
+      let rest = need.symbols.count - shown.count
+      out += "  " + pad(need.file, 24) + pad(need.version, 18) + lpad("\(need.symbols.count)", 8)
+        + "  " + join(shown, ", ") + (rest > 0 ? " (\(rest) more)" : "") + "\n"
+    }
+    return out
   }
 
   /// `parts` with `separator` between them (not `joined(separator:)`: unspecialized, its

@@ -48,6 +48,9 @@ public struct InspectReport: Codable, Sendable, Equatable {
   public var payload: PayloadSummary?
   /// Why the `.frost` section could not be read, when it could not.
   public var payloadError: String?
+  /// The symbol versions the file needs from shared libraries (`GLIBC_2.34`, ...), with the
+  /// symbols that need each.
+  public var versionNeeds: [ELFVersionNeed] = []
 
   /// Memberwise.
   public init(
@@ -84,7 +87,7 @@ public struct InspectReport: Codable, Sendable, Equatable {
     case schemaVersion, file, fileSize, elf, interpreter, needed, soname, rpath, runpath
     case buildID = "buildId"
     case sections, segments, regions, breakdown, memorySize, allocatedSize, symbolTable
-    case symbolCount, symbols, payload, payloadError
+    case symbolCount, symbols, payload, payloadError, versionNeeds
   }
 
   /// Writes every key, `null` for absent values.
@@ -111,6 +114,7 @@ public struct InspectReport: Codable, Sendable, Equatable {
     try c.encode(symbols, forKey: .symbols)
     try c.encode(payload, forKey: .payload)
     try c.encode(payloadError, forKey: .payloadError)
+    try c.encode(versionNeeds, forKey: .versionNeeds)
   }
 }
 

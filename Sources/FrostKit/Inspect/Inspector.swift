@@ -49,6 +49,7 @@ public enum Inspector {
     report.sections = zip(sections, categories).map(row)
     report.breakdown = try totals(report.regions)
     report.memorySize = try checkedSum(report.regions.lazy.map(\.memoryBytes), "memory sizes")
+    report.versionNeeds = try file.versionNeeds()
     if options.symbols {
       if let table = file.symbolTable() {
         let (symbols, count) = try file.largestSymbols(in: table, limit: options.symbolLimit)

@@ -34,6 +34,9 @@ extension FrostCommand {
     @Flag(help: "List the largest symbols (.symtab, else .dynsym).")
     var symbols = false
 
+    @Flag(help: "List every symbol version the file needs (GLIBC_2.34, ...) and the symbols that need it.")
+    var requires = false
+
     @Flag(name: .customLong("no-demangle"), help: "Show symbol names as stored, not demangled.")
     var noDemangle = false
 
@@ -53,7 +56,7 @@ extension FrostCommand {
     var request: Request {
       Request(
         files: files, diff: diff, format: output.format, sections: sections, segments: segments,
-        symbols: symbols, limit: limit, demangle: !noDemangle)
+        symbols: symbols, requires: requires, limit: limit, demangle: !noDemangle)
     }
 
     func validate() throws {
@@ -83,6 +86,7 @@ extension FrostCommand.Inspect {
     var sections = false
     var segments = false
     var symbols = false
+    var requires = false
     var limit = 10
     var demangle = true
 
@@ -101,7 +105,8 @@ extension FrostCommand.Inspect {
     func run() {
       let options = InspectOptions(symbols: symbols, symbolLimit: limit, demangle: demangle)
       let tables = InspectRender.Tables(
-        sections: sections, segments: segments, symbols: symbols, limit: limit)
+        sections: sections, segments: segments, symbols: symbols, requires: requires,
+        limit: limit)
       var reports: [InspectReport] = []
       var archive: ArchiveReport?
       for path in files {

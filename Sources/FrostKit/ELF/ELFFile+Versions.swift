@@ -1,0 +1,105 @@
+import CLibELF
+
+/// One symbol version a file needs from a shared library (`SHT_GNU_verneed`), with the dynamic
+/// symbols bound to it (`SHT_GNU_versym`).
+public struct ELFVersionNeed: Codable, Sendable, Equatable {
+  /// The library (`vn_file`), e.g. `libc.so.6`.
+  public var file: String
+  /// The version (`vna_name`), e.g. `GLIBC_2.34`.
+  public var version: String
+  /// Undefined dynamic symbols that ask for this version, sorted.
+  public var symbols: [String]
+
+  /// The numbers of a `PREFIX_1.2.3` version (`[1, 2, 3]`), or nil (`GLIBC_PRIVATE`).
+  public var numbers: [Int]? {
+    guard let underscore = version.lastIndex(of: "_") else { return nil }
+    let parts = version[version.index(after: underscore)...].split(separator: ".")
+    let values = parts.compactMap { Int($0) }
+    return values.isEmpty || values.count != parts.count ? nil : values
+  }
+
+  /// The newest `GLIBC_x.y` version among `needs`, or nil when none asks for one.
+  public static func newestGLIBC(_ needs: [ELFVersionNeed]) -> ELFVersionNeed? {
+    needs.filter { $0.version.hasPrefix("GLIBC_") && $0.numbers != nil }
+      .max { $0.numbers!.lexicographicallyPrecedes($1.numbers!) }
+  }
+}
+
+extension ELFFile {
+  /// The versions the file needs, in table order, each with its symbols (`gelf_getverneed`,
+  /// `gelf_getvernaux`, `gelf_getversym`, `gelf_getsym`); empty without `SHT_GNU_verneed`.
+  /// Every record is read through libelf's bounds-checked accessors, and the walk stops after
+  /// as many records as the section can hold (a `vn_next` loop cannot hang it).
+  public func versionNeeds() throws(ELFError) -> [ELFVersionNeed] {
+    guard let section = sectionList.first(where: { $0.type == UInt32(SHT_GNU_verneed) }),
+      let scn = elf_getscn(elf, section.index), let data = elf_getdata(scn, nil),
+      let link = Int(exactly: section.link)
+    else { return [] }
+    func string(_ offset: UInt32) throws(ELFError) -> String {
+      guard let p = elf_strptr(elf, link, Int(offset)) else {
+        throw .damaged(reason: "version needs: name offset \(offset) outside its string table")
+      }
+      return String(cString: p)
+    }
+    var needs: [ELFVersionNeed] = []
+    // (version index, position in `needs`): a few entries; an array, not a Dictionary, whose
+    // first use would cost a run-time conformance lookup (a scan of every record).
+    var byIndex: [(UInt16, Int)] = []
+    let size = Int(data.pointee.d_size)
+    var offset = 0
+    var records = 0
+    while records < size / 16 {
+      var vn = GElf_Verneed()
+      guard gelf_getverneed(data, Int32(offset), &vn) != nil else {
+        throw .damaged(reason: "version needs: record at \(offset): \(Self.lastError())")
+      }
+      let file = try string(vn.vn_file)
+      var auxOffset = offset + Int(vn.vn_aux)
+      for _ in 0..<Int(vn.vn_cnt) {
+        records += 1
+        guard records <= size / 16, auxOffset >= 0, auxOffset < size else { break }
+        var aux = GElf_Vernaux()
+        guard gelf_getvernaux(data, Int32(auxOffset), &aux) != nil else {
+          throw .damaged(reason: "version needs: entry at \(auxOffset): \(Self.lastError())")
+        }
+        byIndex.append((aux.vna_other & 0x7fff, needs.count))
+        needs.append(ELFVersionNeed(file: file, version: try string(aux.vna_name), symbols: []))
+        if aux.vna_next == 0 { break }
+        auxOffset += Int(aux.vna_next)
+      }
+      records += 1
+      if vn.vn_next == 0 { break }
+      offset += Int(vn.vn_next)
+      guard offset < size else { break }
+    }
+    try bindSymbols(&needs, byIndex)
+    return needs
+  }
+
+  /// Adds to `needs` the undefined dynamic symbols whose `SHT_GNU_versym` entry names them.
+  private func bindSymbols(_ needs: inout [ELFVersionNeed], _ byIndex: [(UInt16, Int)])
+    throws(ELFError)
+  {
+    guard let versyms = sectionList.first(where: { $0.type == UInt32(SHT_GNU_versym) }),
+      let dynsym = sectionList.first(where: { $0.type == UInt32(SHT_DYNSYM) }),
+      let vscn = elf_getscn(elf, versyms.index), let vdata = elf_getdata(vscn, nil),
+      let sscn = elf_getscn(elf, dynsym.index), let sdata = elf_getdata(sscn, nil),
+      let names = Int(exactly: dynsym.link)
+    else { return }
+    let symbolSize = Int(gelf_fsize(elf, ELF_T_SYM, 1, UInt32(EV_CURRENT)))
+    let count = min(Int(vdata.pointee.d_size) / 2, symbolSize == 0 ? 0 : Int(sdata.pointee.d_size) / symbolSize)
+    for i in 0..<count {
+      var versym = GElf_Versym()
+      var sym = GElf_Sym()
+      guard gelf_getversym(vdata, Int32(i), &versym) != nil,
+        gelf_getsym(sdata, Int32(i), &sym) != nil
+      else { break }
+      guard sym.st_shndx == UInt16(SHN_UNDEF),
+        let n = byIndex.first(where: { $0.0 == versym & 0x7fff })?.1,
+        let p = elf_strptr(elf, names, Int(sym.st_name))
+      else { continue }
+      needs[n].symbols.append(String(cString: p))
+    }
+    for i in needs.indices { needs[i].symbols.sort() }
+  }
+}
