@@ -56,3 +56,27 @@ struct InspectRequiresTests {
     #expect(hypotNeed?["symbols"] as? [String] == ["hypot"])
   }
 }
+
+@Suite("frost inspect: the glibc a Frost binary's payload needs")
+struct InspectPayloadGLIBCTests {
+  @Test("the whole standard library's extensions: pyexpat needs GLIBC_2.36 (arc4random_buf)")
+  func payloadLine() throws {
+    let dir = try CLI.tempDir("frost-requires")
+    let hello = dir + "/hello"
+    let b = try CLI.frost(["build", CLI.sample("hello.py"), "-o", hello])
+    try #require(b.status == 0, "\(b.stderr)")
+    let r = try CLI.frost(["inspect", hello])
+    let line = r.stdout.split(separator: "\n").first { $0.hasPrefix("  payload glibc ") } ?? ""
+    #expect(line.hasPrefix("  payload glibc GLIBC_2.36 or newer ("), "\(r.stdout)")
+    #expect(line.contains("pyexpat") && line.contains("arc4random_buf"), "\(line)")
+    let json = try #require(
+      try JSONSerialization.jsonObject(with: CLI.frost(["inspect", "--format", "json", hello]).stdoutBytes)
+        as? [String: Any])
+    let payload = try #require(json["payloadGlibc"] as? [String: Any])
+    #expect(payload["version"] as? String == "GLIBC_2.36")
+    // A host script's payload holds no ELF file: no payload line, null in JSON.
+    let sh = dir + "/hello-sh"
+    _ = try CLI.frost(["build", CLI.sample("hello.sh"), "-o", sh])
+    #expect(!(try CLI.frost(["inspect", sh]).stdout.contains("payload glibc")))
+  }
+}

@@ -53,21 +53,27 @@ public final class ELFFile {
   /// Takes over `elf`, a member of `archive` (`elf_begin` with the archive as parent), and
   /// checks it as `init(path:)` checks a file: offsets are relative to the member, whose size
   /// (`elf_rawfile`) is the "file size". `elf` is ended (`elf_end`) even when this throws.
-  init(member elf: OpaquePointer, of archive: ELFArchive) throws(ELFError) {
-    var ok = false
-    defer { if !ok { elf_end(elf) } }
+  convenience init(member elf: OpaquePointer, of archive: ELFArchive) throws(ELFError) {
     var rawSize = 0
     guard let base = elf_rawfile(elf, &rawSize), let size = UInt64(exactly: rawSize) else {
+      elf_end(elf)
       throw .unreadable(reason: "libelf: \(Self.lastError())")
     }
-    try Self.checkIdentification(
-      Array(UnsafeRawBufferPointer(start: base, count: min(rawSize, Int(EI_NIDENT)))),
-      fileSize: size)
+    let ident = Array(UnsafeRawBufferPointer(start: base, count: min(rawSize, Int(EI_NIDENT))))
+    try self.init(handle: elf, size: size, ident: ident, owner: archive)
+  }
+
+  /// Takes over `elf` (ended even when this throws), whose bytes live as long as `owner`, and
+  /// checks it as `init(path:)` checks a file, `size` standing for the file size.
+  init(handle elf: OpaquePointer, size: UInt64, ident: [UInt8], owner: AnyObject) throws(ELFError) {
+    var ok = false
+    defer { if !ok { elf_end(elf) } }
+    try Self.checkIdentification(ident, fileSize: size)
     (self.header, self.segments, self.sectionList) = try Self.load(elf, fileSize: size)
     self.fd = -1
     self.elf = elf
     self.fileSize = size
-    self.owner = archive
+    self.owner = owner
     ok = true
   }
 

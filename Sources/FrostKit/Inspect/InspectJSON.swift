@@ -214,6 +214,7 @@ extension InspectReport: JSONWritable {
       w.field("needed", needed)
       w.field("payload", payload)
       w.field("payloadError", payloadError)
+      w.field("payloadGlibc", payloadGLIBC)
       w.field("regions", regions)
       w.field("rpath", rpath)
       w.field("runpath", runpath)
@@ -225,6 +226,17 @@ extension InspectReport: JSONWritable {
       w.field("symbolTable", symbolTable)
       w.field("symbols", symbols)
       w.field("versionNeeds", versionNeeds)
+    }
+  }
+}
+
+extension PayloadVersionNeed: JSONWritable {
+  func writeJSON(to w: inout JSONWriter) {
+    w.object { w in
+      w.field("entries", entries)
+      w.field("entry", entry)
+      w.field("symbols", symbols)
+      w.field("version", version)
     }
   }
 }

@@ -69,6 +69,13 @@ public enum InspectRender {
     if let runpath = r.runpath { field("runpath", runpath) }
     field("build-id", r.buildID ?? "-")
     field("glibc", glibcLine(r.versionNeeds))
+    if let p = r.payloadGLIBC {
+      let shown = Array(p.symbols.prefix(3))
+      field(
+        "payload glibc",
+        "\(p.version) or newer (\(Report.count(p.entries, "entry", "entries")); \(p.entry): "
+          + join(shown, ", ") + (p.symbols.count > shown.count ? ", ...)" : ")"))
+    }
     field("sections", "\(e.sectionCount); segments \(e.segmentCount)")
     field(
       "file size",

@@ -51,6 +51,8 @@ public struct InspectReport: Codable, Sendable, Equatable {
   /// The symbol versions the file needs from shared libraries (`GLIBC_2.34`, ...), with the
   /// symbols that need each.
   public var versionNeeds: [ELFVersionNeed] = []
+  /// For a Frost binary: the newest GLIBC version its payload's ELF entries need.
+  public var payloadGLIBC: PayloadVersionNeed? = nil
 
   /// Memberwise.
   public init(
@@ -88,6 +90,7 @@ public struct InspectReport: Codable, Sendable, Equatable {
     case buildID = "buildId"
     case sections, segments, regions, breakdown, memorySize, allocatedSize, symbolTable
     case symbolCount, symbols, payload, payloadError, versionNeeds
+    case payloadGLIBC = "payloadGlibc"
   }
 
   /// Writes every key, `null` for absent values.
@@ -115,6 +118,7 @@ public struct InspectReport: Codable, Sendable, Equatable {
     try c.encode(payload, forKey: .payload)
     try c.encode(payloadError, forKey: .payloadError)
     try c.encode(versionNeeds, forKey: .versionNeeds)
+    try c.encode(payloadGLIBC, forKey: .payloadGLIBC)
   }
 }
 

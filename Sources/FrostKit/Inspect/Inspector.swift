@@ -72,6 +72,7 @@ public enum Inspector {
       do {
         let reader = try PayloadReader(section: try file.bytes(of: section))
         report.payload = payloadSummary(reader, section: section, fileSize: file.fileSize)
+        report.payloadGLIBC = payloadVersionNeed(reader)
       } catch {
         report.payloadError = "\(error)"
       }
