@@ -3,9 +3,12 @@
 #   make deps    install missing Debian packages (apt-get; sudo when not root)
 #   make         build frost and every stub into $(SCRATCH)/$(CONFIG) (SCRATCH=.build)
 #   make demo    deps + build + freeze samples/hello.sh and samples/stdlib_app.py, run them
-#   make test    deps + build + the whole test suite
+#   make test    deps + build + dist + the whole test suite
 #   make compat  build + the PyPI compatibility suite alone (tests/compat/README.md)
 #   make live    build + the services under a booted systemd alone (root; debootstraps once)
+#   make dist    frost-VERSION-linux-x86_64.tar.gz in $(DIST_SCRATCH): a static release frost,
+#                every stub, the man page and shell completions (scripts/make-dist.sh)
+#   make install PREFIX=/usr/local  the same tree, unpacked under PREFIX
 #   make fuzz    build + each libFuzzer harness of fuzz/ for FUZZ_TIME seconds (default 600)
 #   make fuzz-check  the harnesses on their seeds and regressions, a fixed number of runs, and
 #                the host and Python stubs built with AddressSanitizer running samples (in test)
@@ -22,7 +25,7 @@ PYLIBPL := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_va
 PYVER := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("VERSION"))' 2>/dev/null)
 PYINC := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["include"])' 2>/dev/null)
 PACKAGES := libelf-dev zlib1g-dev libzstd-dev zstd liblz4-dev python3-dev libpython3-dev python3-venv python3-wheel binutils strace time \
-	systemd hyperfine xinetd util-linux pkg-config gcc gdb debootstrap systemd-container
+	systemd hyperfine xinetd util-linux pkg-config gcc gdb debootstrap systemd-container lintian
 
 COMMON_SRC := $(wildcard stubs/common/*.c)
 COMMON_HDR := $(wildcard stubs/common/*.h) stubs/include/frost_format.h
@@ -31,7 +34,7 @@ COMPACT_SRC := $(wildcard stubs/compact/*.c)
 PY_SRC := $(wildcard stubs/python/*.c)
 PACKED_SRC := stubs/packed/packed.c stubs/packed/image.c stubs/packed/ldso.c stubs/packed/lz4_block.c
 
-.PHONY: all build swift stubs deps demo test compat live clean fuzz fuzz-check fuzz-harnesses asan-stubs
+.PHONY: all build swift stubs deps demo test compat live dist install clean fuzz fuzz-check fuzz-harnesses asan-stubs
 all: build
 build: swift stubs
 
@@ -128,7 +131,7 @@ demo: deps build
 	$(BIN)/frost build samples/stdlib_app.py -o $(BIN)/stdlib_app
 	$(BIN)/stdlib_app
 
-test: deps build fuzz-check
+test: deps build dist fuzz-check
 	$(SWIFT) test --scratch-path $(SCRATCH)
 
 # Popular PyPI distributions frozen and run with host Python hidden (Tests/FrostCLITests/
@@ -141,6 +144,21 @@ compat: build
 live: build
 	scripts/systemd-root.sh >/dev/null
 	$(SWIFT) test --scratch-path $(SCRATCH) --filter SystemdLiveTests
+
+# The release tarball: frost linked fully statically (the Swift runtime included, no shared
+# library), built in a scratch folder of its own with release stubs beside it.
+VERSION := $(shell sed -n 's/.*static let version = "\(.*\)"/\1/p' Sources/FrostKit/Frost.swift)
+DIST_SCRATCH ?= .build-dist
+DIST := $(DIST_SCRATCH)/frost-$(VERSION)-linux-x86_64.tar.gz
+PREFIX ?= /usr/local
+dist: build
+	$(SWIFT) build -c release --scratch-path $(DIST_SCRATCH) --static-swift-stdlib \
+		-Xswiftc -static-executable --product frost
+	$(MAKE) stubs SCRATCH=$(DIST_SCRATCH) CONFIG=release
+	scripts/make-dist.sh $(DIST_SCRATCH)/release $(BIN) $(VERSION) $(DIST)
+install: dist
+	mkdir -p $(PREFIX)
+	tar -C $(PREFIX) --strip-components=1 --no-same-owner -xzf $(DIST)
 
 # Fuzzing (fuzz/README.md). The harnesses are built by the Swift toolchain's clang, which has
 # libFuzzer; the seeds are made from binaries that this build's `frost` freezes.
