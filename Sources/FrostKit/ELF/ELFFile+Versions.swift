@@ -7,7 +7,9 @@ public struct ELFVersionNeed: Codable, Sendable, Equatable {
   public var file: String
   /// The version (`vna_name`), e.g. `GLIBC_2.34`.
   public var version: String
-  /// Undefined dynamic symbols that ask for this version, sorted.
+  /// Undefined dynamic symbols that ask for this version, in symbol table order (not sorted:
+  /// the stdlib's sort of more than 20 elements costs a run-time conformance lookup, a scan of
+  /// every conformance record, more than `frost inspect` of a big file takes otherwise).
   public var symbols: [String]
 
   /// The numbers of a `PREFIX_1.2.3` version (`[1, 2, 3]`), or nil (`GLIBC_PRIVATE`).
@@ -100,6 +102,5 @@ extension ELFFile {
       else { continue }
       needs[n].symbols.append(String(cString: p))
     }
-    for i in needs.indices { needs[i].symbols.sort() }
   }
 }
