@@ -294,6 +294,48 @@ struct SystemdLiveTests {
     #expect(try ServiceSupport.echo(port: port, "via xinetd\n") == "via xinetd\n")
     #expect(try sd.property("frost-xinetd.socket", "ActiveState") == "inactive")
   }
+
+  @Test(
+    "frost service audit inside the booted root: the installed units pass, a loosened one is flagged",
+    .enabled(
+      if: FileManager.default.isExecutableFile(atPath: SystemdLiveTests.staticFrost),
+      "needs the static frost of `make dist`"))
+  func auditInside() throws {
+    let port = try ServiceSupport.freePort()
+    let bundle = try Self.generate(
+      try ServiceSupport.frozenEcho(),
+      ["--name", "frost-aud", "--listen", "127.0.0.1:\(port)", "--accept", "--xinetd", "--initd"])
+    let sd = try BootedSystemd("frost-live-audit")
+    defer { sd.shutdown() }
+    try sd.install(bundle: bundle)
+    // frost itself, linked statically (make dist), is the one program copied in.
+    let copy = try CLI.run(
+      "/bin/sh",
+      ["-c", "nsenter -t \"$1\" -m -- /bin/sh -c 'cat > /usr/local/bin/frost && chmod 755 /usr/local/bin/frost' < \"$0\"",
+       Self.staticFrost, "\(sd.pid1)"])
+    try #require(copy.status == 0, "\(copy.stderr)")
+    // Debian's own xinetd entries are 0644 and are flagged (medium): only ours must be clean.
+    func findings() throws -> (scanned: [String], flagged: [String]) {
+      let r = try sd.run(["/usr/local/bin/frost", "service", "audit", "--format", "json"])
+      let json = try #require(try JSONSerialization.jsonObject(with: r.stdoutBytes) as? [String: Any], "\(r.stderr)")
+      let flagged = (json["findings"] as? [[String: Any]] ?? []).compactMap { $0["path"] as? String }
+      return (json["scanned"] as? [String] ?? [], flagged)
+    }
+    let ours = [
+      "/etc/systemd/system/frost-aud@.service", "/etc/systemd/system/frost-aud.socket",
+      "/etc/xinetd.d/frost-aud", "/etc/init.d/frost-aud",
+    ]
+    let clean = try findings()
+    for path in ours {
+      #expect(clean.scanned.contains(path), "\(path) not scanned: \(clean.scanned)")
+      #expect(!clean.flagged.contains(path), "\(path) flagged")
+    }
+    try sd.run(["chmod", "0666", "/etc/systemd/system/frost-aud.socket"])
+    #expect(try findings().flagged.contains("/etc/systemd/system/frost-aud.socket"))
+  }
+
+  /// The statically linked frost `make dist` builds (it runs inside the container).
+  static let staticFrost = CLI.repoRoot.appendingPathComponent(".build-dist/release/frost").path
 }
 
 /// A TCP connection to 127.0.0.1 kept open by the test (for `--accept` instances).
