@@ -52,7 +52,8 @@ extension ELFFile {
     var records = 0
     while records < size / 16 {
       var vn = GElf_Verneed()
-      guard gelf_getverneed(data, Int32(offset), &vn) != nil else {
+      // Offsets come from the file: Int32(exactly:) refuses what libelf's API cannot take.
+      guard let at = Int32(exactly: offset), gelf_getverneed(data, at, &vn) != nil else {
         throw .damaged(reason: "version needs: record at \(offset): \(Self.lastError())")
       }
       let file = try string(vn.vn_file)
@@ -61,7 +62,8 @@ extension ELFFile {
         records += 1
         guard records <= size / 16, auxOffset >= 0, auxOffset < size else { break }
         var aux = GElf_Vernaux()
-        guard gelf_getvernaux(data, Int32(auxOffset), &aux) != nil else {
+        guard let auxAt = Int32(exactly: auxOffset), gelf_getvernaux(data, auxAt, &aux) != nil
+        else {
           throw .damaged(reason: "version needs: entry at \(auxOffset): \(Self.lastError())")
         }
         byIndex.append((aux.vna_other & 0x7fff, needs.count))
@@ -89,7 +91,9 @@ extension ELFFile {
       let names = Int(exactly: dynsym.link)
     else { return }
     let symbolSize = Int(gelf_fsize(elf, ELF_T_SYM, 1, UInt32(EV_CURRENT)))
-    let count = min(Int(vdata.pointee.d_size) / 2, symbolSize == 0 ? 0 : Int(sdata.pointee.d_size) / symbolSize)
+    let count = min(
+      Int(vdata.pointee.d_size) / 2, symbolSize == 0 ? 0 : Int(sdata.pointee.d_size) / symbolSize,
+      Int(Int32.max))
     for i in 0..<count {
       var versym = GElf_Versym()
       var sym = GElf_Sym()
