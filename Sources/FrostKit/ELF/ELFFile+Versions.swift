@@ -7,17 +7,38 @@ public struct ELFVersionNeed: Codable, Sendable, Equatable {
   public var file: String
   /// The version (`vna_name`), e.g. `GLIBC_2.34`.
   public var version: String
-  /// Undefined dynamic symbols that ask for this version, in symbol table order (not sorted:
+  /// How many undefined dynamic symbols ask for this version.
+  public var symbolCount: Int = 0
+  /// Those symbols (the first `symbolNames` asked for), in symbol table order (not sorted:
   /// the stdlib's sort of more than 20 elements costs a run-time conformance lookup, a scan of
   /// every conformance record, more than `frost inspect` of a big file takes otherwise).
   public var symbols: [String]
 
-  /// The numbers of a `PREFIX_1.2.3` version (`[1, 2, 3]`), or nil (`GLIBC_PRIVATE`).
+  /// The numbers of a `PREFIX_1.2.3` version (`[1, 2, 3]`), or nil (`GLIBC_PRIVATE`). Read
+  /// byte by byte: `split` and `Int(Substring)` cost generic metadata at every start.
   public var numbers: [Int]? {
-    guard let underscore = version.lastIndex(of: "_") else { return nil }
-    let parts = version[version.index(after: underscore)...].split(separator: ".")
-    let values = parts.compactMap { Int($0) }
-    return values.isEmpty || values.count != parts.count ? nil : values
+    var values: [Int] = []
+    var current = -1
+    var seenUnderscore = false
+    for b in version.utf8 {
+      if !seenUnderscore {
+        seenUnderscore = b == UInt8(ascii: "_")
+        continue
+      }
+      if b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") {
+        let digit = Int(b - UInt8(ascii: "0"))
+        guard current < 100_000 else { return nil }
+        current = (current < 0 ? 0 : current * 10) + digit
+      } else if b == UInt8(ascii: "."), current >= 0 {
+        values.append(current)
+        current = -1
+      } else {
+        return nil
+      }
+    }
+    guard current >= 0 else { return nil }
+    values.append(current)
+    return values
   }
 
   /// The newest `GLIBC_x.y` version among `needs`, or nil when none asks for one.
@@ -32,7 +53,9 @@ extension ELFFile {
   /// `gelf_getvernaux`, `gelf_getversym`, `gelf_getsym`); empty without `SHT_GNU_verneed`.
   /// Every record is read through libelf's bounds-checked accessors, and the walk stops after
   /// as many records as the section can hold (a `vn_next` loop cannot hang it).
-  public func versionNeeds() throws(ELFError) -> [ELFVersionNeed] {
+  /// Only the first `symbolNames` names of each version are read (every symbol is counted):
+  /// a big library's names are pages of its string table that a summary does not need.
+  public func versionNeeds(symbolNames: Int = .max) throws(ELFError) -> [ELFVersionNeed] {
     guard let section = sectionList.first(where: { $0.type == UInt32(SHT_GNU_verneed) }),
       let scn = elf_getscn(elf, section.index), let data = elf_getdata(scn, nil),
       let link = Int(exactly: section.link)
@@ -76,13 +99,14 @@ extension ELFFile {
       offset += Int(vn.vn_next)
       guard offset < size else { break }
     }
-    try bindSymbols(&needs, byIndex)
+    try bindSymbols(&needs, byIndex, names: symbolNames)
     return needs
   }
 
   /// Adds to `needs` the undefined dynamic symbols whose `SHT_GNU_versym` entry names them.
-  private func bindSymbols(_ needs: inout [ELFVersionNeed], _ byIndex: [(UInt16, Int)])
-    throws(ELFError)
+  private func bindSymbols(
+    _ needs: inout [ELFVersionNeed], _ byIndex: [(UInt16, Int)], names limit: Int
+  ) throws(ELFError)
   {
     guard let versyms = sectionList.first(where: { $0.type == UInt32(SHT_GNU_versym) }),
       let dynsym = sectionList.first(where: { $0.type == UInt32(SHT_DYNSYM) }),
@@ -101,8 +125,10 @@ extension ELFFile {
         gelf_getsym(sdata, Int32(i), &sym) != nil
       else { break }
       guard sym.st_shndx == UInt16(SHN_UNDEF),
-        let n = byIndex.first(where: { $0.0 == versym & 0x7fff })?.1,
-        let p = elf_strptr(elf, names, Int(sym.st_name))
+        let n = byIndex.first(where: { $0.0 == versym & 0x7fff })?.1
+      else { continue }
+      needs[n].symbolCount += 1
+      guard needs[n].symbols.count < limit, let p = elf_strptr(elf, names, Int(sym.st_name))
       else { continue }
       needs[n].symbols.append(String(cString: p))
     }

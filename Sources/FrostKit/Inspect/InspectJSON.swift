@@ -245,6 +245,7 @@ extension ELFVersionNeed: JSONWritable {
   func writeJSON(to w: inout JSONWriter) {
     w.object { w in
       w.field("file", file)
+      w.field("symbolCount", symbolCount)
       w.field("symbols", symbols)
       w.field("version", version)
     }

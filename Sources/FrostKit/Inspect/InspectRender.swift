@@ -99,9 +99,9 @@ public enum InspectRender {
   static func glibcLine(_ needs: [ELFVersionNeed]) -> String {
     guard let newest = ELFVersionNeed.newestGLIBC(needs) else { return "-" }
     let shown = Array(newest.symbols.prefix(3))
-    let more = newest.symbols.count > shown.count ? ", ..." : ""
-    let verb = newest.symbols.count == 1 ? "needs" : "need"
-    return "\(newest.version) or newer (\(Report.count(newest.symbols.count, "symbol", "symbols")) \(verb) it"
+    let more = newest.symbolCount > shown.count ? ", ..." : ""
+    let verb = newest.symbolCount == 1 ? "needs" : "need"
+    return "\(newest.version) or newer (\(Report.count(newest.symbolCount, "symbol", "symbols")) \(verb) it"
       + (shown.isEmpty ? ")" : ": " + join(shown, ", ") + more + ")")
   }
 
@@ -112,8 +112,8 @@ public enum InspectRender {
     out += "  " + pad("library", 24) + pad("version", 18) + lpad("symbols", 8) + "  names\n"
     for need in needs {
       let shown = Array(need.symbols.prefix(limit))
-      let rest = need.symbols.count - shown.count
-      out += "  " + pad(need.file, 24) + pad(need.version, 18) + lpad("\(need.symbols.count)", 8)
+      let rest = need.symbolCount - shown.count
+      out += "  " + pad(need.file, 24) + pad(need.version, 18) + lpad("\(need.symbolCount)", 8)
         + "  " + join(shown, ", ") + (rest > 0 ? " (\(rest) more)" : "") + "\n"
     }
     return out

@@ -6,7 +6,7 @@ public struct PayloadVersionNeed: Codable, Sendable, Equatable {
   public var entry: String
   /// The newest `GLIBC_x.y` any ELF entry of the payload asks for.
   public var version: String
-  /// That entry's symbols that need it.
+  /// The first (at most three) of that entry's symbols that need it.
   public var symbols: [String]
   /// How many ELF entries need that version.
   public var entries: Int
@@ -24,7 +24,7 @@ extension Inspector {
       || entry.path == PythonFreezer.compactInterpreterEntry
     {
       guard let bytes = try? reader.read(entry), bytes.starts(with: [0x7f, 0x45, 0x4c, 0x46]),
-        let file = try? ELFFile(memory: bytes), let needs = try? file.versionNeeds(),
+        let file = try? ELFFile(memory: bytes), let needs = try? file.versionNeeds(symbolNames: 3),
         let newest = ELFVersionNeed.newestGLIBC(needs), let numbers = newest.numbers
       else { continue }
       if let b = best, numbers == b.numbers {

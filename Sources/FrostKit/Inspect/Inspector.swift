@@ -6,12 +6,17 @@ public struct InspectOptions: Sendable {
   public var symbolLimit: Int
   /// Demangle C++, Rust and Swift symbol names (`SymbolRow.demangled`).
   public var demangle: Bool
+  /// Read the name of every symbol that needs a version (`--requires`); else the first three.
+  public var requires: Bool
 
   /// Defaults: no symbols, 10 when asked, demangled.
-  public init(symbols: Bool = false, symbolLimit: Int = 10, demangle: Bool = true) {
+  public init(
+    symbols: Bool = false, symbolLimit: Int = 10, demangle: Bool = true, requires: Bool = false
+  ) {
     self.symbols = symbols
     self.symbolLimit = symbolLimit
     self.demangle = demangle
+    self.requires = requires
   }
 }
 
@@ -49,7 +54,7 @@ public enum Inspector {
     report.sections = zip(sections, categories).map(row)
     report.breakdown = try totals(report.regions)
     report.memorySize = try checkedSum(report.regions.lazy.map(\.memoryBytes), "memory sizes")
-    report.versionNeeds = try file.versionNeeds()
+    report.versionNeeds = try file.versionNeeds(symbolNames: options.requires ? .max : 3)
     if options.symbols {
       if let table = file.symbolTable() {
         let (symbols, count) = try file.largestSymbols(in: table, limit: options.symbolLimit)

@@ -103,7 +103,8 @@ extension FrostCommand.Inspect {
 
     /// Inspects the files and writes the report, or exits with the error's status.
     func run() {
-      let options = InspectOptions(symbols: symbols, symbolLimit: limit, demangle: demangle)
+      let options = InspectOptions(
+        symbols: symbols, symbolLimit: limit, demangle: demangle, requires: requires)
       let tables = InspectRender.Tables(
         sections: sections, segments: segments, symbols: symbols, requires: requires,
         limit: limit)
