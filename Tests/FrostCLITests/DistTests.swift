@@ -32,22 +32,11 @@ struct DistTests {
   static func inRoot(_ folder: String, _ script: String) throws -> CLI.Result {
     let root = try #require(BootedSystemd.root.path)
     let name = "frost-dist-\(getpid())"
-    defer {
-      for h in ["unified", "systemd"] {
-        let top = "/sys/fs/cgroup/\(h)/frost-test-\(name)"
-        for dir in [top + "/payload", top + "/supervisor", top] { rmdir(dir) }
-      }
-      try? FileManager.default.removeItem(atPath: "/run/systemd/nspawn/propagate/\(name)")
-    }
-    let run = """
-      for h in unified systemd; do
-        [ -d /sys/fs/cgroup/$h ] || continue
-        mkdir -p /sys/fs/cgroup/$h/frost-test-$0 && echo $$ > /sys/fs/cgroup/$h/frost-test-$0/cgroup.procs || exit 1
-      done
-      exec /usr/bin/systemd-nspawn -q --pipe -D "$1" -M "$0" --register=no --keep-unit --volatile=overlay \\
-        --bind-ro="$2":/dist /bin/sh -c "$3"
-      """
-    return try ServiceSupport.runBounded("/bin/sh", ["-c", run, name, root, folder, script], timeout: 300)
+    defer { BootedSystemd.cleanUp(name) }
+    let run = BootedSystemd.nspawnScript("--pipe")
+    return try ServiceSupport.runBounded(
+      "/bin/sh", ["-c", run, name, root, "--bind-ro=\(folder):/dist", "/bin/sh", "-c", script],
+      timeout: 300)
   }
 
   @Test("unpacked under /opt, frost freezes hello.sh and the stdlib sample, and they run")

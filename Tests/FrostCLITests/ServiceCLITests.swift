@@ -10,16 +10,9 @@ import Testing
 @Suite("frost service: generate, verify, install, audit")
 struct ServiceCLITests {
   /// A shell program standing in for a frozen binary (generation does not run it).
-  func program(in dir: String) -> String {
-    let path = dir + "/prog"
-    _ = FileManager.default.createFile(atPath: path, contents: Data("#!/bin/sh\ncat\n".utf8))
-    chmod(path, 0o755)
-    return path
-  }
+  func program(in dir: String) -> String { ServiceSupport.shellProgram(in: dir, name: "prog", "cat\n") }
 
-  func read(_ path: String) -> String {
-    (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-  }
+  func read(_ path: String) -> String { ServiceSupport.read(path) }
 
   func systemd(_ args: [String]) throws -> CLI.Result {
     try CLI.run("/usr/bin/systemd-analyze", args, env: ["SYSTEMD_COLORS": "0", "PATH": "/usr/bin:/bin"])

@@ -12,6 +12,20 @@ enum ServiceSupport {
     var description: String
   }
 
+  /// An executable shell script `dir/name` with `body` (a stand-in for a frozen binary where
+  /// generation does not run it).
+  static func shellProgram(in dir: String, name: String, _ body: String) -> String {
+    let path = dir + "/" + name
+    _ = FileManager.default.createFile(atPath: path, contents: Data(("#!/bin/sh\n" + body).utf8))
+    chmod(path, 0o755)
+    return path
+  }
+
+  /// The text of `path`, or "" when it cannot be read.
+  static func read(_ path: String) -> String {
+    (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+  }
+
   /// A TCP port on 127.0.0.1 that was free a moment ago (bind port 0, read it, close).
   static func freePort() throws -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

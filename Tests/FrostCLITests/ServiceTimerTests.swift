@@ -11,13 +11,10 @@ import Testing
 @Suite("frost service: timers")
 struct ServiceTimerTests {
   func program(in dir: String) -> String {
-    let path = dir + "/job"
-    _ = FileManager.default.createFile(atPath: path, contents: Data("#!/bin/sh\necho tick\n".utf8))
-    chmod(path, 0o755)
-    return path
+    ServiceSupport.shellProgram(in: dir, name: "job", "echo tick\n")
   }
 
-  func read(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+  func read(_ path: String) -> String { ServiceSupport.read(path) }
 
   @Test("NAME.timer with every trigger, a oneshot job without [Install], the timer enabled")
   func timerUnits() throws {

@@ -42,15 +42,7 @@ final class BootedSystemd {
     log = try CLI.tempDir("frost-nspawn") + "/console"
     _ = FileManager.default.createFile(atPath: log, contents: nil)
     let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-    // Its own cgroup first: nspawn with --keep-unit makes payload/ and supervisor/ in the
-    // cgroup it starts in.
-    let boot = """
-      for h in unified systemd; do
-        [ -d /sys/fs/cgroup/$h ] || continue
-        mkdir -p /sys/fs/cgroup/$h/frost-test-$0 && echo $$ > /sys/fs/cgroup/$h/frost-test-$0/cgroup.procs || exit 1
-      done
-      exec /usr/bin/systemd-nspawn -q -D "$1" -b -M "$0" --register=no --keep-unit --volatile=overlay
-      """
+    let boot = Self.nspawnScript("-b")
     nspawn = Process()
     // Not through setsid(1): started by Foundation as a process-group leader, it would fork,
     // and `nspawn` would no longer be nspawn's process.
@@ -150,7 +142,27 @@ final class BootedSystemd {
     cleanUp()
   }
 
-  private func cleanUp() {
+  /// `/bin/sh -c` text that moves itself into a cgroup of its own (`frost-test-$0`: nspawn
+  /// with --keep-unit makes payload/ and supervisor/ in the cgroup it starts in) and execs
+  /// systemd-nspawn over the root `$1` as machine `$0`, with a throw-away overlay, `flags`
+  /// and then the script's further arguments.
+  static func nspawnScript(_ flags: String) -> String {
+    """
+    for h in unified systemd; do
+      [ -d /sys/fs/cgroup/$h ] || continue
+      mkdir -p /sys/fs/cgroup/$h/frost-test-$0 && echo $$ > /sys/fs/cgroup/$h/frost-test-$0/cgroup.procs || exit 1
+    done
+    m=$0 root=$1
+    shift
+    exec /usr/bin/systemd-nspawn -q -D "$root" -M "$m" --register=no --keep-unit --volatile=overlay \(flags) "$@"
+    """
+  }
+
+  private func cleanUp() { Self.cleanUp(name) }
+
+  /// Ends what is left in the cgroups made for container `name` and removes them (deepest
+  /// first), and nspawn's propagation folder.
+  static func cleanUp(_ name: String) {
     for h in ["unified", "systemd"] {
       let top = "/sys/fs/cgroup/\(h)/frost-test-\(name)"
       // Deepest first: nspawn leaves payload/init.scope and supervisor below it.
