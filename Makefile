@@ -16,6 +16,7 @@ CONFIG ?= debug
 SWIFT ?= swift
 SCRATCH ?= .build
 BIN := $(SCRATCH)/$(CONFIG)
+KIT := $(BIN)/frost-stub-kit
 CC := cc
 CFLAGS := -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -g0 -ffile-prefix-map=$(CURDIR)=. -fno-ident
 LDFLAGS_STUB := -Wl,--build-id=none -Wl,-z,noexecstack
@@ -24,6 +25,7 @@ PYTHON := /usr/bin/python3
 PYLIBPL := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("LIBPL"))' 2>/dev/null)
 PYVER := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("VERSION"))' 2>/dev/null)
 PYINC := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["include"])' 2>/dev/null)
+PYPREFIX := $(shell $(PYTHON) -c 'import sys; print(sys.base_prefix)' 2>/dev/null)
 PACKAGES := libelf-dev zlib1g-dev libzstd-dev zstd liblz4-dev python3-dev libpython3-dev python3-venv python3-wheel binutils strace time \
 	systemd hyperfine xinetd util-linux pkg-config gcc gdb debootstrap systemd-container lintian
 
@@ -43,7 +45,7 @@ swift:
 
 stubs: $(BIN)/frost-stub-host $(BIN)/frost-stub-python $(BIN)/frost-stub-python.zst \
 	$(BIN)/frost-stub-python-compact $(BIN)/frost-stub-python-packed \
-	$(BIN)/frost-stub-python.img.lz4 $(BIN)/frost.py $(BIN)/frost-collect.py
+	$(BIN)/frost-stub-python.img.lz4 $(BIN)/frost.py $(BIN)/frost-collect.py $(KIT)/kit.list
 
 # The collector, run by the program's own Python at build time (collector/README.md).
 $(BIN)/frost-collect.py: collector/frost_collect.py
@@ -89,7 +91,8 @@ $(BIN)/frost-stub-python: $(PY_SRC) $(COMMON_SRC) $(COMMON_HDR) $(wildcard stubs
 	$(CC) -shared -s -o $(PY_LIB)/pyexpat$(PY_EXT) $(PY_GEN)/pyexpat.o $(ARCHLIB)/libexpat.a \
 		-Wl,--exclude-libs,ALL $(LDFLAGS_STUB)
 	$(CC) -shared -s -o $(PY_LIB)/_elementtree$(PY_EXT) $(PY_GEN)/_elementtree.o $(LDFLAGS_STUB)
-	$(CC) $(CFLAGS) -DFROST_WITH_ZSTD -I$(PYINC) -I$(PY_GEN) -o $@.tmp $(PY_SRC) $(COMMON_SRC) \
+	$(CC) $(CFLAGS) -DFROST_WITH_ZSTD -DFROST_PY_PREFIX='"$(PYPREFIX)"' -I$(PYINC) -I$(PY_GEN) \
+		-o $@.tmp $(PY_SRC) $(COMMON_SRC) \
 		$(ARCHLIB)/libpython$(PYVER).a $(ARCHLIB)/libz.a $(ARCHLIB)/libzstd.a -lm -ldl -lpthread -lutil \
 		-no-pie -s -Wl,-E -Wl,--exclude-libs,libz.a:libzstd.a $(LDFLAGS_STUB)
 	mv $@.tmp $@
@@ -116,11 +119,25 @@ $(BIN)/frost-stub-python-packed: $(PACKED_SRC) $(wildcard stubs/packed/*.h) stub
 
 # The packed loader's interpreter: the memory image of frost-stub-python as one LZ4 block
 # (stubs/packed/packed.h), compressed once here by pack.c with liblz4 (only at build time).
-$(BIN)/frost-stub-python.img.lz4: $(BIN)/frost-stub-python stubs/packed/pack.c stubs/packed/packed.h
-	@mkdir -p $(PY_GEN)
-	$(CC) $(CFLAGS) -o $(PY_GEN)/pack stubs/packed/pack.c $(ARCHLIB)/liblz4.a
+$(BIN)/frost-stub-python.img.lz4: $(BIN)/frost-stub-python $(PY_GEN)/pack
 	$(PY_GEN)/pack $< $(PY_GEN)/frost-stub-python.img $@.tmp
 	mv $@.tmp $@
+
+$(PY_GEN)/pack: stubs/packed/pack.c stubs/packed/packed.h
+	@mkdir -p $(PY_GEN)
+	$(CC) $(CFLAGS) -o $@ stubs/packed/pack.c $(ARCHLIB)/liblz4.a
+
+# The stub kit: what `frost build --python PY` needs to link the interpreter stub for another
+# CPython (Sources/FrostKit/Python/StubLinker.swift): the Python stub's sources but Debian's
+# table of built-ins, static zlib and zstd, and the packing tool. kit.list names its files.
+KIT_PY := $(filter-out stubs/python/stub_inittab.c,$(wildcard stubs/python/*.c stubs/python/*.h stubs/python/*.py))
+$(KIT)/kit.list: $(KIT_PY) $(COMMON_SRC) $(COMMON_HDR) $(PY_GEN)/pack
+	rm -rf $(KIT) && mkdir -p $(KIT)/python $(KIT)/common $(KIT)/include
+	cp $(KIT_PY) $(KIT)/python/
+	cp $(COMMON_SRC) $(wildcard stubs/common/*.h) $(KIT)/common/
+	cp stubs/include/frost_format.h $(KIT)/include/
+	cp $(ARCHLIB)/libz.a $(ARCHLIB)/libzstd.a $(PY_GEN)/pack $(KIT)/
+	cd $(KIT) && find . -type f ! -name 'kit.list*' | LC_ALL=C sort > kit.list.tmp && mv kit.list.tmp kit.list
 
 deps:
 	@bash scripts/install-deps.sh $(PACKAGES)
@@ -234,7 +251,7 @@ $(ASAN_DIR)/frost-stub-host: $(HOST_SRC) $(COMMON_SRC) $(COMMON_HDR) $(wildcard 
 	$(CC) $(ASAN_CFLAGS) -o $@ $(HOST_SRC) $(COMMON_SRC) $(ARCHLIB)/libz.a
 $(ASAN_DIR)/frost-stub-python: $(BIN)/frost-stub-python $(PY_SRC) $(COMMON_SRC) $(COMMON_HDR)
 	@mkdir -p $(ASAN_DIR)
-	$(CC) $(ASAN_CFLAGS) -DFROST_WITH_ZSTD -I$(PYINC) -I$(PY_GEN) -o $@ $(PY_SRC) $(COMMON_SRC) \
+	$(CC) $(ASAN_CFLAGS) -DFROST_WITH_ZSTD -DFROST_PY_PREFIX='"$(PYPREFIX)"' -I$(PYINC) -I$(PY_GEN) -o $@ $(PY_SRC) $(COMMON_SRC) \
 		$(ARCHLIB)/libpython$(PYVER).a $(ARCHLIB)/libz.a $(ARCHLIB)/libzstd.a -lm -ldl -lpthread -lutil \
 		-no-pie -Wl,-E -Wl,--exclude-libs,libz.a:libzstd.a
 

@@ -33,11 +33,7 @@ import opcode
 MAGIC = importlib.util.MAGIC_NUMBER
 IMPORT_NAME = opcode.opmap["IMPORT_NAME"]
 LOAD_CONST = opcode.opmap["LOAD_CONST"]
-LOAD_NAME = opcode.opmap["LOAD_NAME"]
-LOAD_GLOBAL = opcode.opmap["LOAD_GLOBAL"]
-LOAD_ATTR = opcode.opmap["LOAD_ATTR"]
 EXTENDED_ARG = opcode.EXTENDED_ARG
-JUMP_IF_FALSE = opcode.opmap.get("POP_JUMP_FORWARD_IF_FALSE", -1)
 EXT_SUFFIXES = tuple(importlib.machinery.EXTENSION_SUFFIXES)
 GLIBC = {
     "linux-vdso.so.1", "ld-linux-x86-64.so.2", "ld-linux-aarch64.so.1", "libc.so.6",
@@ -75,11 +71,14 @@ OTHER_PLATFORMS = {
     "__pypy__", "_pypy_winbase_cffi", "_dummy_thread", "dummy_thread", "vms_lib", "riscos",
     "riscosenviron", "ce", "os2", "AppKit", "Foundation", "CoreFoundation", "objc", "_osx_support",
 }
-# CPython's own test helpers among the extension modules: not bundled by stdlib "all".
+# CPython's own test helpers and test suite: not bundled by stdlib "all".
 TEST_ONLY = {
     "_testcapi", "_testinternalcapi", "_testbuffer", "_testclinic", "_testimportmultiple",
     "_testmultiphase", "_testsinglephase", "_xxtestfuzz", "_ctypes_test", "xxlimited",
     "xxlimited_35", "xxsubtype",
+    # CPython's regression suite (30 MB of bytecode in a pyenv or python.org build; Debian
+    # ships it apart, as libpython3.X-testsuite): bundled only when the program imports it.
+    "test",
 }
 # Development tools the standard library imports only in its own test and demo helpers
 # (pickle._test imports doctest, ...): with stdlib "imported", followed only from the program,
@@ -234,6 +233,10 @@ class Collector:
     def add(self, name, via=None):
         """Adds module `name` and queues its imports; returns its record or None. `via` is
         (importer, inside a try block) of an import statement, for the missing report."""
+        if name.endswith(".__init__"):
+            # `import pkg.__init__` runs pkg/__init__.py again as a module of that name, which
+            # the package's own file (lib/pkg/__init__.pyc) answers at run time.
+            return self.add(name[:-len(".__init__")], via)
         soft = via is not None and (via[1] or self.modules.get(via[0], {}).get("soft", False))
         if name in self.modules:
             rec = self.modules[name]
@@ -255,6 +258,11 @@ class Collector:
         if (via is not None and name.split(".")[0] in TEST_ONLY
                 and self.modules.get(via[0], {}).get("kind") == "stdlib"):
             return None  # test.support's _testcapi...: only when the program imports them
+        if via is not None and "." in name and self.bounded(via[0]):
+            # Judged by its top-level package, before find() adds that package as a parent.
+            top = self.find(name.partition(".")[0])
+            if top is not None and self.reaches_out(via[0], top):
+                return None
         spec = self.find(name)
         if spec is not None and via is not None and self.reaches_out(via[0], spec):
             return None
@@ -288,11 +296,16 @@ class Collector:
         bundled only as part of a whole distribution (the program never reaches it; what it
         needs at run time comes with the distribution or its Requires-Dist). What the program
         uses, its own imports bring."""
-        rec = self.modules.get(importer)
-        if rec is None or not (rec.get("kind") == "stdlib" or rec.get("whole")):
+        if not self.bounded(importer):
             return False
         origin = spec.origin if isinstance(spec.origin, str) else None
         return origin is None or not os.path.isfile(origin) or self.kind_of(origin) != "stdlib"
+
+    def bounded(self, importer):
+        """Whether what `importer` imports outside the standard library is left out: it is a
+        standard module, or a module bundled only as part of a whole distribution."""
+        rec = self.modules.get(importer)
+        return rec is not None and (rec.get("kind") == "stdlib" or bool(rec.get("whole")))
 
     def add_whole(self, name):
         """Adds `name`, a module of a distribution bundled whole (its parents first)."""
@@ -442,42 +455,20 @@ class Collector:
     @staticmethod
     def main_block(co):
         """Byte range of the module's `if __name__ == "__main__":` block, or None."""
-        raw = co.co_code
         if "__name__" not in co.co_names or "__main__" not in co.co_consts:
             return None
-        name_arg = co.co_names.index("__name__")
-        const_arg = co.co_consts.index("__main__")
-        pattern = bytes([LOAD_NAME, name_arg, LOAD_CONST, const_arg]) if max(
-            name_arg, const_arg) < 256 else None
-        i = raw.find(pattern) if pattern else -1
-        while i != -1 and i % 2:
-            i = raw.find(pattern, i + 1)
-        if i == -1:
-            return None
-        for j in range(i + 4, min(i + 20, len(raw)), 2):
-            if raw[j] == JUMP_IF_FALSE:
-                return (j, j + 2 + 2 * raw[j + 1]) if raw[j - 2] != EXTENDED_ARG else None
-        return None
+        blocks = false_branches(co, lambda ins: ins.opname == "LOAD_NAME"
+                                and ins.argval == "__name__", 4)
+        return blocks[0] if blocks else None
 
     @staticmethod
     def type_checking_blocks(co):
         """Byte ranges of `if TYPE_CHECKING:` (or `typing.TYPE_CHECKING`) blocks in `co`:
-        imports there never run. Python 3.11's forward jumps only; other versions: none."""
-        if "TYPE_CHECKING" not in co.co_names or JUMP_IF_FALSE < 0:
+        imports there never run."""
+        if "TYPE_CHECKING" not in co.co_names:
             return []
-        raw, arg = co.co_code, co.co_names.index("TYPE_CHECKING")
-        out = []
-        for op in (LOAD_NAME, LOAD_GLOBAL, LOAD_ATTR):
-            pattern = bytes([op, arg]) if arg < 256 and op >= 0 else None
-            i = raw.find(pattern) if pattern else -1
-            while i != -1:
-                if i % 2 == 0:
-                    for j in range(i + 2, min(i + 12, len(raw)), 2):
-                        if raw[j] == JUMP_IF_FALSE and raw[j - 2] != EXTENDED_ARG:
-                            out.append((j, j + 2 + 2 * raw[j + 1]))
-                            break
-                i = raw.find(pattern, i + 1)
-        return out
+        return false_branches(co, lambda ins: ins.opname in ("LOAD_NAME", "LOAD_GLOBAL",
+                              "LOAD_ATTR") and ins.argval == "TYPE_CHECKING", 3)
 
     def import_at(self, raw, i, consts, names, package, via):
         arg = raw[i + 1]
@@ -593,14 +584,42 @@ def folder_modules(folder, namespaces=False):
     return out
 
 
-def try_ranges(co):
-    """Byte ranges of `co` covered by an exception handler (try and with blocks; Python 3.11
-    and later, which have exception tables): an import there is likely optional."""
-    parse = getattr(dis, "_parse_exception_table", None)
-    if parse is None or not hasattr(co, "co_exceptiontable"):
-        return []
+# Before 3.11 (no exception table), the opcodes that open a block with a handler; the
+# handler's offset is their argument.
+SETUP_OPS = {"SETUP_FINALLY", "SETUP_WITH", "SETUP_ASYNC_WITH", "SETUP_EXCEPT"}
+
+
+def false_branches(co, test, window):
+    """(jump, target) byte ranges of the blocks that run when a condition holds: an
+    instruction that `test` accepts, followed within `window` instructions by a jump if false
+    (POP_JUMP_IF_FALSE, 3.11's POP_JUMP_FORWARD_IF_FALSE) to a later offset. dis gives the
+    target as an offset on every version (absolute, relative, in bytes or in words)."""
     try:
-        return [(e.start, e.end) for e in parse(co)]
+        code = list(dis.get_instructions(co))
+    except Exception:
+        return []
+    out = []
+    for i, ins in enumerate(code):
+        if not test(ins):
+            continue
+        for jump in code[i + 1:i + 1 + window]:
+            if "JUMP" in jump.opname:
+                if jump.opname.endswith("IF_FALSE") and isinstance(jump.argval, int) \
+                        and jump.argval > jump.offset:
+                    out.append((jump.offset, jump.argval))
+                break
+    return out
+
+
+def try_ranges(co):
+    """Byte ranges of `co` covered by an exception handler (try and with blocks): an import
+    there is likely optional. From 3.11 the exception table; before, SETUP_* to its handler."""
+    parse = getattr(dis, "_parse_exception_table", None)
+    try:
+        if parse is not None and hasattr(co, "co_exceptiontable"):
+            return [(e.start, e.end) for e in parse(co)]
+        return [(ins.offset, ins.argval) for ins in dis.get_instructions(co)
+                if ins.opname in SETUP_OPS and isinstance(ins.argval, int)]
     except Exception:
         return []
 

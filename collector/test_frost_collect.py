@@ -80,13 +80,18 @@ class Analysis(unittest.TestCase):
     def test_stdlib_all_bundles_every_standard_module(self):
         out = collect({"main.py": "print(1)\n"}, stdlib="all")
         names = {m["name"] for m in out["modules"]}
-        for name in ("unittest.mock", "pdb", "doctest", "encodings.idna", "xml.dom.minidom",
-                     "json.tool", "_strptime", "zoneinfo._zoneinfo"):
+        expected = ["unittest.mock", "pdb", "doctest", "encodings.idna", "xml.dom.minidom",
+                    "json.tool", "_strptime"] + (["zoneinfo._zoneinfo"] if sys.version_info >= (3, 9) else [])
+        for name in expected:
             self.assertIn(name, names)
+        self.assertNotIn("test.support", names)  # CPython's regression suite
         self.assertFalse(names & fc.TEST_ONLY)
         self.assertNotIn("sitecustomize", names)
         self.assertFalse(any(m["kind"] == "third-party" for m in out["modules"]))
-        self.assertIn("lib/lib2to3/Grammar.txt", {d["dest"] for d in out["data"]})
+        data = {d["dest"] for d in out["data"]}
+        self.assertIn("lib/pydoc_data/_pydoc.css", data)
+        if sys.version_info < (3, 13):  # lib2to3 is gone in 3.13
+            self.assertIn("lib/lib2to3/Grammar.txt", data)
 
     def test_missing_imports_are_reported_by_importer(self):
         out = collect({
@@ -129,7 +134,6 @@ class Analysis(unittest.TestCase):
 
 
 class Blocks(unittest.TestCase):
-    @unittest.skipUnless(hasattr(fc.dis, "_parse_exception_table"), "Python 3.11+")
     def test_try_ranges(self):
         co = compile("try:\n    import a\nexcept ImportError:\n    pass\nimport b\n", "x", "exec")
         ranges = fc.try_ranges(co)
@@ -138,6 +142,19 @@ class Blocks(unittest.TestCase):
         second = raw.find(bytes([fc.IMPORT_NAME]), first + 1)
         self.assertTrue(any(a <= first < b for a, b in ranges))
         self.assertFalse(any(a <= second < b for a, b in ranges))
+
+    def test_type_checking_and_main_blocks(self):
+        co = compile("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import a\n"
+                     "import b\nif __name__ == '__main__':\n    import c\n", "x", "exec")
+        raw = co.co_code
+        at = [i for i in range(0, len(raw), 2) if raw[i] == fc.IMPORT_NAME]  # typing a b c
+        self.assertEqual(len(at), 4)
+        blocks = fc.Collector.type_checking_blocks(co)
+        main = fc.Collector.main_block(co)
+        self.assertTrue(any(x <= at[1] < y for x, y in blocks))
+        self.assertFalse(any(x <= i < y for x, y in blocks for i in (at[0], at[2], at[3])))
+        self.assertTrue(main[0] <= at[3] < main[1])
+        self.assertFalse(main[0] <= at[2] < main[1])
 
 
 if __name__ == "__main__":

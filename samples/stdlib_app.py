@@ -15,7 +15,11 @@ import lzma
 import sqlite3
 import ssl
 import sys
-import zoneinfo
+
+try:
+    import zoneinfo
+except ImportError:  # Python 3.8
+    zoneinfo = None
 
 
 def parse(argv):
@@ -56,7 +60,8 @@ def main(argv):
     print("decimal", decimal.Decimal(1) / decimal.Decimal(7), decimal.Decimal("1.1") + decimal.Decimal("2.2"))
 
     day = datetime.datetime.strptime("2024-02-28 12:30", "%Y-%m-%d %H:%M")
-    paris = day.replace(tzinfo=zoneinfo.ZoneInfo("Europe/Paris"))
+    zone = zoneinfo.ZoneInfo("Europe/Paris") if zoneinfo else datetime.timezone(datetime.timedelta(hours=1), "CET")
+    paris = day.replace(tzinfo=zone)
     print("datetime", (day + datetime.timedelta(days=2)).isoformat(), paris.utcoffset(), paris.tzname())
 
     print("asyncio", asyncio.run(gather(args.count)))

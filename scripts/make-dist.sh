@@ -3,7 +3,8 @@
 # (README: "Installing from the release tarball"):
 #   bin/frost                       the release build, the Swift runtime linked in statically
 #                                   (-static-executable: no shared library at all)
-#   libexec/frost/                  every stub and helper `frost build` uses
+#   libexec/frost/                  every stub and helper `frost build` uses, and the kit
+#                                   (frost-stub-kit/) that links the stub of another CPython
 #   share/man/man1/frost.1          generated from the command's own help
 #                                   (swift-argument-parser's generate-manual plugin)
 #   share/bash-completion/completions/frost, share/zsh/site-functions/_frost,
@@ -29,7 +30,7 @@ done
 for f in frost-stub-python.zst frost-stub-python.img.lz4 frost.py frost-collect.py; do
   install -m 0644 "$release/$f" "$stage/libexec/frost/$f"
 done
-cp -r "$release/frost-python-lib" "$stage/libexec/frost/"
+cp -r "$release/frost-python-lib" "$release/frost-stub-kit" "$stage/libexec/frost/"
 # The manual: generated from a build of this package (the debug one is enough: the help is the same).
 date=$(date -u -d "@$epoch" +%Y-%m-%d)
 (cd "$root" && swift package --scratch-path "$(dirname "$debug")" plugin generate-manual \

@@ -93,4 +93,25 @@ struct DistTests {
     let file = try CLI.run("/usr/bin/readelf", ["-d", folder + "/" + name + "/bin/frost"])
     #expect(file.stdout.contains("There is no dynamic section"), "\(file.stdout)")
   }
+
+  @Test(
+    "unpacked here, frost embeds another CPython: it links that stub from the installed kit",
+    .enabled(if: PythonVersions.enabled("3.12"), PythonVersions.absent("3.12")))
+  func linksFromInstalledKit() throws {
+    let tarball = try #require(Self.tarball)
+    let python = try #require(PythonVersions.interpreter("3.12"))
+    let folder = try CLI.tempDir("frost-dist")
+    defer { CLI.cleanup(folder) }
+    _ = try CLI.run("/bin/tar", ["-C", folder, "-xzf", tarball])
+    let name = (tarball as NSString).lastPathComponent.replacingOccurrences(of: ".tar.gz", with: "")
+    try "import sys\nprint(sys.version_info[:2])\n".write(
+      toFile: folder + "/v.py", atomically: true, encoding: .utf8)
+    var env = ProcessInfo.processInfo.environment
+    env["FROST_CACHE_DIR"] = folder + "/cache"
+    let r = try CLI.run(
+      folder + "/" + name + "/bin/frost",
+      ["build", folder + "/v.py", "-o", folder + "/v", "--python", python], env: env)
+    #expect(r.status == 0 && r.stderr.contains("linking the interpreter stub"), "\(r.stderr)")
+    #expect(try CLI.run(folder + "/v").stdout == "(3, 12)\n")
+  }
 }

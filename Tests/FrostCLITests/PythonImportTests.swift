@@ -51,7 +51,7 @@ struct PythonImportTests {
         import pk.circ_a
     except ImportError as e:
         print("circular:", rel(str(e)))
-    print("pending:", pk.__spec__._uninitialized_submodules)
+    print("pending:", getattr(pk.__spec__, "_uninitialized_submodules", "3.11+"))
     for name in ("nowhere", "pk.plain.inner", "pk.nowhere"):
         try:
             importlib.import_module(name)
@@ -120,17 +120,21 @@ struct PythonImportTests {
     "pk/sub/deep.py": "DEEP = True\n",
   ]
 
-  /// Builds `script` of `files` with `flags`, runs it and python3 on the same files, expects
-  /// both to succeed and print the same, and returns what the frozen program printed.
-  static func sameOutput(_ files: [String: String], _ script: String, _ flags: [String]) throws
-    -> String
-  {
+  /// Builds `script` of `files` with `flags` (and `python`, in `environment`), runs it and
+  /// `python` on the same files, expects both to succeed and print the same, and returns what
+  /// the frozen program printed.
+  static func sameOutput(
+    _ files: [String: String], _ script: String, _ flags: [String],
+    python: String = PythonFixtures.python, environment: [String: String]? = nil
+  ) throws -> String {
     let root = try PythonFixtures.project(files)
-    let (bin, log) = PythonFixtures.build(
-      "imports-" + script, [root + "/" + script + ".py"] + flags)
-    let binary = try #require(bin, "\(log)")
-    let frozen = try CLI.run(binary)
-    let host = try CLI.run(PythonFixtures.python, ["-B", "-E", "-s", root + "/" + script + ".py"])
+    defer { CLI.cleanup(root) }
+    let r = try CLI.frost(
+      ["build", root + "/" + script + ".py", "-o", root + "/frozen", "--python", python] + flags,
+      env: environment)
+    #expect(r.status == 0, "\(r.stderr)")
+    let frozen = try CLI.run(root + "/frozen")
+    let host = try CLI.run(python, ["-B", "-E", "-s", root + "/" + script + ".py"])
     #expect(frozen.status == 0, "\(frozen.stderr)")
     #expect(host.status == 0, "\(host.stderr)")
     #expect(frozen.stdout == host.stdout, "frozen:\n\(frozen.stdout)\(frozen.stderr)")

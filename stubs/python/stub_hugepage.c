@@ -5,7 +5,7 @@
  * block used from its start and only a little (lzma's 64 MB match-finder array, for a short
  * input) would otherwise hold a whole 2 MiB page for a few bytes. */
 #define PY_SSIZE_T_CLEAN
-#include <Python.h>
+#include "stub_pycompat.h"
 
 #include "stub_hugepage.h"
 

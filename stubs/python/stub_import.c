@@ -4,7 +4,7 @@
  * parent that is not a package, a module already in sys.modules), the work goes back to
  * importlib's own function at a point where nothing differs yet. */
 #define PY_SSIZE_T_CLEAN
-#include <Python.h>
+#include "stub_pycompat.h"
 
 #include "stub_import.h"
 
@@ -80,7 +80,7 @@ static int shadowed(PyObject *name, int toplevel)
     if (r && (yes = PyObject_IsTrue(r)) == 0) {
         Py_DECREF(r);
         r = PyObject_CallOneArg(st.find_frozen, name);
-        yes = !r || r != Py_None;
+        yes = !r || (r != Py_None && r != Py_False); /* find_frozen or is_frozen */
     }
     Py_XDECREF(r);
     PyErr_Clear();
@@ -155,7 +155,7 @@ static int finally(PyObject *obj, PyObject *attr, PyObject *value)
     int rc = value ? PyObject_SetAttr(obj, attr, value) : r ? 0 : -1;
     Py_XDECREF(r);
     if (t)
-        _PyErr_ChainExceptions(t, v, tb);
+        frost_chain_exceptions(t, v, tb);
     return rc;
 }
 
@@ -228,7 +228,7 @@ static PyObject *run_module(PyObject *name, PyObject *spec, PyObject *module, Py
         if (modules && PyObject_DelItem(modules, name) != 0 &&
             PyErr_ExceptionMatches(PyExc_KeyError))
             PyErr_Clear();
-        _PyErr_ChainExceptions(t, v, tb);
+        frost_chain_exceptions(t, v, tb);
         goto done;
     }
     if ((modules = modules_or_error()) && (result = PyObject_GetItem(modules, name)) &&
@@ -242,18 +242,26 @@ done:
 
 /* The parent package of a submodule, as _find_and_load_unlocked looks at it after importing
  * it: the list its spec tracks submodules being imported in goes to `pending` (NULL when
- * the spec is false). Returns 1, or 0 when the parent is not what the fast path handles (no
- * __path__, no __spec__, no such list): importlib then raises what it raises. */
+ * the spec is false, or before 3.11: FROST_SPEC_TRACKS_SUBMODULES). Returns 1, or 0 when the
+ * parent is not what the fast path handles (no __path__; from 3.11 no __spec__ or no such
+ * list): importlib then raises what it raises. */
 static int parent_of(PyObject *parent, PyObject **pending)
 {
     PyObject *modules = sys_get(s_modules), *pmodule = NULL, *spec = NULL;
     *pending = NULL;
     int ok = 0;
     if (modules && (pmodule = PyObject_GetItem(modules, parent)) &&
-        PyObject_HasAttr(pmodule, s_path) && (spec = PyObject_GetAttr(pmodule, s_spec))) {
-        int truth = PyObject_IsTrue(spec);
-        ok = truth == 0 || (truth > 0 && (*pending = PyObject_GetAttr(spec, s_uninitialized)) &&
-                            PyList_Check(*pending));
+        PyObject_HasAttr(pmodule, s_path)) {
+#if FROST_SPEC_TRACKS_SUBMODULES
+        if ((spec = PyObject_GetAttr(pmodule, s_spec))) {
+            int truth = PyObject_IsTrue(spec);
+            ok = truth == 0 ||
+                 (truth > 0 && (*pending = PyObject_GetAttr(spec, s_uninitialized)) &&
+                  PyList_Check(*pending));
+        }
+#else
+        ok = 1;
+#endif
     }
     PyErr_Clear();
     Py_XDECREF(pmodule);
@@ -263,7 +271,8 @@ static int parent_of(PyObject *parent, PyObject **pending)
     return ok;
 }
 
-/* Sets the module as an attribute of its parent, warning as importlib does when it cannot. */
+/* Sets the module as an attribute of its parent, warning as importlib does when it cannot
+ * (raising in 3.8). */
 static int set_on_parent(PyObject *parent, PyObject *child, PyObject *module)
 {
     PyObject *modules = modules_or_error();
@@ -274,7 +283,7 @@ static int set_on_parent(PyObject *parent, PyObject *child, PyObject *module)
         return -1;
     int rc = PyObject_SetAttr(pmodule, child, module);
     Py_DECREF(pmodule);
-    if (rc != 0 && PyErr_ExceptionMatches(PyExc_AttributeError)) {
+    if (FROST_WARN_ON_PARENT_SETATTR && rc != 0 && PyErr_ExceptionMatches(PyExc_AttributeError)) {
         PyErr_Clear();
         rc = PyErr_WarnFormat(PyExc_ImportWarning, 1,
                               "Cannot set an attribute on %R for child module %R", parent, child);
@@ -441,7 +450,7 @@ static int take(PyObject *bootstrap, PyObject *importer)
                !(st.unlocked = PyObject_GetAttrString(bootstrap, "_find_and_load_unlocked")) ||
                !(st.module_lock = PyObject_GetAttrString(bootstrap, "_get_module_lock")) ||
                !(st.is_builtin = PyObject_GetAttrString(imp, "is_builtin")) ||
-               !(st.find_frozen = PyObject_GetAttrString(imp, "find_frozen")) ||
+               !(st.find_frozen = PyObject_GetAttrString(imp, FROST_IMP_FIND_FROZEN)) ||
                !(st.fix_filename = PyObject_GetAttrString(imp, "_fix_co_filename"))))
         ok = -1;
     if (ok > 0) {

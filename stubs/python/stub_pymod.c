@@ -1,7 +1,7 @@
 /* stub_pymod.c - the `_frost` built-in module. Paths are payload paths ("lib/json/__init__.pyc");
  * every lookup is a binary search of the sorted index, so nothing grows with payload size. */
 #define PY_SSIZE_T_CLEAN
-#include <Python.h>
+#include "stub_pycompat.h"
 #include <marshal.h>
 
 #include "stub_pymod.h"

@@ -6,7 +6,7 @@
  * started, the payload importer (the frozen module _frost_bootstrap, made from bootstrap.py at
  * build time) is put on sys.meta_path, and only then the main phase imports `encodings`. */
 #define PY_SSIZE_T_CLEAN
-#include <Python.h>
+#include "stub_pycompat.h"
 
 #include "stub_python.h"
 
@@ -30,12 +30,12 @@
 #define STR(x) #x
 #define PY_MM XSTR(PY_MAJOR_VERSION) "." XSTR(PY_MINOR_VERSION)
 
-/* The embedded interpreter's version, bytecode magic and built-in + frozen module names, read by
+/* The embedded interpreter's version, installation (sys.base_prefix), bytecode magic and built-in + frozen module names, read by
  * `frost build` from the stub file (section .frost_python): it refuses bytecode of another
  * version and leaves out what the interpreter already holds. */
 __attribute__((used, section(".frost_python"))) static const char python_abi[] =
-    "python-version=" PY_MM "\0full-version=" PY_VERSION "\0magic=" FROST_PY_MAGIC
-    "\0provided=" FROST_PY_PROVIDED;
+    "python-version=" PY_MM "\0full-version=" PY_VERSION "\0prefix=" FROST_PY_PREFIX
+    "\0magic=" FROST_PY_MAGIC "\0provided=" FROST_PY_PROVIDED;
 
 static struct stub_payload payload;
 static char exe[PATH_MAX];
@@ -137,7 +137,9 @@ static PyStatus configure(PyConfig *c, struct stub_python_context *ctx)
     c->use_environment = 0;
     c->user_site_directory = 0;
     c->site_import = 0;
+#if FROST_CONFIG_SAFE_PATH
     c->safe_path = 1;
+#endif
     c->write_bytecode = 0;
     c->parse_argv = 0;
     c->pathconfig_warnings = 0;
@@ -156,9 +158,11 @@ static PyStatus configure(PyConfig *c, struct stub_python_context *ctx)
         if (PyStatus_Exception(st))
             return st;
     }
+#if FROST_CONFIG_STDLIB_DIR
     st = set_path(c, &c->stdlib_dir, "/lib");
     if (PyStatus_Exception(st))
         return st;
+#endif
     st = PyConfig_SetBytesString(c, &c->program_name, ctx->argv[0] ? ctx->argv[0] : exe);
     if (PyStatus_Exception(st))
         return st;
@@ -243,12 +247,33 @@ static int run(void)
     return status;
 }
 
+/* Puts the stub's frozen modules ahead of the interpreter's own table (which before 3.11 is
+ * all of them, importlib's bootstrap included: stub_pycompat.h). */
+static int install_frozen(void)
+{
+    size_t ours = sizeof frost_frozen_modules / sizeof frost_frozen_modules[0] - 1, theirs = 0;
+    const struct _frozen *old = PyImport_FrozenModules;
+    while (old && old[theirs].name)
+        theirs++;
+    struct _frozen *table = calloc(ours + theirs + 1, sizeof *table);
+    if (!table) {
+        STUB_ERROR("out of memory");
+        return -1;
+    }
+    memcpy(table, frost_frozen_modules, ours * sizeof *table);
+    if (theirs)
+        memcpy(table + ours, old, theirs * sizeof *table);
+    PyImport_FrozenModules = table;
+    return 0;
+}
+
 int stub_main(struct stub_python_context *ctx)
 {
     stub_set_progname(ctx->argc, ctx->argv);
     if (open_payload(ctx->argc > 0 ? ctx->argv[0] : NULL) != 0)
         return STUB_EXIT_CANNOT_RUN;
-    PyImport_FrozenModules = frost_frozen_modules;
+    if (install_frozen() != 0)
+        return STUB_EXIT_CANNOT_RUN;
     if (stub_pymod_register(&payload, exe) != 0)
         return STUB_EXIT_CANNOT_RUN;
     /* Detach before the interpreter starts, so that it sees the daemon's environment. */

@@ -19,15 +19,20 @@ public struct CompressionCache: Sendable {
   public static let shared = CompressionCache(environment: ProcessInfo.processInfo.environment)
 
   init(environment: [String: String]) {
+    folder = Self.root(environment: environment).map { $0 + "/entries" }
+  }
+
+  /// Frost's cache folder: `$FROST_CACHE_DIR`, else `$XDG_CACHE_HOME/frost`, else
+  /// `~/.cache/frost`; nil when `FROST_CACHE_DIR=off` or there is no home.
+  static func root(environment: [String: String]) -> String? {
     if let dir = environment["FROST_CACHE_DIR"], !dir.isEmpty {
-      folder = dir == "off" ? nil : dir + "/entries"
+      return dir == "off" ? nil : dir
     } else if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") {
-      folder = xdg + "/frost/entries"
+      return xdg + "/frost"
     } else if let home = environment["HOME"], home.hasPrefix("/") {
-      folder = home + "/.cache/frost/entries"
-    } else {
-      folder = nil
+      return home + "/.cache/frost"
     }
+    return nil
   }
 
   /// The record name for bytes whose SHA-256 is `digest`, compressed as `tag` says.

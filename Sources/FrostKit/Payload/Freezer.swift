@@ -26,7 +26,7 @@ public enum Freezer {
       throw BuildError.badLevel(level, codec: plan.codec)
     }
     try FileIO.checkOutput(output, inputs: inputs)
-    let stubPath = stubDirectory + "/" + plan.stub
+    let stubPath = plan.stub.hasPrefix("/") ? plan.stub : stubDirectory + "/" + plan.stub
     let stub: [UInt8]
     do { stub = try FileIO.read(stubPath) } catch {
       throw BuildError.stubMissing(stub: plan.stub, directory: stubDirectory)
@@ -51,6 +51,7 @@ public enum StubLocator {
   public static func directory(for stub: String, environment: [String: String]) throws(BuildError)
     -> String
   {
+    if stub.hasPrefix("/") { return FileIO.directoryName(stub) }
     if let dir = environment["FROST_STUB_DIR"], !dir.isEmpty {
       guard access(dir + "/" + stub, R_OK) == 0 else {
         throw .stubMissing(stub: stub, directory: dir)

@@ -8,6 +8,11 @@ public enum PythonError: Error, CustomStringConvertible, Equatable {
   case interpreterFailed(python: String, reason: String)
   /// The collecting interpreter is another version than the one embedded in the stub.
   case versionMismatch(python: String, found: String, embedded: String)
+  /// `python` cannot be embedded (not CPython 3.8 to 3.13, a debug or free-threaded build, no
+  /// static library or headers): `reason` says why and what to install.
+  case cannotEmbed(python: String, reason: String)
+  /// Linking the interpreter stub for `python` failed (no C compiler, or it failed).
+  case stubBuildFailed(python: String, reason: String)
   /// The stub carries no `.frost_python` section (not a Python stub, or an old build).
   case badStub(path: String)
   /// The collector script failed.
@@ -38,6 +43,9 @@ public enum PythonError: Error, CustomStringConvertible, Equatable {
     case .versionMismatch(let python, let found, let embedded):
       "\(python) is Python \(found), but the embedded interpreter is Python \(embedded): "
         + "bytecode would not load; collect with a Python \(embedded) (--python)"
+    case .cannotEmbed(let python, let reason): "cannot embed \(python): \(reason)"
+    case .stubBuildFailed(let python, let reason):
+      "cannot build the interpreter stub for \(python): \(reason)"
     case .badStub(let path): "\(path): not a Python stub (no .frost_python section)"
     case .collectorFailed(let python, let message): "collecting with \(python) failed: \(message)"
     case .syntaxError(let message): "syntax error: \(message)"

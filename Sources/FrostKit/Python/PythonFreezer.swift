@@ -19,7 +19,7 @@ public enum PythonFreezer {
     public var target: String?
     /// `-m`: run this module (or package) as `__main__`.
     public var module: String?
-    /// The interpreter that collects and compiles (its version must be the stub's).
+    /// The interpreter that collects, compiles and is embedded (InterpreterStub).
     public var python: String = "/usr/bin/python3"
     /// `--path`: more import roots (third-party code).
     public var paths: [String] = []
@@ -45,6 +45,9 @@ public enum PythonFreezer {
     public static let optimizeLevels = 0...2
     /// Called with a line of progress (only when collecting takes over a second).
     public var progress: (@Sendable (String) -> Void)?
+    /// Told what takes seconds whatever the terminal: linking the interpreter stub for an
+    /// interpreter not seen before (InterpreterStub).
+    public var notice: @Sendable (String) -> Void = { _ in }
     /// Which standard modules are bundled.
     public var stdlib = StdlibProfile.all
     /// `--console-script`: the entry point of the `python` environment to freeze.
@@ -79,7 +82,12 @@ public enum PythonFreezer {
   /// Collects the program of `request` with its interpreter, checks that interpreter against
   /// the stub found in `stubDirectory`, and returns the plan.
   public static func plan(_ request: Request, stubDirectory: String) throws -> Result {
-    let abi = try StubABI.read(stubDirectory + "/" + stub)
+    let probe = try PythonProbe.run(request.python)
+    try probe.check(request.python)
+    let interpreter = try InterpreterStub.folder(
+      python: request.python, probe: probe, stubDirectory: stubDirectory,
+      environment: ProcessInfo.processInfo.environment, notice: request.notice)
+    let abi = try StubABI.read(interpreter + "/" + stub)
     let entry = try entryPoint(request)
     let work = try temporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: work) }
@@ -90,7 +98,7 @@ public enum PythonFreezer {
       add_data: try request.addData.map(parseAddData), include_source: request.includeSource,
       optimize: request.optimize,
       blob: work + "/bytecode", provided: abi.provided,
-      stub_lib: [stubDirectory + "/" + stubLibrary], stdlib: request.stdlib.rawValue)
+      stub_lib: [interpreter + "/" + stubLibrary], stdlib: request.stdlib.rawValue)
     let start = Date()
     let output = try PythonCollector.run(
       python: request.python, input: input, stubDirectory: stubDirectory,
@@ -149,19 +157,19 @@ public enum PythonFreezer {
     }
     let packed = !request.compact && request.packInterpreter.packs(rawBytes: startBytes)
     if packed {
-      entries.append(try PackedInterpreter.entry(stubDirectory: stubDirectory))
+      entries.append(try PackedInterpreter.entry(stubDirectory: interpreter))
     } else if request.compact {
       // The compact loader decodes this interpreter stub into a memfd and execs it
       // (stubs/compact/stub_compact.h).
-      let interpreter = try FileIO.read(stubDirectory + "/" + stub)
+      let bytes = try FileIO.read(interpreter + "/" + stub)
       entries.append(
         PayloadInput(
-          path: compactInterpreterEntry, kind: .nativeLibrary, mode: 0o755, bytes: interpreter,
-          precompressed: precompressedStub(interpreter, stubDirectory: stubDirectory),
+          path: compactInterpreterEntry, kind: .nativeLibrary, mode: 0o755, bytes: bytes,
+          precompressed: precompressedStub(bytes, stubDirectory: interpreter),
           frames: interpreterFrames))
     }
     let plan = FreezePlan(
-      stub: request.compact ? compactStub : packed ? PackedInterpreter.loader : stub,
+      stub: request.compact ? compactStub : packed ? PackedInterpreter.loader : interpreter + "/" + stub,
       entries: entries, manifest: manifest, codec: .zstd,
       defaultLevel: request.compact ? 19 : 6,
       sharedObjectLevel: request.compact ? 19 : sharedObjectLevel,
@@ -298,6 +306,8 @@ public struct StubABI: Sendable, Equatable {
   /// "3.11.2": the collecting interpreter must be exactly this one, so that the modules it
   /// finds are the sources of the embedded interpreter's standard library.
   public var fullVersion: String
+  /// `sys.base_prefix` of the embedded interpreter's installation ("" when not recorded).
+  public var prefix: String
   /// The bytecode magic number (first two bytes of a .pyc, little-endian).
   public var magic: Int
   /// Built-in and frozen module names: never bundled.
@@ -325,6 +335,8 @@ public struct StubABI: Sendable, Equatable {
       let magic = values["magic"].flatMap({ Int($0) })
     else { throw PythonError.badStub(path: path) }
     let provided = (values["provided"] ?? "").split(separator: ",").map(String.init)
-    return StubABI(version: version, fullVersion: full, magic: magic, provided: provided)
+    return StubABI(
+      version: version, fullVersion: full, prefix: values["prefix"] ?? "", magic: magic,
+      provided: provided)
   }
 }

@@ -15,7 +15,7 @@ struct PythonOptions: ParsableArguments {
 
   @Option(
     help:
-      "The Python that collects and compiles (default /usr/bin/python3; a venv's python for its packages)."
+      "The CPython (3.8 to 3.13) that collects, compiles and is embedded (default /usr/bin/python3; a venv's python for its packages)."
   )
   var python: String?
 
@@ -155,6 +155,7 @@ struct PythonOptions: ParsableArguments {
     r.entryPointValue = console?.value
     r.strict = strict || flags["strict"] == true
     r.progress = (self.progress ?? (isatty(2) != 0)) ? progress : nil
+    if let progress { r.notice = progress }
     return r
   }
 

@@ -1,0 +1,78 @@
+import Foundation
+
+/// The interpreter stub for the CPython that collects a program: the one `make` built for
+/// /usr/bin/python3 when the interpreter is that one, else one linked once with the system C
+/// compiler from the stub kit (`frost-stub-kit/` next to the stubs: the stub's C sources, static
+/// zlib and zstd, the packing tool) and that interpreter's own static library and headers, and
+/// kept in the cache under a digest of everything that goes into it.
+///
+/// A folder this returns holds `frost-stub-python`, `frost-python-lib/` (the extension modules
+/// the stub leaves out of its built-ins; empty for a linked stub, which keeps the library's own
+/// built-ins) and `frost-stub-python.img.lz4` (PackedInterpreter).
+public enum InterpreterStub {
+  /// The kit's folder name, and its list of files (written by `make`).
+  public static let kit = "frost-stub-kit"
+  static let kitList = "kit.list"
+
+  /// The folder of the interpreter stub for `python` (already probed and checked).
+  /// `notice` is told when a stub is linked (a few seconds, once per interpreter).
+  public static func folder(
+    python: String, probe: PythonProbe, stubDirectory: String, environment: [String: String],
+    notice: (String) -> Void
+  ) throws -> String {
+    let made = stubDirectory + "/" + PythonFreezer.stub
+    if let abi = try? StubABI.read(made), abi.fullVersion == probe.fullVersion,
+      abi.prefix == probe.prefix
+    {
+      return stubDirectory
+    }
+    let kitDir = stubDirectory + "/" + kit
+    let files = try kitFiles(kitDir)
+    let root = cacheRoot(environment)
+    let final = root + "/" + key(probe: probe, kitDir: kitDir, files: files)
+    if FileManager.default.fileExists(atPath: final + "/" + PythonFreezer.stub) { return final }
+    try probe.checkLinkable(python)
+    notice(
+      "linking the interpreter stub for Python \(probe.fullVersion) of \(probe.prefix) "
+        + "(once; kept in \(root))")
+    try StubLinker(python: python, probe: probe, kit: kitDir, files: files).link(into: final)
+    return final
+  }
+
+  /// `$FROST_CACHE_DIR/python`, else `$XDG_CACHE_HOME/frost/python`, else
+  /// `~/.cache/frost/python`; with the cache off or no home, a folder of the temporary folder.
+  static func cacheRoot(_ environment: [String: String]) -> String {
+    if let root = CompressionCache.root(environment: environment) { return root + "/python" }
+    return NSTemporaryDirectory() + "frost-python-stubs-\(getuid())"
+  }
+
+  /// The kit's files (relative paths), as `make` listed them.
+  static func kitFiles(_ kitDir: String) throws -> [String] {
+    guard let list = try? FileIO.read(kitDir + "/" + kitList) else {
+      throw BuildError.stubMissing(stub: kit + "/" + kitList, directory: (kitDir as NSString).deletingLastPathComponent)
+    }
+    return String(decoding: list, as: UTF8.self).split(separator: "\n").map {
+      String($0.hasPrefix("./") ? $0.dropFirst(2) : $0[...])
+    }
+  }
+
+  /// The cache key: the SHA-256 of the kit's files and of what the probe says of the
+  /// interpreter, with its static library's size and modification time (a rebuilt
+  /// interpreter gets a new stub).
+  static func key(probe: PythonProbe, kitDir: String, files: [String]) -> String {
+    var bytes: [UInt8] = []
+    for file in files {
+      bytes += Array(file.utf8) + [0]
+      bytes += SHA256.digest((try? FileIO.read(kitDir + "/" + file)) ?? [])
+    }
+    var st = stat()
+    _ = stat(probe.archive, &st)
+    let facts = [
+      probe.fullVersion, probe.prefix, probe.archive, probe.include,
+      probe.moduleLibraries.joined(separator: " "), String(st.st_size),
+      String(st.st_mtim.tv_sec), String(st.st_mtim.tv_nsec),
+    ]
+    bytes += Array(facts.joined(separator: "\n").utf8)
+    return probe.version + "-" + String(SHA256.hex(bytes).prefix(32))
+  }
+}

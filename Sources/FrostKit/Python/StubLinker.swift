@@ -1,0 +1,114 @@
+import Foundation
+
+/// Links `frost-stub-python` for one CPython from the stub kit, as the Makefile links it for
+/// /usr/bin/python3 (same flags), except that the interpreter's static library keeps its own
+/// table of built-in modules (Makefile's stub_inittab.c is Debian's table). Everything goes to
+/// a folder beside the destination, renamed into place once complete: two builds at once each
+/// link, and the first rename wins.
+struct StubLinker {
+  let python: String
+  let probe: PythonProbe
+  let kit: String
+  let files: [String]
+
+  /// The Makefile's CFLAGS of frost-stub-python, with file names mapped to fixed ones, so that
+  /// the stub is the same wherever the kit and the cache are.
+  func cflags(work: String) -> [String] {
+    [
+      "-std=c11", "-D_GNU_SOURCE", "-O2", "-Wall", "-Wextra", "-g0", "-fno-ident",
+      "-ffile-prefix-map=\(kit)=stubs", "-ffile-prefix-map=\(work)=gen", "-DFROST_WITH_ZSTD",
+      "-DFROST_PY_PREFIX=\(cString(probe.prefix))", "-I" + probe.include, "-I" + work + "/gen",
+    ]
+  }
+
+  /// The Makefile's link flags: the interpreter's symbols exported to extension modules,
+  /// zlib and zstd kept private, no PIE (Debian's and pyenv's archives up to 3.11 are not
+  /// position-independent).
+  var linkFlags: [String] {
+    [
+      kit + "/libz.a", kit + "/libzstd.a", "-Wl,--as-needed",
+    ] + probe.moduleLibraries + [
+      "-lm", "-ldl", "-lpthread", "-lutil", "-no-pie", "-s", "-Wl,-E",
+      "-Wl,--exclude-libs,libz.a:libzstd.a", "-Wl,--build-id=none", "-Wl,-z,noexecstack",
+    ]
+  }
+
+  func link(into final: String) throws {
+    guard let cc = ServiceTools.find("cc") ?? ServiceTools.find("gcc") else {
+      throw PythonError.stubBuildFailed(
+        python: python, reason: "no C compiler (cc); install gcc (apt-get install gcc)")
+    }
+    let parent = FileIO.directoryName(final)
+    let work = parent + "/.link-" + UUID().uuidString
+    defer { try? FileManager.default.removeItem(atPath: work) }
+    do {
+      try FileManager.default.createDirectory(
+        atPath: work + "/gen", withIntermediateDirectories: true)
+      try FileManager.default.createDirectory(
+        atPath: work + "/out/" + PythonFreezer.stubLibrary, withIntermediateDirectories: true)
+    } catch {
+      throw PythonError.stubBuildFailed(python: python, reason: "\(parent): \(error)")
+    }
+    try freeze(work: work)
+    let sources = files.filter { $0.hasSuffix(".c") }
+    let flags = cflags(work: work)
+    let results = Parallel.map(sources.count) { i in
+      Self.run(cc, flags + ["-c", kit + "/" + sources[i], "-o", work + "/gen/\(i).o"])
+    }
+    if let failed = results.first(where: { $0.status != 0 }) {
+      throw PythonError.stubBuildFailed(python: python, reason: "cc: " + failed.lastLine)
+    }
+    let stub = work + "/out/" + PythonFreezer.stub
+    let objects = sources.indices.map { work + "/gen/\($0).o" }
+    try check(cc, Self.run(cc, ["-o", stub] + objects + [probe.archive] + linkFlags))
+    let image = work + "/out/" + PackedInterpreter.block
+    try check("pack", Self.run(kit + "/pack", [stub, work + "/gen/image", image]))
+    if rename(work + "/out", final) != 0, !FileManager.default.fileExists(atPath: final) {
+      throw PythonError.stubBuildFailed(python: python, reason: "\(final): \(errnoText())")
+    }
+  }
+
+  /// Freezes the stub's own Python modules with the interpreter, so that their bytecode is its.
+  func freeze(work: String) throws {
+    let py = kit + "/python/"
+    let specs = [
+      "_frost_bootstrap=bootstrap.py", "_frost_support=support.py", "_frost_vfs=vfs.py",
+      "frost=frost.py",
+    ].map { spec -> String in
+      let eq = spec.firstIndex(of: "=")!
+      return spec[...eq] + py + spec[spec.index(after: eq)...]
+    }
+    try check(
+      python,
+      Self.run(python, ["-I", py + "freeze_modules.py", work + "/gen/frost_frozen.h"] + specs))
+  }
+
+  func check(_ tool: String, _ result: (status: Int32, lastLine: String)) throws {
+    guard result.status == 0 else {
+      throw PythonError.stubBuildFailed(
+        python: python, reason: (tool as NSString).lastPathComponent + ": " + result.lastLine)
+    }
+  }
+
+  /// A C string literal of `text`.
+  func cString(_ text: String) -> String {
+    "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(
+      of: "\"", with: "\\\"") + "\""
+  }
+
+  /// Runs `tool` with `args`; its status and the last line it printed.
+  static func run(_ tool: String, _ args: [String]) -> (status: Int32, lastLine: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: tool)
+    process.arguments = args
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    process.standardInput = FileHandle.nullDevice
+    do { try process.run() } catch { return (127, "\(error)") }
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    let last = String(decoding: data, as: UTF8.self).split(separator: "\n").last
+    return (process.terminationStatus, last.map(String.init) ?? "status \(process.terminationStatus)")
+  }
+}
