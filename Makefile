@@ -130,13 +130,20 @@ $(PY_GEN)/pack: stubs/packed/pack.c stubs/packed/packed.h
 # The stub kit: what `frost build --python PY` needs to link the interpreter stub for another
 # CPython (Sources/FrostKit/Python/StubLinker.swift): the Python stub's sources but Debian's
 # table of built-ins, static zlib and zstd, and the packing tool. kit.list names its files.
+# The sources that do not include Python.h come compiled (objects/NAME.o): a link compiles
+# only the four that do.
 KIT_PY := $(filter-out stubs/python/stub_inittab.c,$(wildcard stubs/python/*.c stubs/python/*.h stubs/python/*.py))
-$(KIT)/kit.list: $(KIT_PY) $(COMMON_SRC) $(COMMON_HDR) $(PY_GEN)/pack
-	rm -rf $(KIT) && mkdir -p $(KIT)/python $(KIT)/common $(KIT)/include
+KIT_PLAIN := stubs/python/main.c stubs/python/stub_native.c stubs/python/stub_prefetch.c \
+	stubs/python/stub_vfs.c $(COMMON_SRC)
+$(KIT)/kit.list: $(KIT_PY) $(COMMON_SRC) $(COMMON_HDR) $(PY_GEN)/pack Makefile
+	rm -rf $(KIT) && mkdir -p $(KIT)/python $(KIT)/common $(KIT)/include $(KIT)/objects
 	cp $(KIT_PY) $(KIT)/python/
 	cp $(COMMON_SRC) $(wildcard stubs/common/*.h) $(KIT)/common/
 	cp stubs/include/frost_format.h $(KIT)/include/
 	cp $(ARCHLIB)/libz.a $(ARCHLIB)/libzstd.a $(PY_GEN)/pack $(KIT)/
+	for f in $(KIT_PLAIN); do \
+		$(CC) $(CFLAGS) -DFROST_WITH_ZSTD -c $$f -o $(KIT)/objects/$$(basename $$f .c).o || exit 1; \
+	done
 	cd $(KIT) && find . -type f ! -name 'kit.list*' | LC_ALL=C sort > kit.list.tmp && mv kit.list.tmp kit.list
 
 deps:

@@ -439,10 +439,12 @@ class Collector:
             names = co.co_names
             skip = self.main_block(co) if co is code and self.from_stdlib else None
             skips = ([skip] if skip else []) + self.type_checking_blocks(co)
-            guarded = try_ranges(co)
+            guarded = None  # try_ranges(co), read only for code that imports (dis is slow)
             i = raw.find(bytes([IMPORT_NAME]))
             while i != -1:
                 if i % 2 == 0 and not any(a <= i < b for a, b in skips):
+                    if guarded is None:
+                        guarded = try_ranges(co)
                     in_try = any(a <= i < b for a, b in guarded)
                     found = self.import_at(raw, i, consts, names, package, (name, in_try))
                     if found and co is code:
@@ -585,8 +587,10 @@ def folder_modules(folder, namespaces=False):
 
 
 # Before 3.11 (no exception table), the opcodes that open a block with a handler; the
-# handler's offset is their argument.
+# handler is their relative jump, counted in bytes (3.8, 3.9) or in instructions (3.10).
 SETUP_OPS = {"SETUP_FINALLY", "SETUP_WITH", "SETUP_ASYNC_WITH", "SETUP_EXCEPT"}
+SETUP_CODES = {dis.opmap[name] for name in SETUP_OPS if name in dis.opmap}
+JUMP_UNIT = 2 if sys.version_info[:2] == (3, 10) else 1
 
 
 def false_branches(co, test, window):
@@ -613,15 +617,24 @@ def false_branches(co, test, window):
 
 def try_ranges(co):
     """Byte ranges of `co` covered by an exception handler (try and with blocks): an import
-    there is likely optional. From 3.11 the exception table; before, SETUP_* to its handler."""
+    there is likely optional. From 3.11 the exception table; before, SETUP_* to its handler,
+    read from the bytecode directly (dis takes seconds over the standard library)."""
     parse = getattr(dis, "_parse_exception_table", None)
-    try:
-        if parse is not None and hasattr(co, "co_exceptiontable"):
+    if parse is not None and hasattr(co, "co_exceptiontable"):
+        try:
             return [(e.start, e.end) for e in parse(co)]
-        return [(ins.offset, ins.argval) for ins in dis.get_instructions(co)
-                if ins.opname in SETUP_OPS and isinstance(ins.argval, int)]
-    except Exception:
+        except Exception:
+            return []
+    raw = co.co_code
+    if not SETUP_CODES.intersection(raw[::2]):
         return []
+    out, ext = [], 0
+    for i in range(0, len(raw) - 1, 2):
+        op, arg = raw[i], raw[i + 1] | ext
+        ext = arg << 8 if op == dis.EXTENDED_ARG else 0
+        if op in SETUP_CODES:
+            out.append((i, i + 2 + arg * JUMP_UNIT))
+    return out
 
 
 def stdlib_tops(collector):

@@ -14,29 +14,70 @@ public enum InterpreterStub {
   public static let kit = "frost-stub-kit"
   static let kitList = "kit.list"
 
-  /// The folder of the interpreter stub for `python` (already probed and checked).
-  /// `notice` is told when a stub is linked (a few seconds, once per interpreter).
-  public static func folder(
+  /// The interpreter stub for `python`: a folder that holds it, or one being linked.
+  enum Stub {
+    case ready(String)
+    case linking(PendingLink, ProbeFacts)
+
+    /// What the stub embeds: read from it, or, while it is linked, from its frozen-module
+    /// header and the probe.
+    func abi() throws -> StubABI {
+      switch self {
+      case .ready(let folder): return try StubABI.read(folder + "/" + PythonFreezer.stub)
+      case .linking(let link, let facts):
+        guard let magic = link.define("FROST_PY_MAGIC").flatMap({ Int($0) }),
+          let provided = link.define("FROST_PY_PROVIDED")
+        else { throw PythonError.badStub(path: link.final + "/" + PythonFreezer.stub) }
+        return StubABI(
+          version: facts.version, fullVersion: facts.fullVersion, prefix: facts.prefix,
+          magic: magic, provided: provided.split(separator: ",").map(String.init))
+      }
+    }
+
+    /// The folder, once the stub is there (waits for a link).
+    func folder() throws -> String {
+      switch self {
+      case .ready(let folder): return folder
+      case .linking(let link, _): return try link.folder()
+      }
+    }
+  }
+
+  /// The probe's facts that a stub being linked will carry in its `.frost_python` section.
+  struct ProbeFacts: Sendable {
+    var version: String
+    var fullVersion: String
+    var prefix: String
+  }
+
+  /// The interpreter stub for `python` (already probed and checked). `notice` is told when a
+  /// stub is linked (a few seconds, once per interpreter, while the program is collected).
+  static func find(
     python: String, probe: PythonProbe, stubDirectory: String, environment: [String: String],
     notice: (String) -> Void
-  ) throws -> String {
+  ) throws -> Stub {
     let made = stubDirectory + "/" + PythonFreezer.stub
     if let abi = try? StubABI.read(made), abi.fullVersion == probe.fullVersion,
       abi.prefix == probe.prefix
     {
-      return stubDirectory
+      return .ready(stubDirectory)
     }
     let kitDir = stubDirectory + "/" + kit
     let files = try kitFiles(kitDir)
     let root = cacheRoot(environment)
     let final = root + "/" + key(probe: probe, kitDir: kitDir, files: files)
-    if FileManager.default.fileExists(atPath: final + "/" + PythonFreezer.stub) { return final }
+    if FileManager.default.fileExists(atPath: final + "/" + PythonFreezer.stub) {
+      return .ready(final)
+    }
     try probe.checkLinkable(python)
     notice(
       "linking the interpreter stub for Python \(probe.fullVersion) of \(probe.prefix) "
         + "(once; kept in \(root))")
-    try StubLinker(python: python, probe: probe, kit: kitDir, files: files).link(into: final)
-    return final
+    let link = try StubLinker(python: python, probe: probe, kit: kitDir, files: files)
+      .start(into: final)
+    return .linking(
+      link,
+      ProbeFacts(version: probe.version, fullVersion: probe.fullVersion, prefix: probe.prefix))
   }
 
   /// `$FROST_CACHE_DIR/python`, else `$XDG_CACHE_HOME/frost/python`, else

@@ -84,13 +84,23 @@ public enum PythonFreezer {
   public static func plan(_ request: Request, stubDirectory: String) throws -> Result {
     let probe = try PythonProbe.run(request.python)
     try probe.check(request.python)
-    let interpreter = try InterpreterStub.folder(
+    let found = try InterpreterStub.find(
       python: request.python, probe: probe, stubDirectory: stubDirectory,
       environment: ProcessInfo.processInfo.environment, notice: request.notice)
-    let abi = try StubABI.read(interpreter + "/" + stub)
+    // A stub being linked is waited for even when the build fails: nothing is left half done.
+    defer { _ = try? found.folder() }
+    let abi = try found.abi()
     let entry = try entryPoint(request)
     let work = try temporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: work) }
+    // A linked stub has no extension modules of its own (it keeps the library's built-ins).
+    let stubLib: String
+    if case .ready(let folder) = found {
+      stubLib = folder + "/" + stubLibrary
+    } else {
+      stubLib = work + "/" + stubLibrary
+      try FileManager.default.createDirectory(atPath: stubLib, withIntermediateDirectories: true)
+    }
     let input = CollectorInput(
       entry: entry.entry, roots: entry.roots, paths: request.paths.map { FileIO.absolute($0) },
       include_modules: request.includeModules, include_packages: request.includePackages,
@@ -98,7 +108,7 @@ public enum PythonFreezer {
       add_data: try request.addData.map(parseAddData), include_source: request.includeSource,
       optimize: request.optimize,
       blob: work + "/bytecode", provided: abi.provided,
-      stub_lib: [interpreter + "/" + stubLibrary], stdlib: request.stdlib.rawValue)
+      stub_lib: [stubLib], stdlib: request.stdlib.rawValue)
     let start = Date()
     let output = try PythonCollector.run(
       python: request.python, input: input, stubDirectory: stubDirectory,
@@ -155,6 +165,7 @@ public enum PythonFreezer {
           + "\(Report.bytes(summary.rawBytes)) in \(String(format: "%.1f", elapsed)) s; compressing"
       )
     }
+    let interpreter = try found.folder()
     let packed = !request.compact && request.packInterpreter.packs(rawBytes: startBytes)
     if packed {
       entries.append(try PackedInterpreter.entry(stubDirectory: interpreter))

@@ -5,6 +5,10 @@ import Foundation
 /// table of built-in modules (Makefile's stub_inittab.c is Debian's table). Everything goes to
 /// a folder beside the destination, renamed into place once complete: two builds at once each
 /// link, and the first rename wins.
+///
+/// The link (about 2 s) runs while the program is collected: `start` returns at once with
+/// what the collector needs (the names the stub provides, from the frozen-module header), and
+/// `PendingLink.folder()` waits for the stub.
 struct StubLinker {
   let python: String
   let probe: PythonProbe
@@ -33,24 +37,48 @@ struct StubLinker {
     ]
   }
 
-  func link(into final: String) throws {
+  /// Freezes the stub's modules with the interpreter (at once: the names it provides are then
+  /// known), and compiles, links and packs the stub on a thread of its own while the caller
+  /// collects the program; `PendingLink.folder()` waits for it.
+  func start(into final: String) throws -> PendingLink {
     guard let cc = ServiceTools.find("cc") ?? ServiceTools.find("gcc") else {
       throw PythonError.stubBuildFailed(
         python: python, reason: "no C compiler (cc); install gcc (apt-get install gcc)")
     }
     let parent = FileIO.directoryName(final)
     let work = parent + "/.link-" + UUID().uuidString
-    defer { try? FileManager.default.removeItem(atPath: work) }
     do {
       try FileManager.default.createDirectory(
         atPath: work + "/gen", withIntermediateDirectories: true)
       try FileManager.default.createDirectory(
         atPath: work + "/out/" + PythonFreezer.stubLibrary, withIntermediateDirectories: true)
+      try freeze(work: work)
     } catch {
-      throw PythonError.stubBuildFailed(python: python, reason: "\(parent): \(error)")
+      try? FileManager.default.removeItem(atPath: work)
+      throw error as? PythonError
+        ?? PythonError.stubBuildFailed(python: python, reason: "\(parent): \(error)")
     }
-    try freeze(work: work)
-    let sources = files.filter { $0.hasSuffix(".c") }
+    let header = (try? FileIO.read(work + "/gen/frost_frozen.h")) ?? []
+    let pending = PendingLink(final: final, header: String(decoding: header, as: UTF8.self))
+    let linker = self
+    let thread = Thread {
+      defer { try? FileManager.default.removeItem(atPath: work) }
+      pending.finish(Result { try linker.finish(cc: cc, work: work, final: final) })
+    }
+    thread.start()
+    return pending
+  }
+
+  /// Compiles the kit's C files, links them with the interpreter's static library, packs the
+  /// image, and renames the folder into place.
+  func finish(cc: String, work: String, final: String) throws {
+    // make compiled the sources that do not include Python.h (objects/NAME.o).
+    let made = files.filter { $0.hasPrefix("objects/") && $0.hasSuffix(".o") }
+    let madeNames = Set(made.map { ($0 as NSString).lastPathComponent.dropLast(2) })
+    let sources = files.filter {
+      $0.hasSuffix(".c")
+        && !madeNames.contains(($0 as NSString).lastPathComponent.dropLast(2))
+    }
     let flags = cflags(work: work)
     let results = Parallel.map(sources.count) { i in
       Self.run(cc, flags + ["-c", kit + "/" + sources[i], "-o", work + "/gen/\(i).o"])
@@ -59,7 +87,7 @@ struct StubLinker {
       throw PythonError.stubBuildFailed(python: python, reason: "cc: " + failed.lastLine)
     }
     let stub = work + "/out/" + PythonFreezer.stub
-    let objects = sources.indices.map { work + "/gen/\($0).o" }
+    let objects = sources.indices.map { work + "/gen/\($0).o" } + made.map { kit + "/" + $0 }
     try check(cc, Self.run(cc, ["-o", stub] + objects + [probe.archive] + linkFlags))
     let image = work + "/out/" + PackedInterpreter.block
     try check("pack", Self.run(kit + "/pack", [stub, work + "/gen/image", image]))
@@ -110,5 +138,46 @@ struct StubLinker {
     process.waitUntilExit()
     let last = String(decoding: data, as: UTF8.self).split(separator: "\n").last
     return (process.terminationStatus, last.map(String.init) ?? "status \(process.terminationStatus)")
+  }
+}
+
+/// A stub being linked: the frozen-module header's facts at once, the folder once linked.
+final class PendingLink: @unchecked Sendable {
+  let final: String
+  let header: String
+  private let done = DispatchSemaphore(value: 0)
+  private let lock = NSLock()
+  private var result: Result<Void, Error>?
+
+  init(final: String, header: String) {
+    self.final = final
+    self.header = header
+  }
+
+  func finish(_ result: Result<Void, Error>) {
+    lock.withLock { self.result = result }
+    done.signal()
+  }
+
+  /// Waits for the link; the folder, or its error.
+  func folder() throws -> String {
+    let result: Result<Void, Error>? = lock.withLock { self.result }
+    if let result {
+      try result.get()
+      return final
+    }
+    done.wait()
+    done.signal()  // later callers return at once
+    try lock.withLock { self.result }?.get()
+    return final
+  }
+
+  /// A `#define NAME "value"` of the header.
+  func define(_ name: String) -> String? {
+    let prefix = "#define \(name) \""
+    guard let line = header.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }),
+      line.hasSuffix("\"")
+    else { return nil }
+    return String(line.dropFirst(prefix.count).dropLast())
   }
 }
