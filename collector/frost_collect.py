@@ -32,6 +32,7 @@ import opcode
 
 MAGIC = importlib.util.MAGIC_NUMBER
 IMPORT_NAME = opcode.opmap["IMPORT_NAME"]
+LOAD_NAME = opcode.opmap["LOAD_NAME"]
 LOAD_CONST = opcode.opmap["LOAD_CONST"]
 EXTENDED_ARG = opcode.EXTENDED_ARG
 EXT_SUFFIXES = tuple(importlib.machinery.EXTENSION_SUFFIXES)
@@ -459,6 +460,8 @@ class Collector:
         """Byte range of the module's `if __name__ == "__main__":` block, or None."""
         if "__name__" not in co.co_names or "__main__" not in co.co_consts:
             return None
+        if not imports_after(co, LOAD_NAME, co.co_names.index("__name__")):
+            return None
         blocks = false_branches(co, lambda ins: ins.opname == "LOAD_NAME"
                                 and ins.argval == "__name__", 4)
         return blocks[0] if blocks else None
@@ -591,6 +594,23 @@ def folder_modules(folder, namespaces=False):
 SETUP_OPS = {"SETUP_FINALLY", "SETUP_WITH", "SETUP_ASYNC_WITH", "SETUP_EXCEPT"}
 SETUP_CODES = {dis.opmap[name] for name in SETUP_OPS if name in dis.opmap}
 JUMP_UNIT = 2 if sys.version_info[:2] == (3, 10) else 1
+
+
+def even_find(raw, pattern, start=0):
+    """The first offset of `pattern` at an even offset (an instruction) of `raw`, or -1."""
+    i = raw.find(pattern, start)
+    while i != -1 and i % 2:
+        i = raw.find(pattern, i + 1)
+    return i
+
+
+def imports_after(co, op, arg):
+    """Whether `co` imports after its first instruction `op arg` (or may: an argument of more
+    than a byte): dis, which reads every instruction, is then worth running."""
+    if arg > 255:
+        return True
+    first = even_find(co.co_code, bytes([op, arg]))
+    return first != -1 and even_find(co.co_code, bytes([IMPORT_NAME]), first) != -1
 
 
 def false_branches(co, test, window):
@@ -730,7 +750,13 @@ def resolve_libraries(files):
     if not files:
         return found
     ldd = "/usr/bin/ldd" if os.path.exists("/usr/bin/ldd") else "ldd"
-    out = subprocess.run([ldd] + files, capture_output=True, text=True).stdout
+    # ldd runs the loader once per file: the files in a few runs at once, read in order.
+    n = max(1, min(os.cpu_count() or 1, 4, len(files) // 8))
+    size = -(-len(files) // n)
+    runs = [subprocess.Popen([ldd] + files[i:i + size], stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, text=True)
+            for i in range(0, len(files), size)]
+    out = "".join(run.communicate()[0] for run in runs)
     for line in out.splitlines():
         line = line.strip()
         if "=>" in line:
@@ -968,16 +994,19 @@ def add_distributions(collector):
     """Bundles, whole, every distribution that owns a bundled third-party module, and those
     they require (transitively): compiled code imports where no analysis sees, reads its
     files by path and loads plugins by name. Returns (their keys, their data files)."""
-    dists = Distributions(collector.paths + [p for p in collector.search
-                                             if collector.kind_of(p) != "stdlib"])
+    folders = collector.paths + [p for p in collector.search if collector.kind_of(p) != "stdlib"]
+    dists = None  # read only when a third-party module is bundled (every RECORD: seconds)
     done, data, scanned = {}, [], {}
     while True:
         wanted = {}
-        for rec in list(collector.modules.values()):
-            if rec.get("kind") == "third-party" and "file" in rec:
-                d = dists.owner(rec["file"])
-                if d is not None:
-                    wanted[dist_key(d)] = d
+        third = [rec for rec in list(collector.modules.values())
+                 if rec.get("kind") == "third-party" and "file" in rec]
+        if dists is None and (third or collector.req.get("include_packages")):
+            dists = Distributions(folders)
+        for rec in third:
+            d = dists.owner(rec["file"])
+            if d is not None:
+                wanted[dist_key(d)] = d
         for name in collector.req.get("include_packages", []):
             if normalize(name) in dists.by_name:
                 d = dists.by_name[normalize(name)]
