@@ -32,6 +32,12 @@ import opcode
 
 MAGIC = importlib.util.MAGIC_NUMBER
 IMPORT_NAME = opcode.opmap["IMPORT_NAME"]
+# What runs before the program: the interpreter's start (encodings and the standard streams)
+# and the stub's own modules (vfs.py). From 3.11 io, abc, codecs, os, posixpath and stat are
+# frozen into the interpreter (provided: neither bundled nor scanned for a program that does
+# not import them); before, they come from the payload.
+STARTUP = ["encodings", "encodings.aliases", "encodings.utf_8", "io", "abc", "codecs", "os",
+           "posixpath", "stat"]
 LOAD_NAME = opcode.opmap["LOAD_NAME"]
 LOAD_CONST = opcode.opmap["LOAD_CONST"]
 EXTENDED_ARG = opcode.EXTENDED_ARG
@@ -1277,8 +1283,8 @@ def main():
     if req.get("stdlib", "all") == "all":
         for name in stdlib_tops(c):
             c.queue.append(("all", name))
-    for name in ["encodings", "encodings.aliases", "encodings.utf_8"] + req.get(
-            "include_modules", []):
+    startup = [name for name in STARTUP if name not in c.provided]
+    for name in startup + req.get("include_modules", []):
         c.queue.append(("one", name))
     for name in req.get("include_packages", []):
         c.queue.append(("all", name))

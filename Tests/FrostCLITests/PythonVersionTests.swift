@@ -91,6 +91,7 @@ struct PythonVersionTests {
     #expect(inspect.stdout.contains(" python-version=\(minor) "), "\(inspect.stdout)")
     try stdlibSample(python)
     try venv(python, root: root, out: out)
+    try trimmed(python, out: out)
     _ = try PythonImportTests.sameOutput(
       PythonImportTests.files, "imports", ["--include-package", "pk"], python: python,
       environment: PythonVersions.environment)
@@ -145,6 +146,17 @@ struct PythonVersionTests {
     #expect(r.status == 0 && !r.stderr.contains("linking"), "\(r.stderr)")
     let version = try CLI.run(python, ["-c", "import sys; print(sys.version)"]).stdout
     #expect(try CLI.run(out + "/v").stdout == version)
+  }
+
+  /// A program that imports nothing, built with `--stdlib imported`: what the interpreter
+  /// and the stub import before it runs (frozen from 3.11, in the payload before) is there.
+  static func trimmed(_ python: String, out: String) throws {
+    let root = try PythonFixtures.project(["bare.py": "import sys\nprint(len(sys.argv))\n"])
+    defer { CLI.cleanup(root) }
+    let r = try Self.build(root + "/bare.py", out + "/bare", python: python, ["--stdlib", "imported"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let run = try PythonFixtures.runHidden(out + "/bare", ["x"], alsoHidden: [root])
+    #expect(run.status == 0 && run.stdout == "2\n", "\(run.stdout)\(run.stderr)")
   }
 
   /// `frost build SCRIPT -o OUT --python PYTHON ARGS` with this run's cache.
