@@ -4,8 +4,8 @@
 # first build of samples/hello.py with an empty cache (the interpreter stub is linked then),
 # a later build (median of 3; also with --stdlib imported), the stub's size, and the start-up
 # of hello and of the stdlib sample against that interpreter's own `python -I -S -c pass` and
-# `python -I app.py` (medians of hyperfine runs, the two commands of a ratio in one hyperfine
-# call). Prints a markdown table for docs/PYTHON.md, "Which Python".
+# `python -I app.py` (medians of 31 runs, the two commands of a ratio interleaved). Prints a
+# markdown table for docs/PYTHON.md, "Which Python".
 # Targets (the issue's, as for 3.11): hello at most 1.05 × `-I -S -c pass`, the stdlib sample
 # at most 1.0 × `python -I`, a first build at most 5 s, later builds under 1 s.
 #
@@ -15,7 +15,6 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 source "$ROOT/bench/lib.sh"
 SCRATCH=${SCRATCH:-.build-bench-python}
-command -v hyperfine >/dev/null || { echo "bench/python-versions.sh: hyperfine is missing" >&2; exit 1; }
 if [ -z "${FROST:-}" ]; then
   (cd "$ROOT" && make stubs swift CONFIG=release SCRATCH="$SCRATCH" >&2)
   FROST=$ROOT/$SCRATCH/release/frost
@@ -26,11 +25,22 @@ PYENV=${PYENV_ROOT:-$HOME/.pyenv}
 work=$(mktemp -d /tmp/frost-bench-versions.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 cp "$ROOT/samples/hello.py" "$ROOT/samples/stdlib_app.py" "$work/"
-# The median ms of two commands (strings run without a shell), in one hyperfine run: "A B".
+# The median ms of two commands (strings run without a shell), their runs interleaved (A B A
+# B ...; 3 warm-ups each, then 31 each) so that a load that comes and goes on the shared host
+# weighs on both alike: "A B".
 medians() {
-  local json=$work/hf.json
-  hyperfine -N --warmup 3 --min-runs 30 --export-json "$json" "$1" "$2" >/dev/null 2>&1
-  /usr/bin/python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"]; print(" ".join("%.1f" % (x["median"]*1000) for x in r))' "$json"
+  /usr/bin/python3 - "$1" "$2" <<'PY'
+import shlex, statistics, subprocess, sys, time
+cmds = [shlex.split(c) for c in sys.argv[1:3]]
+times = [[], []]
+for i in range(34):
+    for k, cmd in enumerate(cmds):
+        t = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if i >= 3:
+            times[k].append(time.perf_counter() - t)
+print(" ".join("%.1f" % (statistics.median(t) * 1000) for t in times))
+PY
 }
 ratio() { /usr/bin/python3 -c "import sys; print('%.2f' % (float(sys.argv[1]) / float(sys.argv[2])))" "$1" "$2"; }
 
