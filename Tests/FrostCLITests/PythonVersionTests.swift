@@ -66,6 +66,28 @@ struct PythonVersionTests {
     #expect(try CLI.run(root + "/a").stdout == "hello\n")
   }
 
+  @Test(
+    "with the cache off, a shared stub folder in the temporary folder is refused in one line",
+    .enabled(if: PythonVersions.enabled("3.12"), PythonVersions.absent("3.12")))
+  func sharedTemporaryFolder() throws {
+    let python = try #require(PythonVersions.interpreter("3.12"))
+    let root = try PythonFixtures.project(["hello.py": "print('hello')\n"])
+    defer { CLI.cleanup(root) }
+    let shared = root + "/frost-python-stubs-\(getuid())"
+    try FileManager.default.createDirectory(atPath: shared, withIntermediateDirectories: true)
+    chmod(shared, 0o777)
+    var env = ProcessInfo.processInfo.environment
+    env["FROST_CACHE_DIR"] = "off"
+    env["TMPDIR"] = root
+    let r = try CLI.frost(
+      ["build", root + "/hello.py", "-o", root + "/hello", "--python", python], env: env)
+    #expect(r.status == 1)
+    #expect(
+      r.stderr == "frost: cannot build the interpreter stub for \(python): \(shared) is not a "
+        + "folder of this user's alone (remove it, or set FROST_CACHE_DIR)\n", "\(r.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: root + "/hello"))
+  }
+
   /// Everything of one version; each step is a function below.
   static func check(_ minor: String) throws {
     let python = try #require(PythonVersions.interpreter(minor), "no CPython \(minor)")

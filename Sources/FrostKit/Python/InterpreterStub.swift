@@ -64,7 +64,7 @@ public enum InterpreterStub {
     }
     let kitDir = stubDirectory + "/" + kit
     let files = try kitFiles(kitDir)
-    let root = cacheRoot(environment)
+    let root = try cacheRoot(environment, python: python)
     let final = root + "/" + key(probe: probe, kitDir: kitDir, files: files)
     if FileManager.default.fileExists(atPath: final + "/" + PythonFreezer.stub) {
       return .ready(final)
@@ -81,10 +81,21 @@ public enum InterpreterStub {
   }
 
   /// `$FROST_CACHE_DIR/python`, else `$XDG_CACHE_HOME/frost/python`, else
-  /// `~/.cache/frost/python`; with the cache off or no home, a folder of the temporary folder.
-  static func cacheRoot(_ environment: [String: String]) -> String {
+  /// `~/.cache/frost/python`; with the cache off or no home, a folder of the temporary folder
+  /// that must be this user's alone (a stub found there is run by every build).
+  static func cacheRoot(_ environment: [String: String], python: String) throws -> String {
     if let root = CompressionCache.root(environment: environment) { return root + "/python" }
-    return NSTemporaryDirectory() + "frost-python-stubs-\(getuid())"
+    let folder = NSTemporaryDirectory() + "frost-python-stubs-\(getuid())"
+    _ = mkdir(folder, 0o700)
+    var st = stat()
+    guard lstat(folder, &st) == 0, st.st_mode & S_IFMT == S_IFDIR, st.st_uid == getuid(),
+      st.st_mode & 0o077 == 0
+    else {
+      throw PythonError.stubBuildFailed(
+        python: python,
+        reason: "\(folder) is not a folder of this user's alone (remove it, or set FROST_CACHE_DIR)")
+    }
+    return folder
   }
 
   /// The kit's files (relative paths), as `make` listed them.
