@@ -35,7 +35,9 @@ enum PythonVersions {
 
   /// The message of a version's skip.
   static func absent(_ minor: String) -> Comment {
-    "no CPython \(minor) here (pyenv's versions/\(minor).N, python\(minor)); CI sets FROST_REQUIRE_ALL_PYTHONS=1"
+    Comment(
+      rawValue: "no CPython \(minor) here (pyenv's versions/\(minor).N, python\(minor)); "
+        + "CI sets FROST_REQUIRE_ALL_PYTHONS=1")
   }
 
   /// A cache folder of this test run (FROST_CACHE_DIR): each interpreter's stub is linked

@@ -30,9 +30,10 @@
 #define STR(x) #x
 #define PY_MM XSTR(PY_MAJOR_VERSION) "." XSTR(PY_MINOR_VERSION)
 
-/* The embedded interpreter's version, installation (sys.base_prefix), bytecode magic and built-in + frozen module names, read by
- * `frost build` from the stub file (section .frost_python): it refuses bytecode of another
- * version and leaves out what the interpreter already holds. */
+/* The embedded interpreter's version, installation (sys.base_prefix), bytecode magic and
+ * built-in + frozen module names, read by `frost build` from the stub file (section
+ * .frost_python): it refuses bytecode of another version and leaves out what the interpreter
+ * already holds. */
 __attribute__((used, section(".frost_python"))) static const char python_abi[] =
     "python-version=" PY_MM "\0full-version=" PY_VERSION "\0prefix=" FROST_PY_PREFIX
     "\0magic=" FROST_PY_MAGIC "\0provided=" FROST_PY_PROVIDED;

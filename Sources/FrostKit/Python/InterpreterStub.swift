@@ -93,7 +93,8 @@ public enum InterpreterStub {
     else {
       throw PythonError.stubBuildFailed(
         python: python,
-        reason: "\(folder) is not a folder of this user's alone (remove it, or set FROST_CACHE_DIR)")
+        reason: "\(folder) is not a folder of this user's alone "
+          + "(remove it, or set FROST_CACHE_DIR)")
     }
     return folder
   }
@@ -101,7 +102,8 @@ public enum InterpreterStub {
   /// The kit's files (relative paths), as `make` listed them.
   static func kitFiles(_ kitDir: String) throws -> [String] {
     guard let list = try? FileIO.read(kitDir + "/" + kitList) else {
-      throw BuildError.stubMissing(stub: kit + "/" + kitList, directory: (kitDir as NSString).deletingLastPathComponent)
+      throw BuildError.stubMissing(
+        stub: kit + "/" + kitList, directory: FileIO.directoryName(kitDir))
     }
     return String(decoding: list, as: UTF8.self).split(separator: "\n").map {
       String($0.hasPrefix("./") ? $0.dropFirst(2) : $0[...])

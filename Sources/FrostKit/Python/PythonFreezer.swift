@@ -180,7 +180,8 @@ public enum PythonFreezer {
           frames: interpreterFrames))
     }
     let plan = FreezePlan(
-      stub: request.compact ? compactStub : packed ? PackedInterpreter.loader : interpreter + "/" + stub,
+      stub: request.compact
+        ? compactStub : packed ? PackedInterpreter.loader : interpreter + "/" + stub,
       entries: entries, manifest: manifest, codec: .zstd,
       defaultLevel: request.compact ? 19 : 6,
       sharedObjectLevel: request.compact ? 19 : sharedObjectLevel,

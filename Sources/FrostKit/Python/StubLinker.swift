@@ -137,7 +137,8 @@ struct StubLinker {
     let data = pipe.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     let last = String(decoding: data, as: UTF8.self).split(separator: "\n").last
-    return (process.terminationStatus, last.map(String.init) ?? "status \(process.terminationStatus)")
+    let status = process.terminationStatus
+    return (status, last.map(String.init) ?? "status \(status)")
   }
 }
 
