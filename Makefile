@@ -36,7 +36,7 @@ COMPACT_SRC := $(wildcard stubs/compact/*.c)
 PY_SRC := $(wildcard stubs/python/*.c)
 PACKED_SRC := stubs/packed/packed.c stubs/packed/image.c stubs/packed/ldso.c stubs/packed/lz4_block.c
 
-.PHONY: all build swift stubs deps demo test compat live dist install clean fuzz fuzz-check fuzz-harnesses asan-stubs
+.PHONY: all build swift stubs deps demo test compat versions live dist install clean fuzz fuzz-check fuzz-harnesses asan-stubs
 all: build
 build: swift stubs
 
@@ -162,6 +162,11 @@ test: deps build dist fuzz-check
 # CompatTests.swift); the venv is made once, next to the build folder, by scripts/compat-venv.sh.
 compat: build
 	$(SWIFT) test --scratch-path $(SCRATCH) --filter CompatTests
+
+# Every CPython 3.8 to 3.13 of the machine (pyenv's) embedded and run
+# (Tests/FrostCLITests/PythonVersionTests.swift); FROST_REQUIRE_ALL_PYTHONS=1 fails on one absent.
+versions: build
+	$(SWIFT) test --scratch-path $(SCRATCH) --filter 'PythonVersionTests|CollectorUnitTests'
 
 # Generated units under a systemd booted in a container (systemd-nspawn over a bookworm root
 # that scripts/systemd-root.sh debootstraps once into /var/cache/frost-tests); needs root.
