@@ -143,6 +143,10 @@ class Collector:
         self.excludes = set(req.get("exclude_modules", []))
         self.modules = {}   # name -> record
         self.missing = {}   # importer -> {name: inside a try block}
+        # --stdlib all: standard modules bundled before anything imports them; their code is
+        # scanned once something scanned imports them (add_stdlib).
+        self.deferring = False
+        self.deferred = {}  # name -> (code, is a package)
         self.blob = open(req["blob"], "wb")
         self.offset = 0
         self.queue = []
@@ -249,6 +253,8 @@ class Collector:
             rec = self.modules[name]
             if via is not None and not soft:
                 rec["soft"] = False
+            if self.deferred and not self.deferring:
+                self.undefer(name)
             return rec
         if self.excluded(name):
             return None
@@ -258,7 +264,7 @@ class Collector:
             if _imp.is_frozen(name) and name not in NOT_SCANNED and not name.startswith("__"):
                 rec["search"] = self.frozen_search(name)
                 rec["kind"] = "stdlib"
-                self.scan(_imp.get_frozen_object(name), name, rec["search"] is not None)
+                self.scan_or_defer(_imp.get_frozen_object(name), name, rec["search"] is not None)
             for extra in HIDDEN.get(name, []):
                 self.hidden(extra)
             return rec
@@ -353,10 +359,42 @@ class Collector:
             rec["type"] = "package" if loc is not None else "module"
             code = self.bytecode(rec, origin)
             if code is not None:
-                self.scan(code, name, rec["type"] == "package")
+                self.scan_or_defer(code, name, rec["type"] == "package")
         for extra in HIDDEN.get(name, []):
             self.hidden(extra)
         return rec
+
+    def scan_or_defer(self, code, name, is_package):
+        if self.deferring and self.modules[name].get("kind") == "stdlib":
+            self.deferred[name] = (code, name, is_package)
+        else:
+            self.scan(code, name, is_package)
+
+    def undefer(self, name):
+        """Scans `name` and its parent packages, those whose scan add_stdlib put off (an
+        import of a submodule runs its parents' code too)."""
+        parts = name.split(".")
+        for i in range(1, len(parts) + 1):
+            item = self.deferred.pop(".".join(parts[:i]), None)
+            if item is not None:
+                self.scan(*item)
+
+    def add_stdlib(self, name):
+        """--stdlib all: adds the standard module `name` (a package with all its modules),
+        bundled whether or not anything imports it. Its imports are followed once a scanned
+        module imports it (add): every standard module is bundled anyway, and what the program
+        reaches is scanned all the same (the order modules load in at start, HIDDEN)."""
+        self.deferring = True
+        try:
+            rec = self.add(name)
+        finally:
+            self.deferring = False
+        if rec is None or rec.get("search") is None:
+            return
+        for folder in rec["search"]:
+            for sub, is_package in folder_modules(folder):
+                if sub.isidentifier() and sub != "__init__":
+                    self.queue.append(("stdlib", name + "." + sub))
 
     def add_script(self, name, path):
         rec = {"name": name, "type": "module", "file": path, "kind": "program", "search": None}
@@ -532,7 +570,9 @@ class Collector:
                 if rec is not None and rec.get("search") is not None:
                     for sub in fromlist:
                         full = target + "." + sub
-                        if sub != "*" and full not in self.modules and not self.excluded(full):
+                        if full in self.deferred:
+                            self.undefer(full)
+                        elif sub != "*" and full not in self.modules and not self.excluded(full):
                             spec = self.find(full)
                             if spec is not None:
                                 self.add_spec(full, spec)
@@ -540,6 +580,8 @@ class Collector:
                 self.add(item[1])
             elif item[0] == "whole":
                 self.add_whole(item[1])
+            elif item[0] == "stdlib":
+                self.add_stdlib(item[1])
             else:
                 self.add_package(item[1])
 
@@ -1282,7 +1324,7 @@ def main():
             c.queue.append(("one", entry["module"] + ".__main__"))
     if req.get("stdlib", "all") == "all":
         for name in stdlib_tops(c):
-            c.queue.append(("all", name))
+            c.queue.append(("stdlib", name))
     startup = [name for name in STARTUP if name not in c.provided]
     for name in startup + req.get("include_modules", []):
         c.queue.append(("one", name))
