@@ -146,7 +146,7 @@ class Collector:
         # --stdlib all: standard modules bundled before anything imports them; their code is
         # scanned once something scanned imports them (add_stdlib).
         self.deferring = False
-        self.deferred = {}  # name -> (code, is a package)
+        self.deferred = {}  # name -> (code, name, is a package): scan()'s arguments
         self.blob = open(req["blob"], "wb")
         self.offset = 0
         self.queue = []
