@@ -9,7 +9,15 @@ struct PythonHugePageTests {
   /// Prints whether the mapping that holds a byte carries the kernel's "hg" flag
   /// (MADV_HUGEPAGE) in /proc/self/smaps, which does not depend on whether transparent huge
   /// pages are enabled: the last and the first byte of an 8 MiB buffer, the first of a 1 MiB one.
-  static let source = """
+  static let source = advisedSource + """
+
+    big = bytearray(8 << 20)
+    small = bytearray(1 << 20)
+    print("big", advised(big, len(big) - 1), advised(big, 0), "small", advised(small, 0))
+    """
+
+  /// `advised(buf, at)`: whether the mapping that holds byte `at` of `buf` carries "hg".
+  static let advisedSource = """
     import ctypes
 
     def advised(buf, at):
@@ -24,10 +32,6 @@ struct PythonHugePageTests {
                 elif inside and head == "VmFlags:":
                     return "hg" in line.split()[1:]
         return None
-
-    big = bytearray(8 << 20)
-    small = bytearray(1 << 20)
-    print("big", advised(big, len(big) - 1), advised(big, 0), "small", advised(small, 0))
     """
 
   @Test("an 8 MiB buffer is advised past its first 2 MiB, a 1 MiB one not; python3 advises none")

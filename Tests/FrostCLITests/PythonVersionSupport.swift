@@ -65,19 +65,7 @@ enum PythonVersions {
         return n * n
 
 
-    def advised(buf, at):
-        import ctypes
-        addr = ctypes.addressof((ctypes.c_char * len(buf)).from_buffer(buf)) + at
-        inside = False
-        with open("/proc/self/smaps") as f:
-            for line in f:
-                head = line.split()[0]
-                if "-" in head and not head.endswith(":"):
-                    lo, hi = (int(x, 16) for x in head.split("-"))
-                    inside = lo <= addr < hi
-                elif inside and head == "VmFlags:":
-                    return "hg" in line.split()[1:]
-        return None
+    """ + PythonHugePageTests.advisedSource + """
 
 
     if __name__ == "__main__":

@@ -124,22 +124,13 @@ struct StubLinker {
       of: "\"", with: "\\\"") + "\""
   }
 
-  /// Runs `tool` with `args`; its status and the last line it printed.
+  /// Runs `tool` with `args` (ServiceTools.run); its status and the last line it printed.
   static func run(_ tool: String, _ args: [String]) -> (status: Int32, lastLine: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: tool)
-    process.arguments = args
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    process.standardInput = FileHandle.nullDevice
-    do { try process.run() } catch { return (127, "\(error)") }
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    let last = String(decoding: data, as: UTF8.self).split(separator: "\n").last
-    let status = process.terminationStatus
-    return (status, last.map(String.init) ?? "status \(status)")
+    guard let out = try? ServiceTools.run(tool, args) else { return (127, "cannot run \(tool)") }
+    let last = out.text.split(separator: "\n").last
+    return (out.status, last.map(String.init) ?? "status \(out.status)")
   }
+
 }
 
 /// A stub being linked: the frozen-module header's facts at once, the folder once linked.
