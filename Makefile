@@ -5,6 +5,7 @@
 #   make demo    deps + build + freeze samples/hello.sh and samples/stdlib_app.py, run them
 #   make test    deps + build + dist + the whole test suite
 #   make compat  build + the PyPI compatibility suite alone (tests/compat/README.md)
+#   make floor   build + the glibc floor tests alone (docs/GLIBC.md; root; debootstraps once)
 #   make live    build + the services under a booted systemd alone (root; debootstraps once)
 #   make dist    frost-VERSION-linux-x86_64.tar.gz in $(DIST_SCRATCH): a static release frost,
 #                every stub, the man page and shell completions (scripts/make-dist.sh)
@@ -26,8 +27,27 @@ PYLIBPL := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_va
 PYVER := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("VERSION"))' 2>/dev/null)
 PYINC := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["include"])' 2>/dev/null)
 PYPREFIX := $(shell $(PYTHON) -c 'import sys; print(sys.base_prefix)' 2>/dev/null)
-PACKAGES := libelf-dev zlib1g-dev libzstd-dev zstd liblz4-dev python3-dev libpython3-dev python3-venv python3-wheel binutils strace time \
+PACKAGES := libelf-dev zlib1g-dev libzstd-dev zstd liblz4-dev python3-dev libpython3-dev python3-venv python3-wheel python3-pip binutils strace time \
 	systemd hyperfine xinetd util-linux pkg-config gcc gdb debootstrap systemd-container lintian
+
+# glibc's floor (docs/GLIBC.md): every stub is linked against glibc 2.28's symbols and start
+# files, which scripts/glibc-floor.sh makes once with the ziglang wheel, so that it runs on
+# RHEL 8, Debian 10 and later. FLOOR_START/FLOOR_END wrap the objects of a link (the no-PIE,
+# PIE and shared forms); FLOOR_LIBS replace cc's default libraries.
+FLOOR := $(BIN)/glibc-floor
+ZIG_DIR := $(SCRATCH)/zig
+FLOOR_STAMP := $(FLOOR)/floor.stamp
+FLOOR_NOPIE_START = -no-pie -nostartfiles -nodefaultlibs $(FLOOR)/crt1.o $(FLOOR)/crti.o $(FLOOR)/crtbegin.o
+FLOOR_NOPIE_END = $(FLOOR)/crtend.o $(FLOOR)/crtn.o
+FLOOR_PIE_START = -pie -nostartfiles -nodefaultlibs $(FLOOR)/Scrt1.o $(FLOOR)/crti.o $(FLOOR)/crtbeginS.o
+FLOOR_PIE_END = $(FLOOR)/crtendS.o $(FLOOR)/crtn.o
+FLOOR_SHARED_START = -shared -nostartfiles -nodefaultlibs $(FLOOR)/crti.o $(FLOOR)/crtbeginS.o
+FLOOR_SHARED_END = $(FLOOR)/crtendS.o $(FLOOR)/crtn.o
+FLOOR_LIBS = -Wl,--as-needed $(FLOOR)/libc.so.6 $(FLOOR)/libpthread.so.0 $(FLOOR)/libld.so.2 $(FLOOR)/libc_nonshared.a $(FLOOR)/libgcc.a
+# The Python stub needs libpthread, libdl, librt and libutil even where the running glibc has
+# merged them into libc: on an older one they define what the payload's libraries call.
+FLOOR_PY_LIBS = -Wl,--no-as-needed $(FLOOR)/libm.so.6 $(FLOOR)/libpthread.so.0 $(FLOOR)/libdl.so.2 \
+	$(FLOOR)/librt.so.1 $(FLOOR)/libutil.so.1 $(FLOOR_LIBS)
 
 COMMON_SRC := $(wildcard stubs/common/*.c)
 COMMON_HDR := $(wildcard stubs/common/*.h) stubs/include/frost_format.h
@@ -36,7 +56,7 @@ COMPACT_SRC := $(wildcard stubs/compact/*.c)
 PY_SRC := $(wildcard stubs/python/*.c)
 PACKED_SRC := stubs/packed/packed.c stubs/packed/image.c stubs/packed/ldso.c stubs/packed/lz4_block.c
 
-.PHONY: all build swift stubs deps demo test compat versions live dist install clean fuzz fuzz-check fuzz-harnesses asan-stubs
+.PHONY: all build swift stubs deps demo test compat versions floor live dist install clean fuzz fuzz-check fuzz-harnesses asan-stubs
 all: build
 build: swift stubs
 
@@ -46,6 +66,9 @@ swift:
 stubs: $(BIN)/frost-stub-host $(BIN)/frost-stub-python $(BIN)/frost-stub-python.zst \
 	$(BIN)/frost-stub-python-compact $(BIN)/frost-stub-python-packed \
 	$(BIN)/frost-stub-python.img.lz4 $(BIN)/frost.py $(BIN)/frost-collect.py $(KIT)/kit.list
+
+$(FLOOR_STAMP): scripts/glibc-floor.sh scripts/glibc-floor-aliases.py
+	scripts/glibc-floor.sh $(FLOOR) $(ZIG_DIR)
 
 # The collector, run by the program's own Python at build time (collector/README.md).
 $(BIN)/frost-collect.py: collector/frost_collect.py
@@ -57,17 +80,18 @@ $(BIN)/frost.py: stubs/python/frost.py
 	@mkdir -p $(BIN)
 	cp $< $@
 
-$(BIN)/frost-stub-host: $(HOST_SRC) $(COMMON_SRC) $(COMMON_HDR) $(wildcard stubs/host/*.h)
+$(BIN)/frost-stub-host: $(HOST_SRC) $(COMMON_SRC) $(COMMON_HDR) $(wildcard stubs/host/*.h) $(FLOOR_STAMP)
 	@mkdir -p $(BIN)
-	$(CC) $(CFLAGS) -Os -o $@.tmp $(HOST_SRC) $(COMMON_SRC) $(ARCHLIB)/libz.a $(LDFLAGS_STUB) -s
+	$(CC) $(CFLAGS) -Os -o $@.tmp $(FLOOR_PIE_START) $(HOST_SRC) $(COMMON_SRC) $(ARCHLIB)/libz.a \
+		$(FLOOR_LIBS) $(FLOOR_PIE_END) $(LDFLAGS_STUB) -s
 	mv $@.tmp $@
 
 # The --compact loader: decodes the zstd-compressed frost-stub-python from its payload into a
 # memfd and execs it.
-$(BIN)/frost-stub-python-compact: $(COMPACT_SRC) $(COMMON_SRC) $(COMMON_HDR) $(wildcard stubs/compact/*.h)
+$(BIN)/frost-stub-python-compact: $(COMPACT_SRC) $(COMMON_SRC) $(COMMON_HDR) $(wildcard stubs/compact/*.h) $(FLOOR_STAMP)
 	@mkdir -p $(BIN)
-	$(CC) $(CFLAGS) -Os -DFROST_WITH_ZSTD -o $@.tmp $(COMPACT_SRC) $(COMMON_SRC) $(ARCHLIB)/libzstd.a \
-		$(ARCHLIB)/libz.a $(LDFLAGS_STUB) -s
+	$(CC) $(CFLAGS) -Os -DFROST_WITH_ZSTD -o $@.tmp $(FLOOR_PIE_START) $(COMPACT_SRC) $(COMMON_SRC) \
+		$(ARCHLIB)/libzstd.a $(ARCHLIB)/libz.a $(FLOOR_LIBS) $(FLOOR_PIE_END) $(LDFLAGS_STUB) -s
 	mv $@.tmp $@
 
 # Static CPython (the non-PIC archive with -no-pie, as Debian links /usr/bin/python3.11) and
@@ -83,18 +107,20 @@ PY_FROZEN := _frost_bootstrap=stubs/python/bootstrap.py _frost_support=stubs/pyt
 	_frost_vfs=stubs/python/vfs.py frost=stubs/python/frost.py
 PY_GEN := $(BIN)/python-gen
 PY_LIB := $(BIN)/frost-python-lib
-$(BIN)/frost-stub-python: $(PY_SRC) $(COMMON_SRC) $(COMMON_HDR) $(wildcard stubs/python/*.h) $(wildcard stubs/python/*.py)
+$(BIN)/frost-stub-python: $(PY_SRC) $(COMMON_SRC) $(COMMON_HDR) $(wildcard stubs/python/*.h) $(wildcard stubs/python/*.py) $(FLOOR_STAMP)
 	@mkdir -p $(PY_GEN) $(PY_LIB)
 	$(PYTHON) -I stubs/python/freeze_modules.py --split "$(PY_SPLIT)" $(PY_GEN)/frost_frozen.h $(PY_FROZEN)
 	for m in $(PY_SPLIT); do ar p $(PYLIBPL)/libpython$(PYVER)-pic.a $$m.o > $(PY_GEN)/$$m.o || exit 1; done
-	$(CC) -shared -s -o $(PY_LIB)/unicodedata$(PY_EXT) $(PY_GEN)/unicodedata.o $(LDFLAGS_STUB)
-	$(CC) -shared -s -o $(PY_LIB)/pyexpat$(PY_EXT) $(PY_GEN)/pyexpat.o $(ARCHLIB)/libexpat.a \
-		-Wl,--exclude-libs,ALL $(LDFLAGS_STUB)
-	$(CC) -shared -s -o $(PY_LIB)/_elementtree$(PY_EXT) $(PY_GEN)/_elementtree.o $(LDFLAGS_STUB)
+	$(CC) -s -o $(PY_LIB)/unicodedata$(PY_EXT) $(FLOOR_SHARED_START) $(PY_GEN)/unicodedata.o \
+		$(FLOOR_LIBS) $(FLOOR_SHARED_END) $(LDFLAGS_STUB)
+	$(CC) -s -o $(PY_LIB)/pyexpat$(PY_EXT) $(FLOOR_SHARED_START) $(PY_GEN)/pyexpat.o $(ARCHLIB)/libexpat.a \
+		$(FLOOR_LIBS) $(FLOOR_SHARED_END) -Wl,--exclude-libs,ALL $(LDFLAGS_STUB)
+	$(CC) -s -o $(PY_LIB)/_elementtree$(PY_EXT) $(FLOOR_SHARED_START) $(PY_GEN)/_elementtree.o \
+		$(FLOOR_LIBS) $(FLOOR_SHARED_END) $(LDFLAGS_STUB)
 	$(CC) $(CFLAGS) -DFROST_WITH_ZSTD -DFROST_PY_PREFIX='"$(PYPREFIX)"' -I$(PYINC) -I$(PY_GEN) \
-		-o $@.tmp $(PY_SRC) $(COMMON_SRC) \
-		$(ARCHLIB)/libpython$(PYVER).a $(ARCHLIB)/libz.a $(ARCHLIB)/libzstd.a -lm -ldl -lpthread -lutil \
-		-no-pie -s -Wl,-E -Wl,--exclude-libs,libz.a:libzstd.a $(LDFLAGS_STUB)
+		-o $@.tmp $(FLOOR_NOPIE_START) $(PY_SRC) $(COMMON_SRC) \
+		$(ARCHLIB)/libpython$(PYVER).a $(ARCHLIB)/libz.a $(ARCHLIB)/libzstd.a $(FLOOR_PY_LIBS) $(FLOOR_NOPIE_END) \
+		-s -Wl,-E -Wl,--exclude-libs,libz.a:libzstd.a $(LDFLAGS_STUB)
 	mv $@.tmp $@
 
 # The interpreter stub as four zstd-19 frames of a quarter each (content size and checksum
@@ -134,9 +160,10 @@ $(PY_GEN)/pack: stubs/packed/pack.c stubs/packed/packed.h
 # only the four that do.
 KIT_PY := $(filter-out stubs/python/stub_inittab.c,$(wildcard stubs/python/*.c stubs/python/*.h stubs/python/*.py))
 KIT_PLAIN := stubs/python/main.c stubs/python/stub_native.c stubs/python/stub_prefetch.c \
-	stubs/python/stub_vfs.c $(COMMON_SRC)
-$(KIT)/kit.list: $(KIT_PY) $(COMMON_SRC) $(COMMON_HDR) $(PY_GEN)/pack Makefile
+	stubs/python/stub_vfs.c stubs/python/stub_glibc.c $(COMMON_SRC)
+$(KIT)/kit.list: $(KIT_PY) $(COMMON_SRC) $(COMMON_HDR) $(PY_GEN)/pack Makefile $(FLOOR_STAMP)
 	rm -rf $(KIT) && mkdir -p $(KIT)/python $(KIT)/common $(KIT)/include $(KIT)/objects
+	cp -r $(FLOOR) $(KIT)/glibc-floor
 	cp $(KIT_PY) $(KIT)/python/
 	cp $(COMMON_SRC) $(wildcard stubs/common/*.h) $(KIT)/common/
 	cp stubs/include/frost_format.h $(KIT)/include/
@@ -167,6 +194,11 @@ compat: build
 # (Tests/FrostCLITests/PythonVersionTests.swift); FROST_REQUIRE_ALL_PYTHONS=1 fails on one absent.
 versions: build
 	$(SWIFT) test --scratch-path $(SCRATCH) --filter 'PythonVersionTests|CollectorUnitTests'
+
+# glibc's floor alone: symbol versions of every output, and runs in bullseye, bookworm and
+# trixie roots with no Python that scripts/old-roots.sh debootstraps once (root).
+floor: build
+	$(SWIFT) test --scratch-path $(SCRATCH) --filter GlibcFloorTests
 
 # Generated units under a systemd booted in a container (systemd-nspawn over a bookworm root
 # that scripts/systemd-root.sh debootstraps once into /var/cache/frost-tests); needs root.

@@ -24,9 +24,7 @@ struct PythonBehaviourTests {
     }
     #expect(
       // "statically": the packed loader (a program loading 4 MiB or more at start) needs none.
-      Set(libs).isSubset(of: [
-        "linux-vdso.so.1", "libm.so.6", "libc.so.6", "ld-linux-x86-64.so.2", "statically",
-      ]),
+      Set(libs).isSubset(of: CLI.glibcLibraries.union(["statically"])),
       "\(libs)")
   }
 

@@ -59,10 +59,14 @@ enum PythonFixtures {
   }
 
   /// A new folder holding copies of these stubs (and files) of the build folder, for
-  /// `FROST_STUB_DIR`, with the collector that every Python build runs.
+  /// `FROST_STUB_DIR`, with the collector that every Python build runs and the glibc floor's
+  /// symbols that it reads (docs/GLIBC.md).
   static func stubFolder(_ names: [String]) throws -> String {
     let dir = try CLI.tempDir("frost-stubs")
-    for name in names + (names.contains("frost-collect.py") ? [] : ["frost-collect.py"]) {
+    let always = ["frost-collect.py", GlibcFloor.symbolsFile].filter { !names.contains($0) }
+    try FileManager.default.createDirectory(
+      atPath: dir + "/" + FileIO.directoryName(GlibcFloor.symbolsFile), withIntermediateDirectories: true)
+    for name in names + always {
       try FileManager.default.copyItem(
         atPath: CLI.binDir.path + "/" + name, toPath: dir + "/" + name)
     }

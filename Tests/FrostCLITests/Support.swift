@@ -86,6 +86,19 @@ enum CLI {
     return try run("/bin/bash", ["-c", closer, "bash", path] + args)
   }
 
+  /// The libraries of glibc that a stub may need (docs/GLIBC.md: linked against glibc 2.28,
+  /// where libpthread, libdl, librt and libutil were not yet part of libc).
+  static let glibcLibraries: Set<String> = [
+    "linux-vdso.so.1", "libc.so.6", "libm.so.6", "libpthread.so.0", "libdl.so.2", "librt.so.1",
+    "libutil.so.1", "ld-linux-x86-64.so.2",
+  ]
+
+  /// Whether a line of `ldd`'s output names one of `glibcLibraries`.
+  static func isGlibcLibrary(_ lddLine: String) -> Bool {
+    let name = lddLine.trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? ""
+    return glibcLibraries.contains(String(name.split(separator: "/").last ?? name))
+  }
+
   /// Runs `frost` with `args`.
   @discardableResult
   static func frost(_ args: [String], cwd: String? = nil, env: [String: String]? = nil) throws

@@ -13,6 +13,9 @@ public struct ELFVersionNeed: Codable, Sendable, Equatable {
   /// the stdlib's sort of more than 20 elements costs a run-time conformance lookup, a scan of
   /// every conformance record, more than `frost inspect` of a big file takes otherwise).
   public var symbols: [String]
+  /// `VER_FLG_WEAK`: the dynamic linker loads the file even where the version is missing
+  /// (GlibcFloor marks so the versions it rebound the symbols of).
+  public var weak = false
 
   /// The numbers of a `PREFIX_1.2.3` version (`[1, 2, 3]`), or nil (`GLIBC_PRIVATE`). Read
   /// byte by byte: `split` and `Int(Substring)` cost generic metadata at every start.
@@ -41,9 +44,10 @@ public struct ELFVersionNeed: Codable, Sendable, Equatable {
     return values
   }
 
-  /// The newest `GLIBC_x.y` version among `needs`, or nil when none asks for one.
+  /// The newest `GLIBC_x.y` version among `needs` (weak ones are not needed), or nil when
+  /// none asks for one.
   public static func newestGLIBC(_ needs: [ELFVersionNeed]) -> ELFVersionNeed? {
-    needs.filter { $0.version.hasPrefix("GLIBC_") && $0.numbers != nil }
+    needs.filter { !$0.weak && $0.version.hasPrefix("GLIBC_") && $0.numbers != nil }
       .max { $0.numbers!.lexicographicallyPrecedes($1.numbers!) }
   }
 }
@@ -90,7 +94,10 @@ extension ELFFile {
           throw .damaged(reason: "version needs: entry at \(auxOffset): \(Self.lastError())")
         }
         byIndex.append((aux.vna_other & 0x7fff, needs.count))
-        needs.append(ELFVersionNeed(file: file, version: try string(aux.vna_name), symbols: []))
+        needs.append(
+          ELFVersionNeed(
+            file: file, version: try string(aux.vna_name), symbols: [],
+            weak: aux.vna_flags & UInt16(VER_FLG_WEAK) != 0))
         if aux.vna_next == 0 { break }
         auxOffset += Int(aux.vna_next)
       }

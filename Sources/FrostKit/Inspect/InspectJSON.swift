@@ -153,6 +153,10 @@ extension String: JSONWritable {
   func writeJSON(to w: inout JSONWriter) { w.string(self) }
 }
 
+extension Bool: JSONWritable {
+  func writeJSON(to w: inout JSONWriter) { w.literal(self ? "true" : "false") }
+}
+
 extension Int: JSONWritable {
   func writeJSON(to w: inout JSONWriter) { w.number(UInt64(magnitude), negative: self < 0) }
 }
@@ -248,6 +252,7 @@ extension ELFVersionNeed: JSONWritable {
       w.field("symbolCount", symbolCount)
       w.field("symbols", symbols)
       w.field("version", version)
+      w.field("weak", weak)
     }
   }
 }

@@ -106,7 +106,7 @@ public enum InspectRender {
   }
 
   /// The `--requires` table: each library and version, how many symbols need it, and the
-  /// first `limit` of them.
+  /// first `limit` of them; a weak version (not required: docs/GLIBC.md) says so.
   static func requirements(_ needs: [ELFVersionNeed], limit: Int) -> String {
     var out = "Version requirements (\(needs.count))\n"
     out += "  " + pad("library", 24) + pad("version", 18) + lpad("symbols", 8) + "  names\n"
@@ -114,7 +114,8 @@ public enum InspectRender {
       let shown = Array(need.symbols.prefix(limit))
       let rest = need.symbolCount - shown.count
       out += "  " + pad(need.file, 24) + pad(need.version, 18) + lpad("\(need.symbolCount)", 8)
-        + "  " + join(shown, ", ") + (rest > 0 ? " (\(rest) more)" : "") + "\n"
+        + "  " + (need.weak ? "(weak: not required) " : "") + join(shown, ", ")
+        + (rest > 0 ? " (\(rest) more)" : "") + "\n"
     }
     return out
   }

@@ -49,6 +49,7 @@ public enum HostFreezer {
     ])
     manifest.pairs += fixed.map { .init(ManifestKey.arg, $0) }
     manifest.pairs.append(.init(ManifestKey.frostVersion, Frost.version))
+    manifest.pairs.append(.init(ManifestKey.glibc, GlibcFloor.text(GlibcFloor.linked)))
     manifest.addInputDigests(entries)
     let extras = request.pythonExtras.filter { extra in !entries.contains { $0.path == extra.path } }
     return FreezePlan(stub: stub, entries: entries + extras, manifest: manifest)

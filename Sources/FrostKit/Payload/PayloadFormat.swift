@@ -131,6 +131,8 @@ public enum ManifestKey {
   public static let input = "input-sha256"
   public static let compressLevel = "compress-level"
   public static let pythonVersion = "python-version"
+  /// "2.28": the oldest glibc the binary starts on (docs/GLIBC.md).
+  public static let glibc = "glibc"
   /// "1": the stub detaches as a daemon at start (`STUB_DAEMON_MF_DAEMON`).
   public static let daemon = "daemon"
   /// Absolute path of the daemon's pidfile (`STUB_DAEMON_MF_PIDFILE`).

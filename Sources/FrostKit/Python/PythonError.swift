@@ -53,7 +53,9 @@ public enum PythonError: Error, CustomStringConvertible, Equatable {
     case .mainNotFound(let module): "module '\(module)' not found"
     case .badPyproject(let path, let line, let reason): "\(path):\(line): [tool.frost]: \(reason)"
     case .badSetting(let key, let value, let expected, let source):
-      "\(source): [tool.frost]: \(key) = \(value): expected \(expected)"
+      source.hasPrefix("--")
+        ? "\(source) \(value): expected \(expected)"
+        : "\(source): [tool.frost]: \(key) = \(value): expected \(expected)"
     case .unresolvedImports(let importer, let names):
       "\(importer) imports \(names.joined(separator: ", ")), which cannot be found (--strict); "
         + "bundle with --include-module or --path, or leave out with --exclude-module"

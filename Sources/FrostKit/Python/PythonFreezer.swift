@@ -57,6 +57,8 @@ public enum PythonFreezer {
     public var entryPointValue: String?
     /// `--strict`: an import that cannot be resolved fails the build.
     public var strict = false
+    /// `--glibc`: the oldest glibc the binary must start on (GlibcFloor; at least 2.28).
+    public var glibc = GlibcFloor.linked
 
     public init(target: String? = nil, module: String? = nil) {
       self.target = target
@@ -166,6 +168,8 @@ public enum PythonFreezer {
       )
     }
     let interpreter = try found.folder()
+    try rebind(&entries, floor: request.glibc, stub: interpreter + "/" + stub, stubDirectory: stubDirectory)
+    manifest.pairs.append(.init(ManifestKey.glibc, GlibcFloor.text(request.glibc)))
     let packed = !request.compact && request.packInterpreter.packs(rawBytes: startBytes)
     if packed {
       entries.append(try PackedInterpreter.entry(stubDirectory: interpreter))
@@ -191,6 +195,28 @@ public enum PythonFreezer {
         $0.path.hasSuffix(".pyc") && !startPaths.contains($0.path)
       })
     return Result(plan: plan, summary: summary)
+  }
+
+  /// Makes the payload's shared objects loadable on glibc `floor` (GlibcFloor), on as many
+  /// cores; the floor's symbols are the stub folder's `glibc-floor/symbols.txt`.
+  static func rebind(
+    _ entries: inout [PayloadInput], floor: [Int], stub: String, stubDirectory: String
+  ) throws {
+    let symbolsPath = stubDirectory + "/" + GlibcFloor.symbolsFile
+    guard let symbols = try? FileIO.read(symbolsPath) else {
+      throw BuildError.stubMissing(stub: GlibcFloor.symbolsFile, directory: stubDirectory)
+    }
+    let glibc = try GlibcFloor(
+      version: floor, symbols: String(decoding: symbols, as: UTF8.self), stub: try FileIO.read(stub))
+    let elf = entries.indices.filter { entries[$0].bytes.starts(with: [0x7f, 0x45, 0x4c, 0x46]) }
+    let results = Parallel.map(elf.count) { [entries] i -> Swift.Result<[UInt8], GlibcFloorError> in
+      var bytes = entries[elf[i]].bytes
+      do throws(GlibcFloorError) {
+        _ = try glibc.rebind(&bytes, name: entries[elf[i]].path)
+        return .success(bytes)
+      } catch { return .failure(error) }
+    }
+    for (i, result) in zip(elf, results) { entries[i].bytes = try result.get() }
   }
 
   /// The compact interpreter travels as this many zstd frames, which the loader decodes on as

@@ -25,16 +25,28 @@ struct StubLinker {
     ]
   }
 
-  /// The Makefile's link flags: the interpreter's symbols exported to extension modules,
-  /// zlib and zstd kept private, no PIE (Debian's and pyenv's archives up to 3.11 are not
-  /// position-independent).
+  /// The Makefile's link flags: glibc's floor (the kit's `glibc-floor/`, as FLOOR_PY_LIBS:
+  /// docs/GLIBC.md) instead of cc's start files and libraries, the interpreter's symbols
+  /// exported to extension modules, zlib and zstd kept private, no PIE (Debian's and pyenv's
+  /// archives up to 3.11 are not position-independent).
+  var linkStart: [String] {
+    let floor = kit + "/glibc-floor/"
+    return ["-no-pie", "-nostartfiles", "-nodefaultlibs"]
+      + ["crt1.o", "crti.o", "crtbegin.o"].map { floor + $0 }
+  }
+
   var linkFlags: [String] {
-    [
-      kit + "/libz.a", kit + "/libzstd.a", "-Wl,--as-needed",
-    ] + probe.moduleLibraries + [
-      "-lm", "-ldl", "-lpthread", "-lutil", "-no-pie", "-s", "-Wl,-E",
-      "-Wl,--exclude-libs,libz.a:libzstd.a", "-Wl,--build-id=none", "-Wl,-z,noexecstack",
-    ]
+    let floor = kit + "/glibc-floor/"
+    return [kit + "/libz.a", kit + "/libzstd.a", "-Wl,--as-needed"] + probe.moduleLibraries
+      + ["-Wl,--no-as-needed"]
+      + ["libm.so.6", "libpthread.so.0", "libdl.so.2", "librt.so.1", "libutil.so.1"].map { floor + $0 }
+      + ["-Wl,--as-needed"]
+      + ["libc.so.6", "libld.so.2", "libc_nonshared.a", "libgcc.a", "crtend.o", "crtn.o"].map {
+        floor + $0
+      } + [
+        "-s", "-Wl,-E", "-Wl,--exclude-libs,libz.a:libzstd.a", "-Wl,--build-id=none",
+        "-Wl,-z,noexecstack",
+      ]
   }
 
   /// Freezes the stub's modules with the interpreter (at once: the names it provides are then
@@ -88,7 +100,7 @@ struct StubLinker {
     }
     let stub = work + "/out/" + PythonFreezer.stub
     let objects = sources.indices.map { work + "/gen/\($0).o" } + made.map { kit + "/" + $0 }
-    try check(cc, Self.run(cc, ["-o", stub] + objects + [probe.archive] + linkFlags))
+    try check(cc, Self.run(cc, ["-o", stub] + linkStart + objects + [probe.archive] + linkFlags))
     let image = work + "/out/" + PackedInterpreter.block
     try check("pack", Self.run(kit + "/pack", [stub, work + "/gen/image", image]))
     if rename(work + "/out", final) != 0, !FileManager.default.fileExists(atPath: final) {
@@ -124,11 +136,14 @@ struct StubLinker {
       of: "\"", with: "\\\"") + "\""
   }
 
-  /// Runs `tool` with `args` (ServiceTools.run); its status and the last line it printed.
+  /// Runs `tool` with `args` (ServiceTools.run); its status and the line that says why it
+  /// failed: the first naming an error (the linker's "undefined reference to ..." comes
+  /// before collect2's summary), else the last it printed.
   static func run(_ tool: String, _ args: [String]) -> (status: Int32, lastLine: String) {
     guard let out = try? ServiceTools.run(tool, args) else { return (127, "cannot run \(tool)") }
-    let last = out.text.split(separator: "\n").last
-    return (out.status, last.map(String.init) ?? "status \(out.status)")
+    let lines = out.text.split(separator: "\n")
+    let reason = lines.first { $0.contains("error:") || $0.contains("undefined reference") } ?? lines.last
+    return (out.status, reason.map(String.init) ?? "status \(out.status)")
   }
 
 }

@@ -76,6 +76,14 @@ struct PythonOptions: ParsableArguments {
   @Flag(help: "Fail the build when an import cannot be resolved (default: a warning).")
   var strict = false
 
+  @Option(
+    help: ArgumentHelp(
+      "The oldest glibc the binary must start on (default and lowest: 2.28).",
+      discussion:
+        "A bundled extension or library that needs a newer glibc fails the build, naming it; raise the floor to accept it.",
+      valueName: "version"))
+  var glibc: String?
+
   @Flag(
     inversion: .prefixedNo,
     help: "Progress lines on stderr during long builds (default: only when stderr is a terminal).")
@@ -154,6 +162,14 @@ struct PythonOptions: ParsableArguments {
     r.consoleScript = console?.name ?? consoleScript ?? lists["console-script"]?.first
     r.entryPointValue = console?.value
     r.strict = strict || flags["strict"] == true
+    let floor = glibc.map { ["glibc": [$0]] } ?? lists
+    r.glibc =
+      try Self.setting(
+        "glibc", floor, glibc != nil ? "--glibc" : source,
+        expected: "a glibc version from \(GlibcFloor.text(GlibcFloor.linked)) on, such as 2.31"
+      ) { text in
+        GlibcFloor.parse(text).flatMap { $0.lexicographicallyPrecedes(GlibcFloor.linked) ? nil : $0 }
+      } ?? r.glibc
     r.progress = (self.progress ?? (isatty(2) != 0)) ? progress : nil
     if let progress { r.notice = progress }
     return r

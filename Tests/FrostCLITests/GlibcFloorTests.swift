@@ -1,0 +1,200 @@
+import Foundation
+import Testing
+
+@testable import FrostKit
+
+/// glibc's floor (docs/GLIBC.md): every ELF file a frozen binary can load asks for no symbol
+/// version newer than glibc 2.28 (buster's and RHEL 8's), and the binaries run in minimal
+/// Debian roots with no Python (bullseye's glibc 2.31, bookworm's 2.36, trixie's 2.41; no
+/// mirror here serves a 2.28 system, so the symbol-version test holds that floor).
+enum Floor {
+  static let folder: String = (try? CLI.tempDir("frost-glibc")) ?? "/nonexistent"
+
+  /// `frost build ARGS -o folder/NAME`, or the build's output when it fails.
+  static func build(_ name: String, _ args: [String]) throws -> String {
+    let out = folder + "/" + name
+    let r = try CLI.frost(["build"] + args + ["-o", out])
+    try #require(r.status == 0, "\(r.stdout)\(r.stderr)")
+    return out
+  }
+
+  /// The newest GLIBC version an ELF image needs (weak needs are not needed), as numbers.
+  static func newest(_ file: ELFFile) throws -> (version: [Int], symbols: [String])? {
+    guard let need = ELFVersionNeed.newestGLIBC(try file.versionNeeds()), let n = need.numbers
+    else { return nil }
+    return (n, need.symbols)
+  }
+
+  /// Every ELF file the binary at `path` can load, by name, with the newest GLIBC each needs:
+  /// the binary itself and each ELF entry of its payload.
+  static func loaded(_ path: String) throws -> [(name: String, newest: [Int]?, symbols: [String])] {
+    let file = try ELFFile(path: path)
+    var out = [(path, try newest(file)?.version, try newest(file)?.symbols ?? [])]
+    guard let section = try file.section(named: ".frost") else { return out }
+    let reader = try PayloadReader(section: try file.bytes(of: section))
+    for entry in reader.entries {
+      let bytes = try reader.read(entry)
+      guard bytes.starts(with: [0x7f, 0x45, 0x4c, 0x46]) else { continue }
+      // A packed interpreter (LZ4) is the memory image of frost-stub-python, its section
+      // table cut off, which the caller checks as a file.
+      if entry.path == PythonFreezer.compactInterpreterEntry, entry.compression == .lz4 { continue }
+      let found = try newest(try ELFFile(memory: bytes))
+      out.append((path + ":" + entry.path, found?.version, found?.symbols ?? []))
+    }
+    return out
+  }
+
+  /// Minimal roots with no Python (scripts/old-roots.sh), or nil with why not.
+  static let roots: (dirs: [String], reason: String) = {
+    guard getuid() == 0 else { return ([], "needs root (debootstrap, chroot)") }
+    let script = CLI.repoRoot.appendingPathComponent("scripts/old-roots.sh").path
+    guard let r = try? CLI.run("/bin/bash", [script]), r.status == 0 else {
+      return ([], "scripts/old-roots.sh failed")
+    }
+    return (r.stdout.split(separator: "\n").map(String.init), "")
+  }()
+
+  /// Runs `binary` (copied into the root) in `root` with /proc mounted, in a mount namespace of
+  /// its own (nothing is left mounted), from the root's /tmp.
+  static func runInRoot(_ root: String, _ binary: String, _ args: [String] = []) throws -> CLI.Result {
+    let name = (binary as NSString).lastPathComponent
+    let inside = root + "/tmp/" + name
+    try? FileManager.default.removeItem(atPath: inside)
+    try FileManager.default.copyItem(atPath: binary, toPath: inside)
+    defer { try? FileManager.default.removeItem(atPath: inside) }
+    let script = "mount -t proc proc \"$0/proc\" && cd \"$0/tmp\" && exec chroot \"$0\" \"$@\""
+    return try CLI.run(
+      "/usr/bin/unshare", ["--mount", "--fork", "/bin/sh", "-c", script, root, "/tmp/" + name] + args)
+  }
+}
+
+@Suite("glibc floor: frozen binaries need glibc 2.28 at most", .serialized)
+struct GlibcFloorTests {
+  @Test("every ELF file each kind of output can load asks for GLIBC_2.28 at most")
+  func symbolVersions() throws {
+    let outputs = [
+      try Floor.build("hello-sh", [CLI.sample("hello.sh")]),
+      try Floor.build("hello-py", [CLI.sample("hello.py"), "--pack-interpreter", "never"]),
+      try Floor.build("hello-packed", [CLI.sample("hello.py"), "--pack-interpreter", "always"]),
+      try Floor.build("hello-compact", [CLI.sample("hello.py"), "--compact"]),
+      try Floor.build("stdlib-app", [CLI.sample("stdlib_app.py")]),
+    ]
+    // The packed loader maps this stub's image (the payload holds it LZ4-compressed).
+    let stubs = ["frost-stub-python", "frost-stub-host", "frost-stub-python-compact"].map {
+      CLI.binDir.appendingPathComponent($0).path
+    }
+    var checked = 0
+    for path in outputs + stubs {
+      for (name, newest, symbols) in try Floor.loaded(path) {
+        checked += 1
+        if let newest {
+          #expect(!GlibcFloor.linked.lexicographicallyPrecedes(newest), "\(name) needs GLIBC_\(newest) (\(symbols))")
+        }
+      }
+    }
+    // The stdlib's extensions and libssl, libcrypto, libsqlite3, libffi, liblzma, ... are there.
+    #expect(checked > 60)
+    let manifest = try CLI.frost(["inspect", outputs[4]])
+    #expect(manifest.stdout.contains("glibc=2.28"), "\(manifest.stdout)")
+    #expect(manifest.stdout.contains("payload glibc GLIBC_2.28 or newer"), "\(manifest.stdout)")
+  }
+
+  @Test("an extension that needs a newer glibc fails the build naming it; --glibc accepts it")
+  func tooNewExtension() throws {
+    let dir = try CLI.tempDir("frost-glibc-ext")
+    defer { CLI.cleanup(dir) }
+    // pidfd_open is glibc 2.36's: no older glibc has it and Frost does not replace it.
+    let source = dir + "/toonew.c"
+    try """
+    #include <Python.h>
+    #include <sys/pidfd.h>
+    static PyObject *f(PyObject *s, PyObject *a) { return PyLong_FromLong(pidfd_open(getpid(), 0) >= 0); }
+    static PyMethodDef m[] = {{"f", f, METH_NOARGS, NULL}, {NULL}};
+    static struct PyModuleDef d = {PyModuleDef_HEAD_INIT, "toonew", NULL, -1, m};
+    PyMODINIT_FUNC PyInit_toonew(void) { return PyModule_Create(&d); }
+    """.write(toFile: source, atomically: true, encoding: .utf8)
+    let so = dir + "/toonew.cpython-311-x86_64-linux-gnu.so"
+    let cc = try CLI.run(
+      "/usr/bin/cc", ["-shared", "-fPIC", "-I/usr/include/python3.11", "-o", so, source])
+    try #require(cc.status == 0, "\(cc.stderr)")
+    try "import toonew\nprint(toonew.f())\n".write(toFile: dir + "/app.py", atomically: true, encoding: .utf8)
+    let out = dir + "/app"
+    let refused = try CLI.frost(["build", dir + "/app.py", "-o", out])
+    #expect(refused.status != 0)
+    #expect(
+      refused.stderr.contains(
+        "lib/toonew.so: needs pidfd_open from GLIBC_2.36, newer than the glibc floor 2.28"),
+      "\(refused.stderr)")
+    #expect(refused.stderr.contains("--glibc 2.36"), "\(refused.stderr)")
+    #expect(refused.stderr.split(separator: "\n").count == 1, "\(refused.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: out))
+    let accepted = try CLI.frost(["build", dir + "/app.py", "--glibc", "2.36", "-o", out])
+    #expect(accepted.status == 0, "\(accepted.stderr)")
+    #expect(try CLI.run(out).stdout == "1\n")
+    let shown = try CLI.frost(["inspect", out])
+    #expect(shown.stdout.contains("glibc=2.36"), "\(shown.stdout)")
+    #expect(shown.stdout.contains("payload glibc GLIBC_2.36 or newer"), "\(shown.stdout)")
+    let low = try CLI.frost(["build", dir + "/app.py", "--glibc", "2.17", "-o", out + "2"])
+    #expect(low.status != 0)
+    #expect(low.stderr.contains("--glibc 2.17: expected a glibc version from 2.28 on"), "\(low.stderr)")
+  }
+
+  @Test(
+    "hello.sh, hello.py, --compact, the stdlib sample and an XML program run in bullseye, bookworm and trixie roots with no Python",
+    .enabled(if: Floor.roots.reason.isEmpty, "\(Floor.roots.reason)"))
+  func roots() throws {
+    let xml = Floor.folder + "/xml_app.py"
+    try """
+    import xml.etree.ElementTree as ET, xml.dom.minidom, pyexpat
+    root = ET.fromstring("<a><b n='1'>x</b><b n='2'>y</b></a>")
+    print([(b.get("n"), b.text) for b in root.iter("b")])
+    print(xml.dom.minidom.parseString("<c><d/></c>").documentElement.firstChild.tagName)
+    print(pyexpat.EXPAT_VERSION.startswith("expat_"))
+    """.write(toFile: xml, atomically: true, encoding: .utf8)
+    // Each binary with what python3 prints on the build machine for its source (hello.sh:
+    // what the frozen script prints here, up to its PID).
+    let builds: [(name: String, args: [String], source: String?)] = [
+      ("r-hello-sh", [CLI.sample("hello.sh")], nil),
+      ("r-hello-py", [CLI.sample("hello.py")], CLI.sample("hello.py")),
+      ("r-hello-compact", [CLI.sample("hello.py"), "--compact"], CLI.sample("hello.py")),
+      ("r-stdlib-app", [CLI.sample("stdlib_app.py")], CLI.sample("stdlib_app.py")),
+      ("r-xml-app", [xml], xml),
+    ]
+    var programs: [(binary: String, expected: String)] = []
+    for b in builds {
+      let binary = try Floor.build(b.name, b.args)
+      let expected = try b.source.map { try CLI.run("/usr/bin/python3", [$0]).stdout } ?? CLI.run(binary).stdout
+      #expect(!expected.isEmpty, "\(b.name)")
+      programs.append((binary, b.source == nil ? String(expected.prefix { $0 != "(" }) : expected))
+    }
+    for root in Floor.roots.dirs {
+      #expect(!FileManager.default.fileExists(atPath: root + "/usr/bin/python3"), "\(root) has python3")
+      for program in programs {
+        let r = try Floor.runInRoot(root, program.binary)
+        #expect(r.status == 0, "\(root): \(program.binary): \(r.stderr)")
+        if program.binary.hasSuffix("hello-sh") {  // it prints its PID
+          #expect(r.stdout.hasPrefix(program.expected), "\(root): \(r.stdout)")
+        } else {
+          #expect(r.stdout == program.expected, "\(root): \(program.binary): \(r.stdout)")
+        }
+      }
+    }
+  }
+
+  @Test(
+    "programs using C-extension wheels from a venv (PyYAML, lxml) run in the roots as under the venv",
+    .enabled(if: Floor.roots.reason.isEmpty && !Compat.skipped, "\(Floor.roots.reason)"))
+  func wheels() throws {
+    let python = try #require(Compat.venv.python, "scripts/compat-venv.sh failed: \(Compat.venv.log)")
+    for name in ["yaml_csafe", "lxml_xpath"] {
+      let program = Compat.programsDir + "/" + name + ".py"
+      let binary = try Floor.build("w-" + name, [program, "--python", python])
+      let expected = try CLI.run(python, [program], cwd: Floor.folder)
+      for root in Floor.roots.dirs {
+        let r = try Floor.runInRoot(root, binary)
+        #expect(r.status == 0, "\(root): \(name): \(r.stderr)")
+        #expect(r.stdout == expected.stdout, "\(root): \(name)")
+      }
+    }
+  }
+}
