@@ -11,9 +11,9 @@ enum Floor {
   static let folder: String = (try? CLI.tempDir("frost-glibc")) ?? "/nonexistent"
 
   /// `frost build ARGS -o folder/NAME`, or the build's output when it fails.
-  static func build(_ name: String, _ args: [String]) throws -> String {
+  static func build(_ name: String, _ args: [String], env: [String: String]? = nil) throws -> String {
     let out = folder + "/" + name
-    let r = try CLI.frost(["build"] + args + ["-o", out])
+    let r = try CLI.frost(["build"] + args + ["-o", out], env: env)
     try #require(r.status == 0, "\(r.stdout)\(r.stderr)")
     return out
   }
@@ -177,6 +177,25 @@ struct GlibcFloorTests {
         } else {
           #expect(r.stdout == program.expected, "\(root): \(program.binary): \(r.stdout)")
         }
+      }
+    }
+  }
+
+  @Test(
+    "the stdlib sample frozen with the oldest and newest CPython (pyenv's 3.8, 3.13) runs in the roots",
+    .enabled(if: Floor.roots.reason.isEmpty, "\(Floor.roots.reason)"))
+  func otherPythons() throws {
+    let found = ["3.8", "3.13"].compactMap { minor in PythonVersions.interpreter(minor).map { (minor, $0) } }
+    if PythonVersions.required { #expect(found.count == 2, "CI sets FROST_REQUIRE_ALL_PYTHONS=1") }
+    for (minor, python) in found {
+      let sample = CLI.sample("stdlib_app.py")
+      let binary = try Floor.build(
+        "v-stdlib-\(minor)", [sample, "--python", python], env: PythonVersions.environment)
+      let expected = try CLI.run(python, ["-E", "-s", sample]).stdout
+      for root in Floor.roots.dirs {
+        let r = try Floor.runInRoot(root, binary)
+        #expect(r.status == 0, "\(root): \(minor): \(r.stderr)")
+        #expect(r.stdout == expected, "\(root): \(minor): \(r.stdout)")
       }
     }
   }

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+@testable import FrostKit
+
 /// `frost build --python PY` for every CPython 3.8 to 3.13 of the machine: the binary embeds
 /// that interpreter (its stub linked once, at the first build, into this run's cache) and
 /// behaves as it does, with every host Python hidden.
@@ -111,6 +113,14 @@ struct PythonVersionTests {
     #expect(r.stdout == host.stdout + PythonVersions.frozenLines, "\(r.stderr)")
     let inspect = try CLI.frost(["inspect", out + "/app"])
     #expect(inspect.stdout.contains(" python-version=\(minor) "), "\(inspect.stdout)")
+    // glibc's floor (docs/GLIBC.md): the linked stub (the compact binary's interpreter), this
+    // interpreter's extension modules and the libraries they load.
+    for binary in [out + "/app", out + "/compact"] {
+      for (name, newest, symbols) in try Floor.loaded(binary) {
+        guard let newest else { continue }
+        #expect(!GlibcFloor.linked.lexicographicallyPrecedes(newest), "\(name) needs \(newest) (\(symbols))")
+      }
+    }
     try stdlibSample(python)
     try venv(python, root: root, out: out)
     try trimmed(python, out: out)
