@@ -28,7 +28,7 @@ PYVER := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var(
 PYINC := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["include"])' 2>/dev/null)
 PYPREFIX := $(shell $(PYTHON) -c 'import sys; print(sys.base_prefix)' 2>/dev/null)
 PACKAGES := libelf-dev zlib1g-dev libzstd-dev zstd liblz4-dev python3-dev libpython3-dev python3-venv python3-wheel python3-pip binutils strace time \
-	systemd hyperfine xinetd util-linux pkg-config gcc gdb debootstrap systemd-container lintian
+	systemd hyperfine xinetd util-linux pkg-config gcc g++ gdb debootstrap systemd-container lintian
 
 # glibc's floor (docs/GLIBC.md): every stub is linked against glibc 2.28's symbols and start
 # files, which scripts/glibc-floor.sh makes once with the ziglang wheel, so that it runs on

@@ -201,6 +201,46 @@ struct GlibcFloorTests {
   }
 
   @Test(
+    "a C++ extension's exceptions (through libgcc_s's unwinder, on a thread too) work in the roots",
+    .enabled(if: Floor.roots.reason.isEmpty, "\(Floor.roots.reason)"))
+  func cplusplus() throws {
+    let dir = try CLI.tempDir("frost-glibc-cxx")
+    defer { CLI.cleanup(dir) }
+    // libgcc_s asks glibc 2.35's _dl_find_object for each frame; before 2.35 the stub's
+    // replacement walks dl_iterate_phdr (stubs/python/stub_glibc.c).
+    try """
+    #include <Python.h>
+    #include <stdexcept>
+    #include <string>
+    #include <thread>
+    static int deep(int n) { if (n > 2) throw std::runtime_error("deep " + std::to_string(n)); return deep(n + 1); }
+    static PyObject *f(PyObject *, PyObject *) {
+        std::string msg;
+        try { deep(0); } catch (const std::exception &e) { msg = e.what(); }
+        int got = 0;
+        std::thread t([&] { try { throw 7; } catch (int v) { got = v; } });
+        t.join();
+        return PyUnicode_FromString((msg + " " + std::to_string(got)).c_str());
+    }
+    static PyMethodDef m[] = {{"f", f, METH_NOARGS, NULL}, {NULL, NULL, 0, NULL}};
+    static struct PyModuleDef d = {PyModuleDef_HEAD_INIT, "cxx", NULL, -1, m};
+    PyMODINIT_FUNC PyInit_cxx(void) { return PyModule_Create(&d); }
+    """.write(toFile: dir + "/cxx.cpp", atomically: true, encoding: .utf8)
+    let cxx = try CLI.run(
+      "/usr/bin/g++",
+      ["-shared", "-fPIC", "-O1", "-I/usr/include/python3.11", "-o", dir + "/cxx.cpython-311-x86_64-linux-gnu.so", dir + "/cxx.cpp"])
+    try #require(cxx.status == 0, "\(cxx.stderr)")
+    try "import cxx\nprint(cxx.f())\n".write(toFile: dir + "/cxx_app.py", atomically: true, encoding: .utf8)
+    #expect(try CLI.run("/usr/bin/python3", [dir + "/cxx_app.py"]).stdout == "deep 3 7\n")
+    let binary = try Floor.build("cxx-app", [dir + "/cxx_app.py"])
+    for root in Floor.roots.dirs {
+      let r = try Floor.runInRoot(root, binary)
+      #expect(r.status == 0, "\(root): \(r.stderr)")
+      #expect(r.stdout == "deep 3 7\n", "\(root): \(r.stdout)")
+    }
+  }
+
+  @Test(
     "programs using C-extension wheels from a venv (PyYAML, lxml) run in the roots as under the venv",
     .enabled(if: Floor.roots.reason.isEmpty && !Compat.skipped, "\(Floor.roots.reason)"))
   func wheels() throws {
