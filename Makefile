@@ -301,7 +301,7 @@ $(ASAN_DIR)/frost-stub-python: $(BIN)/frost-stub-python $(PY_SRC) $(COMMON_SRC) 
 
 ASAN_RUN := ASAN_OPTIONS=detect_leaks=0:abort_on_error=0:exitcode=99 FROST_STUB_DIR=$(CURDIR)/$(ASAN_DIR)
 asan-stubs: build $(ASAN_DIR)/frost-stub-host $(ASAN_DIR)/frost-stub-python
-	for f in frost-python-lib frost.py frost-collect.py; do ln -sfn $(CURDIR)/$(BIN)/$$f $(ASAN_DIR)/$$f; done
+	for f in frost-python-lib frost-stub-kit frost.py frost-collect.py; do ln -sfn $(CURDIR)/$(BIN)/$$f $(ASAN_DIR)/$$f; done
 	$(ASAN_RUN) $(BIN)/frost build samples/hello.sh -o $(ASAN_DIR)/hello-sh
 	$(ASAN_RUN) $(ASAN_DIR)/hello-sh from asan >$(ASAN_DIR)/out && grep -q "\[asan\]" $(ASAN_DIR)/out
 	$(ASAN_RUN) $(BIN)/frost build samples/hello.py -o $(ASAN_DIR)/hello-py
