@@ -94,6 +94,15 @@ struct GlibcFloorTests {
     }
     // The stdlib's extensions and libssl, libcrypto, libsqlite3, libffi, liblzma, ... are there.
     #expect(checked > 60)
+    // frost inspect counts the packed interpreter (a memory image, read through its dynamic
+    // segment) among the payload's ELF files that need the newest version.
+    func payloadEntries(_ path: String) throws -> Int? {
+      let json = try JSONSerialization.jsonObject(with: CLI.frost(["inspect", "--format", "json", path]).stdoutBytes)
+      return ((json as? [String: Any])?["payloadGlibc"] as? [String: Any])?["entries"] as? Int
+    }
+    let plain = try #require(try payloadEntries(outputs[1]))
+    #expect(try payloadEntries(outputs[2]) == plain + 1)
+    #expect(try payloadEntries(outputs[3]) == plain + 1)
     let manifest = try CLI.frost(["inspect", outputs[4]])
     #expect(manifest.stdout.contains("glibc=2.28"), "\(manifest.stdout)")
     #expect(manifest.stdout.contains("payload glibc GLIBC_2.28 or newer"), "\(manifest.stdout)")

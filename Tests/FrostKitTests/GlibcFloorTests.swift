@@ -90,6 +90,25 @@ struct GlibcFloorUnitTests {
     #expect(bytes == before)
   }
 
+  @Test("a memory image's version needs are read through its dynamic segment")
+  func image() throws {
+    // The image as pack.c lays it out: each PT_LOAD's file bytes at p_vaddr - L.
+    let bytes = try #require(Self.library, "cc could not link the test library")
+    let file = try ELFFile(memory: bytes)
+    let loads = file.segments.filter { $0.type == 1 }
+    let base = try #require(loads.map { $0.virtualAddress - $0.offset }.min())
+    var image = [UInt8](repeating: 0, count: Int(loads.map { $0.virtualAddress + $0.fileSize }.max()! - base))
+    for s in loads {
+      let at = Int(s.virtualAddress - base)
+      image[at..<at + Int(s.fileSize)] = bytes[Int(s.offset)..<Int(s.offset + s.fileSize)]
+    }
+    let needs = try #require(ELFBytes.imageVersionNeeds(image))
+    let fromSections = try ELFFile(memory: bytes).versionNeeds()
+    #expect(needs.map(\.version) == fromSections.map(\.version))
+    #expect(needs.map(\.file) == fromSections.map(\.file))
+    #expect(ELFBytes.imageVersionNeeds(Array(bytes.prefix(40))) == nil)
+  }
+
   @Test("truncated and mutated files are refused or left alone, never a trap")
   func hostile() throws {
     let original = try #require(Self.library, "cc could not link the test library")
@@ -105,6 +124,7 @@ struct GlibcFloorUnitTests {
           bytes[at] = UInt8.random(in: 0...255, using: &generator)
         }
       }
+      _ = ELFBytes.imageVersionNeeds(bytes)
       _ = try? floor.rebind(&bytes, name: "m.so")
     }
   }

@@ -73,8 +73,9 @@ public enum InspectRender {
       let shown = Array(p.symbols.prefix(3))
       field(
         "payload glibc",
-        "\(p.version) or newer (\(Report.count(p.entries, "entry", "entries")); \(p.entry): "
-          + join(shown, ", ") + (p.symbols.count > shown.count ? ", ...)" : ")"))
+        "\(p.version) or newer (\(Report.count(p.entries, "entry", "entries")); \(p.entry)"
+          + (shown.isEmpty ? "" : ": " + join(shown, ", "))
+          + (p.symbols.count > shown.count ? ", ...)" : ")"))
     }
     field("sections", "\(e.sectionCount); segments \(e.segmentCount)")
     field(

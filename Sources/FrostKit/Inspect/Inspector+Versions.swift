@@ -23,9 +23,13 @@ extension Inspector {
     where entry.kind == .extensionModule || entry.kind == .nativeLibrary
       || entry.path == PythonFreezer.compactInterpreterEntry
     {
-      guard let bytes = try? reader.read(entry), bytes.starts(with: [0x7f, 0x45, 0x4c, 0x46]),
-        let file = try? ELFFile(memory: bytes), let needs = try? file.versionNeeds(symbolNames: 3),
-        let newest = ELFVersionNeed.newestGLIBC(needs), let numbers = newest.numbers
+      guard let bytes = try? reader.read(entry), bytes.starts(with: [0x7f, 0x45, 0x4c, 0x46])
+      else { continue }
+      // A packed interpreter (LZ4) is a memory image without a section table.
+      let needs =
+        (try? ELFFile(memory: bytes)).flatMap { try? $0.versionNeeds(symbolNames: 3) }
+        ?? (entry.compression == .lz4 ? ELFBytes.imageVersionNeeds(bytes) : nil)
+      guard let needs, let newest = ELFVersionNeed.newestGLIBC(needs), let numbers = newest.numbers
       else { continue }
       if let b = best, numbers == b.numbers {
         count += 1
