@@ -40,7 +40,7 @@ cp "$ROOT/samples/hello.py" "$ROOT/samples/stdlib_app.py" "$work/"
 build() { # NAME STUBDIR ARGS...
   local name=$1 dir=$2
   shift 2
-  FROST_STUB_DIR=$dir "$FROST" build "$@" -o "$work/$name" 2>/dev/null
+  FROST_STUB_DIR=$dir "$FROST" build "$@" -o "$work/$name" >/dev/null 2>&1
 }
 medians() {
   /usr/bin/python3 - "$1" "$2" <<'PY'

@@ -94,8 +94,11 @@ struct ELFBytes {
 
   func section(_ type: UInt32) -> Section? { sections.first { $0.type == type && $0.size > 0 } }
 
-  /// The dynamic symbols, each with its version entry.
-  func dynamicSymbols(file: String) throws(GlibcFloorError) -> [Symbol] {
+  /// The dynamic symbols that `keep` (given whether one is defined and its version index)
+  /// takes, each with its version entry: names are read only for those.
+  func dynamicSymbols(
+    file: String, where keep: (Bool, UInt16) -> Bool = { _, _ in true }
+  ) throws(GlibcFloorError) -> [Symbol] {
     guard let dynsym = section(Self.shtDynsym), dynsym.entrySize >= 24 else { return [] }
     let versym = section(Self.shtVersym)
     var symbols: [Symbol] = []
@@ -108,6 +111,7 @@ struct ELFBytes {
         versionOffset = versym.offset + 2 * i
         index = Self.u16(bytes, versym.offset + 2 * i) ?? 1
       }
+      guard keep(shndx != 0, index) else { continue }
       symbols.append(
         Symbol(
           name: try string(table: dynsym.link, offset: UInt64(nameOffset), file: file),

@@ -47,7 +47,7 @@ public struct GlibcFloor: Sendable {
     guard let stubFile = ELFBytes(stub) else {
       throw .damaged(file: "interpreter stub", reason: "not an x86-64 ELF64 file")
     }
-    exported = try Set(stubFile.dynamicSymbols(file: "interpreter stub").filter { $0.defined }.map(\.name))
+    exported = try Set(stubFile.dynamicSymbols(file: "interpreter stub") { defined, _ in defined }.map(\.name))
   }
 
   /// A floor with its tables given (tests).
@@ -98,7 +98,10 @@ public struct GlibcFloor: Sendable {
     guard !newer.isEmpty else { return ([], 0) }
     let needed = Set(try file.neededLibraries(file: name))
     var edits: [(Int, UInt16)] = []
-    for symbol in try file.dynamicSymbols(file: name) where !symbol.defined {
+    let asking = try file.dynamicSymbols(file: name) { defined, index in
+      !defined && newer[index & 0x7fff] != nil
+    }
+    for symbol in asking {
       guard let wanted = newer[symbol.versionIndex & 0x7fff], let at = symbol.versionOffset else {
         continue
       }
