@@ -236,6 +236,9 @@ FUZZ_PACKED := stubs/packed/image.c stubs/packed/lz4_block.c
 FUZZ_BIN := $(addprefix $(FUZZ_DIR)/fuzz-,$(FUZZ_HARNESSES))
 # Run options: crashes are written into $(FUZZ_DIR), not the current folder.
 FUZZ_OPTS := -artifact_prefix=$(FUZZ_DIR)/ -print_final_stats=1
+# FUZZ_MAX_LEN=4096 caps the inputs of `make fuzz` (fast: ~30,000 inputs/s for the payload
+# harness against 130-500/s once its corpus holds inputs of tens of kilobytes).
+FUZZ_MAX_LEN ?=
 
 $(FUZZ_DIR)/fuzz-payload: fuzz/fuzz_payload.c $(FUZZ_COMMON) $(FUZZ_READER) $(FUZZ_PACKED) $(COMMON_HDR)
 	@mkdir -p $(FUZZ_DIR)
@@ -277,7 +280,8 @@ fuzz-check: fuzz-harnesses asan-stubs
 # Long runs, one harness after the other, keeping what they find in $(FUZZ_DIR)/corpus-*.
 fuzz: fuzz-harnesses
 	for h in $(FUZZ_HARNESSES); do mkdir -p $(FUZZ_DIR)/corpus-$$h; \
-		$(FUZZ_DIR)/fuzz-$$h $(FUZZ_OPTS) -max_total_time=$(FUZZ_TIME) $(FUZZ_DIR)/corpus-$$h \
+		$(FUZZ_DIR)/fuzz-$$h $(FUZZ_OPTS) $(if $(FUZZ_MAX_LEN),-max_len=$(FUZZ_MAX_LEN)) \
+			-max_total_time=$(FUZZ_TIME) $(FUZZ_DIR)/corpus-$$h \
 			$(FUZZ_DIR)/seeds/$$h $(FUZZ_DIR)/regressions/$$h || exit 1; done
 
 # The host and Python stubs with AddressSanitizer (gcc's), in $(SCRATCH)/asan with links to
