@@ -250,11 +250,12 @@ struct GlibcFloorTests {
   }
 
   @Test(
-    "programs using C-extension wheels from a venv (PyYAML, lxml) run in the roots as under the venv",
+    "programs using extension wheels from a venv (PyYAML, lxml, numpy, cryptography, Pillow) run in the roots as under the venv",
     .enabled(if: Floor.roots.reason.isEmpty && !Compat.skipped, "\(Floor.roots.reason)"))
   func wheels() throws {
     let python = try #require(Compat.venv.python, "scripts/compat-venv.sh failed: \(Compat.venv.log)")
-    for name in ["yaml_csafe", "lxml_xpath"] {
+    // C, Cython, Fortran with vendored OpenBLAS, Rust with cffi, vendored libraries.
+    for name in ["yaml_csafe", "lxml_xpath", "numpy_linalg", "cryptography_ops", "pillow_images"] {
       let program = Compat.programsDir + "/" + name + ".py"
       let binary = try Floor.build("w-" + name, [program, "--python", python])
       let expected = try CLI.run(python, [program], cwd: Floor.folder)
