@@ -146,6 +146,15 @@ struct GlibcFloorTests {
     let low = try CLI.frost(["build", dir + "/app.py", "--glibc", "2.17", "-o", out + "2"])
     #expect(low.status != 0)
     #expect(low.stderr.contains("--glibc 2.17: expected a glibc version from 2.28 on"), "\(low.stderr)")
+    // The same floor from pyproject.toml's [tool.frost].
+    try FileManager.default.removeItem(atPath: out)
+    try "[tool.frost]\nglibc = \"2.36\"\n".write(toFile: dir + "/pyproject.toml", atomically: true, encoding: .utf8)
+    let fromProject = try CLI.frost(["build", dir + "/app.py", "-o", out])
+    #expect(fromProject.status == 0, "\(fromProject.stderr)")
+    #expect(try CLI.frost(["inspect", out]).stdout.contains("glibc=2.36"))
+    try PythonFixtures.expectRefused(
+      dir, setting: "glibc = \"2.1\"", script: "app.py",
+      message: "glibc = 2.1: expected a glibc version from 2.28 on, such as 2.31")
   }
 
   @Test(
