@@ -10,6 +10,7 @@
 #   FROST=path/to/frost bench/glibc-floor.sh  use that frost (its stubs next to it)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+source "$ROOT/bench/lib.sh"
 SCRATCH=${SCRATCH:-.build-bench-floor}
 if [ -z "${FROST:-}" ]; then
   (cd "$ROOT" && make stubs swift CONFIG=release SCRATCH="$SCRATCH" >&2)
@@ -42,20 +43,6 @@ build() { # NAME STUBDIR ARGS...
   shift 2
   FROST_STUB_DIR=$dir "$FROST" build "$@" -o "$work/$name" >/dev/null 2>&1
 }
-medians() {
-  /usr/bin/python3 - "$1" "$2" <<'PY'
-import statistics, subprocess, sys, time
-cmds = [[c] for c in sys.argv[1:3]]
-times = [[], []]
-for i in range(34):
-    for k, cmd in enumerate(cmds):
-        t = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        if i >= 3:
-            times[k].append(time.perf_counter() - t)
-print(" ".join("%.2f" % (statistics.median(t) * 1000) for t in times))
-PY
-}
 
 echo "| program | before: system glibc (ms) | after: glibc 2.28 floor (ms) | after / before | newest GLIBC before | after |"
 echo "|---|---|---|---|---|---|"
@@ -64,8 +51,7 @@ for spec in "hello-imported:hello.py --stdlib imported" "hello:hello.py" "stdlib
   args=${spec#*:}
   # Before: nothing rebound (a floor above every version, as no floor at all).
   (cd "$work" && build "$name-old" "$work/old" $args --glibc 2.99 && build "$name-new" "$BIN" $args)
-  read -r before after < <(medians "$work/$name-old" "$work/$name-new")
-  ratio=$(/usr/bin/python3 -c "print('%.2f' % ($after / $before))")
+  read -r before after < <(medians "$work/$name-old" "$work/$name-new" 2)
   glibc() { "$FROST" inspect "$1" | sed -n 's/^  glibc *\(GLIBC_[0-9.]*\).*/\1/p'; }
-  echo "| $name | $before | $after | $ratio | $(glibc "$work/old/frost-stub-python") | $(glibc "$BIN/frost-stub-python") |"
+  echo "| $name | $before | $after | $(ratio "$after" "$before") | $(glibc "$work/old/frost-stub-python") | $(glibc "$BIN/frost-stub-python") |"
 done

@@ -25,24 +25,6 @@ PYENV=${PYENV_ROOT:-$HOME/.pyenv}
 work=$(mktemp -d /tmp/frost-bench-versions.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 cp "$ROOT/samples/hello.py" "$ROOT/samples/stdlib_app.py" "$work/"
-# The median ms of two commands (strings run without a shell), their runs interleaved (A B A
-# B ...; 3 warm-ups each, then 31 each) so that a load that comes and goes on the shared host
-# weighs on both alike: "A B".
-medians() {
-  /usr/bin/python3 - "$1" "$2" <<'PY'
-import shlex, statistics, subprocess, sys, time
-cmds = [shlex.split(c) for c in sys.argv[1:3]]
-times = [[], []]
-for i in range(34):
-    for k, cmd in enumerate(cmds):
-        t = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        if i >= 3:
-            times[k].append(time.perf_counter() - t)
-print(" ".join("%.1f" % (statistics.median(t) * 1000) for t in times))
-PY
-}
-ratio() { /usr/bin/python3 -c "import sys; print('%.2f' % (float(sys.argv[1]) / float(sys.argv[2])))" "$1" "$2"; }
 
 interpreters=(/usr/bin/python3)
 for minor in 3.8 3.9 3.10 3.11 3.12 3.13; do
