@@ -12,6 +12,9 @@
 #
 # frost's build time is given twice: with an empty compression cache (the first build with a
 # new interpreter: FROST_CACHE_DIR set to a new folder) and warm (the median of 3 builds after).
+# The program is also built with --native-cache and run with its cache folder filled (by
+# hyperfine's warm-up runs): "cache run" (through env(1), which sets XDG_CACHE_HOME: about
+# 0.5 ms more).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 source "$ROOT/bench/lib.sh"
@@ -36,8 +39,8 @@ fi
 
 work=$(mktemp -d /tmp/frost-bench-real.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-echo "| program | frost build cold / warm (s) | PyInstaller build (s) | build ratio (warm) | frost size (MB) | PyInstaller size (MB) | run: frost / venv python / PyInstaller (ms) | run ratio frost/python | peak RSS frost / python / PyInstaller (MB) |"
-echo "|---|---|---|---|---|---|---|---|---|"
+echo "| program | frost build cold / warm (s) | PyInstaller build (s) | build ratio (warm) | frost size (MB) | PyInstaller size (MB) | run: frost / venv python / PyInstaller (ms) | run ratio frost/python | --native-cache run (ms), ratio | peak RSS frost / python / PyInstaller (MB) |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
 for name in $PROGRAMS; do
   dir=$work/$name
   mkdir -p "$dir/run"
@@ -45,19 +48,21 @@ for name in $PROGRAMS; do
   cd "$dir"
   cold=$(FROST_CACHE_DIR=$dir/cache seconds "$FROST" build --python "$PY" "$name.py" -o frost-bin)
   warm=$(FROST_CACHE_DIR=$dir/cache median_seconds "$FROST" build --python "$PY" "$name.py" -o frost-bin)
+  "$FROST" build --native-cache --python "$PY" "$name.py" -o frost-cache >/dev/null 2>&1
   pyi=$(seconds "$PYI_VENV/bin/pyinstaller" --onefile --noconfirm --log-level ERROR \
     --distpath pyi --workpath pyi-work --specpath pyi-work -n "$name" "$name.py")
   cd "$dir/run"
   f=$(mean_ms "$dir/frost-bin"); p=$(mean_ms "$PY $dir/$name.py"); i=$(mean_ms "$dir/pyi/$name")
+  c=$(mean_ms "env XDG_CACHE_HOME=$dir/xdg $dir/frost-cache")
   rf=$(peak_rss_kb "$dir/frost-bin"); rp=$(peak_rss_kb "$PY" "$dir/$name.py"); ri=$(peak_rss_kb "$dir/pyi/$name")
   /usr/bin/python3 - "$name" "$cold" "$warm" "$pyi" "$(stat -c %s "$dir/frost-bin")" \
-    "$(stat -c %s "$dir/pyi/$name")" "$f" "$p" "$i" "$rf" "$rp" "$ri" <<'EOF'
+    "$(stat -c %s "$dir/pyi/$name")" "$f" "$p" "$i" "$rf" "$rp" "$ri" "$c" <<'EOF'
 import sys
-n, cold, warm, pyi, fs, ps, f, p, i, rf, rp, ri = sys.argv[1:]
+n, cold, warm, pyi, fs, ps, f, p, i, rf, rp, ri, c = sys.argv[1:]
 mb = lambda b: "%.1f" % (int(b) / 1e6)
-print("| %s | %s / %s | %s | %.2f | %s | %s | %s / %s / %s | %.2f | %.1f / %.1f / %.1f |" % (
+print("| %s | %s / %s | %s | %.2f | %s | %s | %s / %s / %s | %.2f | %s, %.2f | %.1f / %.1f / %.1f |" % (
     n, cold, warm, pyi, float(warm) / float(pyi), mb(fs), mb(ps), f, p, i, float(f) / float(p),
-    int(rf) / 1000, int(rp) / 1000, int(ri) / 1000))
+    c, float(c) / float(p), int(rf) / 1000, int(rp) / 1000, int(ri) / 1000))
 EOF
   cd "$ROOT"
   rm -rf "$dir"

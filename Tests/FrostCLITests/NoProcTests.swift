@@ -78,4 +78,19 @@ struct NoProcTests {
     #expect(r.status != 0)
     #expect(r.stderr.contains(": needs /proc mounted (extensions load from memory as /proc/self/fd/N)"), "\(r.stderr)")
   }
+
+  @Test(
+    "built with --native-cache, extensions and libraries load from the cache folder without /proc",
+    .enabled(if: canHideProc, "needs a mount namespace (root)"))
+  func nativeCacheWithoutProc() throws {
+    let path = try Self.build("stdlib-cache", [CLI.sample("stdlib_app.py"), "--native-cache"])
+    let cache = try CLI.tempDir("frost-noproc-cache")
+    let expected = try CLI.run(path, [], env: ["PATH": "/usr/bin:/bin"])
+    #expect(expected.status == 0, "\(expected.stderr)")
+    let r = try Self.runWithoutProc(Self.folder, ["env", "XDG_CACHE_HOME=" + cache, "./stdlib-cache"])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout == expected.stdout)
+    let files = try FileManager.default.contentsOfDirectory(atPath: cache + "/frost/native")
+    #expect(files.contains { $0.hasSuffix("-_sqlite3.so") }, "\(files)")
+  }
 }

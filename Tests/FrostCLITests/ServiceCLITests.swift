@@ -28,7 +28,7 @@ struct ServiceCLITests {
       [
         "--user", "svc", "--capability", "CAP_NET_BIND_SERVICE", "--env", "A=1 2", "--env",
         "B=$x%y", "--env-file", "/etc/default/svc", "--working-directory", "/srv",
-        "--state-directory", "--runtime-directory", "--logs-directory",
+        "--state-directory", "--runtime-directory", "--logs-directory", "--cache-directory",
         "--arg", "two words", "--arg", "50%", "--arg", "$HOME", "--arg", "q\"\\",
       ],
       ["--listen", "127.0.0.1:7007", "--xinetd", "--initd", "--notify", "--arg", "-v"],

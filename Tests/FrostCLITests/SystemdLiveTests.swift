@@ -231,6 +231,37 @@ struct SystemdLiveTests {
     #expect(!journal.contains("uid=0\n"), "ran as root: \(journal)")
   }
 
+  @Test("a --native-cache binary gets CacheDirectory= and, under DynamicUser, loads its extensions from there")
+  func nativeCache() throws {
+    let dir = try CLI.tempDir("frost-live-cache")
+    try """
+      import sqlite3, time
+      maps = [l for l in open("/proc/self/maps") if "_sqlite3" in l]
+      cached = bool(maps) and all("/frost-cache/frost/native/" in l for l in maps)
+      print("frost-cache", sqlite3.connect(":memory:").execute("select 6 * 7").fetchone()[0],
+            "cached" if cached else "not cached", flush=True)
+      time.sleep(3600)
+
+      """.write(toFile: dir + "/cache.py", atomically: true, encoding: .utf8)
+    let b = try CLI.frost(["build", "--native-cache", dir + "/cache.py", "-o", dir + "/frost-cache"])
+    try #require(b.status == 0, "\(b.stderr)")
+    let bundle = try Self.generate(dir + "/frost-cache", ["--name", "frost-cache"])
+    #expect(ServiceSupport.read(bundle + "/frost-cache.service").contains("CacheDirectory=frost-cache\n"))
+    let sd = try BootedSystemd("frost-live-cache")
+    defer { sd.shutdown() }
+    try sd.install(bundle: bundle)
+    var journal = ""
+    for run in 1...2 {
+      try sd.systemctl(run == 1 ? "start" : "restart", "frost-cache.service")
+      #expect(ServiceSupport.waitUntil(timeout: 20) {
+        journal = (try? sd.journal("frost-cache.service")) ?? ""
+        return journal.components(separatedBy: "frost-cache 42 cached").count - 1 >= run
+      }, "run \(run), journal: \(journal)")
+    }
+    let files = try sd.run(["/bin/sh", "-c", "ls /var/cache/private/frost-cache/frost/native"]).stdout
+    #expect(files.contains("-_sqlite3.so\n"), "\(files)")
+  }
+
   @Test("--capability CAP_NET_BIND_SERVICE: a non-root service binds port 80 and holds no other capability")
   func bindPort80() throws {
     let bundle = try Self.generate(

@@ -104,6 +104,8 @@ struct frost_entry {
 #define FROST_MF_PYTHON_UNBUFFERED "python-unbuffered" /* python runtime: "1" = as python3 -u */
 #define FROST_MF_PYTHON_OPTIMIZE "python-optimize" /* python runtime: "1" or "2" = as -O, -OO */
 #define FROST_MF_PYTHON_HUGE_PAGES "python-huge-pages" /* python runtime: "0" = no huge pages */
+#define FROST_MF_NATIVE_CACHE "native-cache" /* python runtime: "1" = shared objects are loaded
+                                              * from a cache on disk (stubs/python/stub_cache.h) */
 #define FROST_MF_INPUT_SHA256 "input-sha256" /* "DIGEST PATH" of an input: for the build tools
                                               * only; the stubs drop these when they open */
 

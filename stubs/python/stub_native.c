@@ -4,10 +4,12 @@
  * "/proc/self/fd/N" string against the object already loaded under that name, so a number must
  * never be reused for another object. They are close-on-exec. */
 #include "stub_native.h"
+#include "stub_cache.h"
 #include "stub_prefetch.h"
 #include "stub_vfs.h"
 
 #include <dlfcn.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +54,25 @@ int stub_native_memfd(const struct stub_payload *p, const struct frost_entry *e,
     return fd;
 }
 
+int stub_native_locate(const struct stub_payload *p, const struct frost_entry *e, char *out,
+                       size_t size, char *err, size_t errlen)
+{
+    int fd = -1;
+    if (stub_cache_enabled(p)) {
+        /* Waits while the prefetch thread writes the file (it makes no memfd in this mode). */
+        if ((fd = stub_prefetch_take(e)) < 0 && stub_cache_path(p, e, out, size) == 0) {
+            stub_vfs_note_path(out, e);
+            return 0;
+        }
+    }
+    if (fd >= 0)
+        stub_vfs_note(fd, e);
+    else if ((fd = stub_native_memfd(p, e, err, errlen)) < 0)
+        return -1;
+    snprintf(out, size, "/proc/self/fd/%d", fd);
+    return 0;
+}
+
 static int is_loaded(const char *soname, size_t len)
 {
     for (size_t i = 0; i < loaded_count; i++)
@@ -89,7 +110,7 @@ static int load_flags(const struct stub_payload *p, const char *soname, size_t l
 static int load_one(const struct stub_payload *p, const char *soname, size_t len, char *err,
                     size_t errlen)
 {
-    char path[512];
+    char path[PATH_MAX];
     if (is_loaded(soname, len))
         return 0;
     if (loaded_count == MAX_LOADED || len > 400) {
@@ -102,13 +123,10 @@ static int load_one(const struct stub_payload *p, const char *soname, size_t len
         snprintf(err, errlen, "payload damaged: %s missing", path);
         return -1;
     }
-    int fd = stub_native_memfd(p, e, err, errlen);
-    if (fd < 0)
+    if (stub_native_locate(p, e, path, sizeof path, err, errlen) != 0)
         return -1;
-    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
     if (!dlopen(path, load_flags(p, soname, len))) {
         snprintf(err, errlen, "cannot load bundled %.*s: %s", (int)len, soname, dlerror());
-        close(fd);
         return -1;
     }
     loaded[loaded_count++] = strndup(soname, len);

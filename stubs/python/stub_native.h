@@ -1,5 +1,6 @@
 /* stub_native.h - shared objects from the payload, loaded from memory: each entry is inflated
- * into a memfd and handed to the dynamic loader as /proc/self/fd/N. No Python here. */
+ * into a memfd and handed to the dynamic loader as /proc/self/fd/N (or, when the build asked
+ * for it, loaded from the cache on disk of stub_cache.h). No Python here. */
 #ifndef STUB_NATIVE_H
 #define STUB_NATIVE_H
 
@@ -17,6 +18,12 @@ int stub_native_create(const struct stub_payload *p, const struct frost_entry *e
  * in `err`. */
 int stub_native_memfd(const struct stub_payload *p, const struct frost_entry *e, char *err,
                       size_t errlen);
+
+/* The path to dlopen for `e` in `out`: a file of the opt-in cache on disk (stub_cache.h) when
+ * it serves, else /proc/self/fd/N of stub_native_memfd's memfd. Returns 0, or -1 with a reason
+ * in `err`. */
+int stub_native_locate(const struct stub_payload *p, const struct frost_entry *e, char *out,
+                       size_t size, char *err, size_t errlen);
 
 /* Loads the bundled shared libraries listed for `path` in the manifest ("needs" values of the
  * form "PATH:SONAME,SONAME,...", dependencies first), each once per process, from

@@ -2,10 +2,11 @@
  *
  * Each entry has a slot: PENDING (nobody has started it), BUSY (the thread is decoding it),
  * READY (decoded, waiting for the main thread) or DONE (handed out, claimed by the main thread,
- * or found damaged, which the main thread then reports). Shared objects go to a memfd, other
- * entries (bytecode) to a malloc'ed buffer. */
+ * or found damaged, which the main thread then reports). Shared objects go to a memfd (or to
+ * the cache on disk, stub_cache.h), other entries (bytecode) to a malloc'ed buffer. */
 #include "stub_prefetch.h"
 
+#include <limits.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "stub_cache.h"
 #include "stub_native.h"
 
 enum { PENDING, BUSY, READY, DONE };
@@ -41,6 +43,9 @@ static pthread_cond_t changed = PTHREAD_COND_INITIALIZER;
 #define AHEAD_LIMIT (1024 * 1024)
 static uint64_t ahead;
 
+/* Shared objects go to the opt-in cache on disk (stub_cache.h), not to memfds. */
+static int cache_on;
+
 /* The thread is loading the payload's dictionary (the first thing it does). */
 static int dict_loading;
 /* The main thread has seen the dictionary loaded, or that there is none. */
@@ -62,7 +67,7 @@ static struct slot *claim(void)
             continue;
         }
         int fd = -1;
-        if (is_shared_object(slots[i].e) &&
+        if (is_shared_object(slots[i].e) && !cache_on &&
             (fd = stub_native_create(payload, slots[i].e, err, sizeof err)) < 0)
             break;
         slots[i].fd = fd;
@@ -87,6 +92,16 @@ static void *work(void *arg)
     }
     while ((s = claim()) != NULL) {
         uint8_t *buf = NULL;
+        char path[PATH_MAX];
+        if (cache_on && is_shared_object(s->e)) {
+            /* Written to the cache (or found there): the main thread loads it from there. */
+            stub_cache_path(payload, s->e, path, sizeof path);
+            pthread_mutex_lock(&lock);
+            s->state = DONE;
+            pthread_cond_broadcast(&changed);
+            pthread_mutex_unlock(&lock);
+            continue;
+        }
         int ok = s->fd >= 0 ? stub_payload_write_to_fd(payload, s->e, s->fd) == 0
                             : stub_payload_read(payload, s->e, &buf, err, sizeof err) == 0;
         pthread_mutex_lock(&lock);
@@ -166,6 +181,7 @@ static size_t read_list(const struct stub_payload *p)
 void stub_prefetch_start(struct stub_payload *p)
 {
     payload = p;
+    cache_on = stub_cache_enabled(p); /* settled here, before any thread */
     if (read_list(p) == 0)
         return;
     /* Signals go to the main thread, as the interpreter expects: the thread blocks them all. */

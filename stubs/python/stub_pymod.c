@@ -8,11 +8,13 @@
 #include "stub_vfs.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "../common/stub_error.h"
 #include "../common/stub_self.h"
+#include "stub_cache.h"
 #include "stub_import.h"
 #include "stub_native.h"
 #include "stub_prefetch.h"
@@ -249,20 +251,21 @@ static PyObject *frost_manifest(PyObject *self, PyObject *arg)
     return out;
 }
 
-/* _frost.load_extension(path) -> "/proc/self/fd/N": loads the libraries the extension needs,
- * then puts the extension itself in a memfd, for _imp.create_dynamic. */
+/* _frost.load_extension(path) -> "/proc/self/fd/N" (or a file of the opt-in cache on disk,
+ * stub_cache.h): loads the libraries the extension needs, then puts the extension itself in a
+ * memfd, for _imp.create_dynamic. */
 static PyObject *frost_load_extension(PyObject *self, PyObject *arg)
 {
     (void)self;
     const char *path;
-    char err[512];
+    char err[512], where[PATH_MAX];
     const struct frost_entry *e = entry_arg(arg, &path);
     if (!e)
         return NULL;
-    if (!stub_self_has_proc_fd()) {
+    if (!stub_cache_enabled(payload) && !stub_self_has_proc_fd()) {
         PyErr_Format(PyExc_ImportError,
                      "cannot load extension %s: needs /proc mounted (extensions load from memory "
-                     "as /proc/self/fd/N)", path);
+                     "as /proc/self/fd/N), or a build with --native-cache", path);
         return NULL;
     }
     if (stub_native_load_needs(payload, path, err, sizeof err) != 0) {
@@ -271,10 +274,9 @@ static PyObject *frost_load_extension(PyObject *self, PyObject *arg)
         PyErr_Format(PyExc_ImportError, "%s (needed by %s)", err, path);
         return NULL;
     }
-    int fd = stub_native_memfd(payload, e, err, sizeof err);
-    if (fd < 0)
+    if (stub_native_locate(payload, e, where, sizeof where, err, sizeof err) != 0)
         damaged(err);
-    return PyUnicode_FromFormat("/proc/self/fd/%d", fd);
+    return PyUnicode_DecodeFSDefault(where);
 }
 
 static PyMethodDef frost_methods[] = {

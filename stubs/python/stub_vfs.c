@@ -13,10 +13,12 @@
  * is made once (close-on-exec, kept for the process's life). The Python side of the same
  * view (os.stat, os.listdir, ...) is vfs.py. */
 #include "stub_vfs.h"
+#include "stub_cache.h"
 
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -281,37 +283,48 @@ int fstatat64(int dirfd, const char *path, struct stat64 *st, int flags)
 
 #define MAX_NOTED 1024
 static struct {
-    int fd;
-    char *path; /* "<executable>/<entry path>" */
+    char *loaded; /* the name the loader got: "/proc/self/fd/N" or a cache file's path */
+    char *path;   /* "<executable>/<entry path>" */
 } noted[MAX_NOTED];
 static size_t noted_count;
 
-void stub_vfs_note(int fd, const struct frost_entry *e)
+void stub_vfs_note_path(const char *loaded, const struct frost_entry *e)
 {
-    if (!vfs_root || fd < 0)
+    if (!vfs_root)
         return;
     size_t nlen;
     const char *name = stub_payload_name(vfs_payload, e, &nlen);
     char *path = malloc(vfs_root_len + nlen + 1);
-    if (!path)
-        return;
-    memcpy(path, vfs_root, vfs_root_len);
-    memcpy(path + vfs_root_len, name, nlen);
-    path[vfs_root_len + nlen] = '\0';
-    pthread_mutex_lock(&vfs_lock);
-    if (noted_count < MAX_NOTED) {
-        noted[noted_count].fd = fd;
-        noted[noted_count++].path = path;
-        path = NULL;
+    char *copy = strdup(loaded);
+    if (path && copy) {
+        memcpy(path, vfs_root, vfs_root_len);
+        memcpy(path + vfs_root_len, name, nlen);
+        path[vfs_root_len + nlen] = '\0';
+        pthread_mutex_lock(&vfs_lock);
+        if (noted_count < MAX_NOTED) {
+            noted[noted_count].loaded = copy;
+            noted[noted_count++].path = path;
+            path = copy = NULL;
+        }
+        pthread_mutex_unlock(&vfs_lock);
     }
-    pthread_mutex_unlock(&vfs_lock);
     free(path);
+    free(copy);
+}
+
+void stub_vfs_note(int fd, const struct frost_entry *e)
+{
+    char loaded[32];
+    if (fd < 0)
+        return;
+    snprintf(loaded, sizeof loaded, "/proc/self/fd/%d", fd);
+    stub_vfs_note_path(loaded, e);
 }
 
 typedef int (*dladdr_fn)(const void *, Dl_info *);
 
-/* dladdr() of code loaded from a memfd names the payload path it came from,
- * `<executable>/lib/pkg/mod.so`, not /proc/self/fd/N: an extension that finds its own folder
+/* dladdr() of code loaded from a memfd (or the cache on disk) names the payload path it came
+ * from, `<executable>/lib/pkg/mod.so`, not /proc/self/fd/N: an extension that finds its own folder
  * this way then opens its siblings there (open and dlopen above answer those paths). */
 int dladdr(const void *addr, Dl_info *info)
 {
@@ -319,11 +332,10 @@ int dladdr(const void *addr, Dl_info *info)
     if (!real)
         real = (dladdr_fn)dlsym(RTLD_NEXT, "dladdr");
     int r = real ? real(addr, info) : 0;
-    if (r && info->dli_fname && strncmp(info->dli_fname, "/proc/self/fd/", 14) == 0) {
-        int fd = atoi(info->dli_fname + 14);
+    if (r && info->dli_fname) {
         pthread_mutex_lock(&vfs_lock);
         for (size_t i = 0; i < noted_count; i++)
-            if (noted[i].fd == fd)
+            if (strcmp(noted[i].loaded, info->dli_fname) == 0)
                 info->dli_fname = noted[i].path;
         pthread_mutex_unlock(&vfs_lock);
     }
@@ -332,14 +344,30 @@ int dladdr(const void *addr, Dl_info *info)
 
 typedef void *(*dlopen_fn)(const char *, int);
 
+/* `path` (under the executable) names a payload entry that the opt-in cache on disk serves
+ * (stub_cache.h): 1 with the cache file's path in `out`. */
+static int cached(const char *path, char *out, size_t size)
+{
+    if (!vfs_root || !path || strncmp(path, vfs_root, vfs_root_len) != 0)
+        return 0;
+    const char *rel = path + vfs_root_len;
+    const struct frost_entry *e = stub_payload_find(vfs_payload, rel, strlen(rel));
+    if (!e || stub_cache_path(vfs_payload, e, out, size) != 0)
+        return 0;
+    stub_vfs_note_path(out, e);
+    return 1;
+}
+
 void *dlopen(const char *path, int flags)
 {
     static dlopen_fn real;
     if (!real)
         real = (dlopen_fn)dlsym(RTLD_NEXT, "dlopen");
-    char buf[64];
-    const char *target = path && strchr(path, '/') ? redirect(path, O_RDONLY, buf, sizeof buf)
-                                                   : path;
+    char buf[PATH_MAX];
+    const char *target = path && strchr(path, '/')
+                             ? (cached(path, buf, sizeof buf) ? buf
+                                                              : redirect(path, O_RDONLY, buf, sizeof buf))
+                             : path;
     if (!real || (path && !target))
         return NULL; /* dlerror() then says nothing new: the caller sees the failure */
     return real(target, flags);

@@ -14,4 +14,7 @@ void stub_vfs_init(const struct stub_payload *p, const char *executable);
  * that dladdr() names `<executable>/<entry path>` for code in it. */
 void stub_vfs_note(int fd, const struct frost_entry *e);
 
+/* The same for an entry loaded as `loaded` (a file of the cache on disk, stub_cache.h). */
+void stub_vfs_note_path(const char *loaded, const struct frost_entry *e);
+
 #endif

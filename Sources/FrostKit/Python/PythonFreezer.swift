@@ -38,6 +38,9 @@ public enum PythonFreezer {
     public var unbuffered = false
     /// Large allocations advised onto transparent huge pages (stubs/python/stub_hugepage.h).
     public var hugePages = true
+    /// `--native-cache`: shared objects are written once to a cache folder on disk and loaded
+    /// from there, not decoded into memory at each start (stubs/python/stub_cache.h).
+    public var nativeCache = false
     /// 0, or 1 and 2 as `python3 -O` and `-OO`: bytecode compiled without asserts (and
     /// docstrings), and `sys.flags.optimize` set to match.
     public var optimize = 0
@@ -142,6 +145,7 @@ public enum PythonFreezer {
     if request.includeSource { manifest.pairs.append(.init(PythonManifestKey.source, "1")) }
     if request.unbuffered { manifest.pairs.append(.init(PythonManifestKey.unbuffered, "1")) }
     if !request.hugePages { manifest.pairs.append(.init(PythonManifestKey.hugePages, "0")) }
+    if request.nativeCache { manifest.pairs.append(.init(PythonManifestKey.nativeCache, "1")) }
     if request.optimize > 0 {
       manifest.pairs.append(.init(PythonManifestKey.optimize, String(request.optimize)))
     }
@@ -157,7 +161,12 @@ public enum PythonFreezer {
     let sizes = Dictionary(entries.map { ($0.path, $0.bytes.count) }, uniquingKeysWith: { a, _ in a })
     let startBytes = preload.reduce(UInt64(0)) { $0 + UInt64(sizes[$1] ?? 0) }
     manifest.addInputDigests(entries)
-    let summary = PythonSummary(entries: entries, missing: missing)
+    var summary = PythonSummary(entries: entries, missing: missing)
+    let native = Set(entries.filter { $0.kind == .extensionModule || $0.kind == .nativeLibrary }.map(\.path))
+    summary.startNativeBytes = preload.reduce(UInt64(0)) {
+      $0 + (native.contains($1) ? UInt64(sizes[$1] ?? 0) : 0)
+    }
+    summary.nativeCache = request.nativeCache
     let elapsed = Date().timeIntervalSince(start)
     if let progress = request.progress,
       elapsed > 1 || summary.rawBytes > slowPayload(compact: request.compact)
@@ -332,6 +341,8 @@ public enum PythonManifestKey {
   public static let unbuffered = "python-unbuffered"
   /// "0": the stub leaves large allocations on 4 KiB pages (stubs/python/stub_hugepage.h).
   public static let hugePages = "python-huge-pages"
+  /// "1": shared objects load from a cache folder on disk (stubs/python/stub_cache.h).
+  public static let nativeCache = "native-cache"
   /// "1" or "2": the bytecode was compiled as `python3 -O` or `-OO` would, and the interpreter
   /// runs with that optimization level.
   public static let optimize = "python-optimize"

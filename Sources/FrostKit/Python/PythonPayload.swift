@@ -95,6 +95,25 @@ public struct PythonSummary: Codable, Sendable {
   public var metadataBytes: UInt64 = 0
   /// Imports of the program and third-party code that resolve to nothing, by importer.
   public var missing: [MissingImports] = []
+  /// Raw bytes of the extension modules and libraries the program loads at start.
+  public var startNativeBytes: UInt64 = 0
+  /// Built with `--native-cache`.
+  public var nativeCache = false
+
+  /// From this many bytes of native code loaded at start, the build suggests `--native-cache`:
+  /// decoding them into memory costs tens of ms at every start (docs/PYTHON.md).
+  public static let nativeCacheHint: UInt64 = 16 << 20
+
+  /// A note on stderr when the program loads enough native code at start that
+  /// `--native-cache` would make its later starts faster; empty otherwise.
+  public var notes: [String] {
+    guard !nativeCache, startNativeBytes >= Self.nativeCacheHint else { return [] }
+    return [
+      "frost: note: the program loads \(Report.bytes(startNativeBytes)) of extension modules "
+        + "and libraries at start, decoded into memory at every run; --native-cache keeps them "
+        + "in a cache folder on disk (written once), so that later starts map them as python does"
+    ]
+  }
 
   init(entries: [PayloadInput], missing: [MissingImports]) {
     for e in entries {

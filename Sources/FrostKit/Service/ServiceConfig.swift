@@ -77,6 +77,7 @@ public enum ServiceConfig {
     case "state-directory": spec.stateDirectory = try bool()
     case "runtime-directory": spec.runtimeDirectory = try bool()
     case "logs-directory": spec.logsDirectory = try bool()
+    case "cache-directory": spec.cacheDirectory = try bool()
     case "capabilities", "capability": spec.capabilities = try strings()
     case "hardening": spec.hardening = try bool()
     case "listen": spec.listen = try ListenAddress(parsing: string())

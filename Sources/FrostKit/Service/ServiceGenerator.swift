@@ -115,6 +115,12 @@ public enum ServiceGenerator {
     return warnings
   }
 
+  /// True when `binary` is a Frost binary built with `--native-cache`: its unit then gets a
+  /// `CacheDirectory=`, which the stub finds as `$CACHE_DIRECTORY` (stubs/python/stub_cache.h).
+  static func usesNativeCache(_ binary: String) -> Bool {
+    (try? PayloadFile.open(binary))?.manifest[PythonManifestKey.nativeCache] == "1"
+  }
+
   /// Writes the bundle for `spec` and `binary` into `directory`; checks it unless `check` is off.
   public static func generate(
     _ spec: ServiceSpec, binary: String, into directory: String, check: Bool = true
@@ -123,6 +129,8 @@ public enum ServiceGenerator {
     guard FileManager.default.isExecutableFile(atPath: binary), !FileIO.isDirectory(binary) else {
       throw ServiceError.notExecutable(path: binary)
     }
+    var spec = spec
+    if usesNativeCache(binary) { spec.cacheDirectory = true }
     // Before anything is written: a bad calendar leaves no bundle behind.
     let timerLines = check ? try checkTimer(spec) : nil
     let files = render(spec)

@@ -29,6 +29,9 @@ public struct ServiceSpec: Codable, Equatable, Sendable {
   public var runtimeDirectory = false
   /// `LogsDirectory=NAME` (/var/log/NAME).
   public var logsDirectory = false
+  /// `CacheDirectory=NAME` (/var/cache/NAME): where a binary built with `--native-cache` keeps
+  /// its shared objects (`$CACHE_DIRECTORY`); set for such a binary without being asked.
+  public var cacheDirectory = false
   /// Capabilities kept (`CAP_NET_BIND_SERVICE`, ...); the bounding set is empty otherwise.
   public var capabilities: [String] = []
   /// The default hardening set; off only when asked.

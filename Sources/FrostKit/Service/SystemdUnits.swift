@@ -67,6 +67,7 @@ public enum SystemdUnits {
     if spec.stateDirectory { lines.append("StateDirectory=\(spec.name)") }
     if spec.runtimeDirectory { lines.append("RuntimeDirectory=\(spec.name)") }
     if spec.logsDirectory { lines.append("LogsDirectory=\(spec.name)") }
+    if spec.cacheDirectory { lines.append("CacheDirectory=\(spec.name)") }
     let caps = spec.capabilities.joined(separator: " ")
     if spec.hardening {
       lines += hardeningLines(spec)

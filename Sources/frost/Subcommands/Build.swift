@@ -116,7 +116,9 @@ extension FrostCommand {
           plan, stubDirectory: dir, output: out, level: compressLevel, inputs: [script])
         if let pythonResult {
           print(pythonResult.summary.text)
-          for line in pythonResult.summary.missingText { FileHandleOut.stderr(line + "\n") }
+          for line in pythonResult.summary.missingText + pythonResult.summary.notes {
+            FileHandleOut.stderr(line + "\n")
+          }
         }
         print(Report.buildSummary(summary))
       } catch {

@@ -58,6 +58,14 @@ struct PythonOptions: ParsableArguments {
   )
   var noHugePages = false
 
+  @Flag(
+    help: ArgumentHelp(
+      "Write extension modules and libraries once to a cache folder on disk and load them from there, instead of decoding them into memory at every start.",
+      discussion:
+        "For programs with tens of MB of native code (numpy, scipy): later starts as fast as python's. The folder is $CACHE_DIRECTORY, $XDG_CACHE_HOME or ~/.cache, then frost/native (0700); without a usable one, memory as by default."
+    ))
+  var nativeCache = false
+
   @Option(
     help:
       "0, or 1 and 2 as python3 -O and -OO: bytecode without asserts (and docstrings), sys.flags.optimize to match."
@@ -143,6 +151,7 @@ struct PythonOptions: ParsableArguments {
     r.compact = compact || flags["compact"] == true
     r.unbuffered = unbuffered || flags["unbuffered"] == true
     r.hugePages = !(noHugePages || flags["no-huge-pages"] == true)
+    r.nativeCache = nativeCache || flags["native-cache"] == true
     let source = project?.path ?? "pyproject.toml"
     r.optimize =
       try optimize

@@ -67,6 +67,11 @@ extension Service {
     @Flag(help: "LogsDirectory=NAME (/var/log/NAME).")
     var logsDirectory = false
 
+    @Flag(
+      help: "CacheDirectory=NAME (/var/cache/NAME); added on its own for a binary built with --native-cache."
+    )
+    var cacheDirectory = false
+
     @Option(help: "A capability to keep, e.g. CAP_NET_BIND_SERVICE (repeatable).")
     var capability: [String] = []
 
@@ -151,6 +156,7 @@ extension Service {
       if stateDirectory { spec.stateDirectory = true }
       if runtimeDirectory { spec.runtimeDirectory = true }
       if logsDirectory { spec.logsDirectory = true }
+      if cacheDirectory { spec.cacheDirectory = true }
       if !capability.isEmpty { spec.capabilities = capability }
       if noHardening { spec.hardening = false }
       if let listen { spec.listen = try ListenAddress(parsing: listen) }

@@ -1,0 +1,34 @@
+/* stub_cache.h - the opt-in cache of shared objects on disk (`frost build --native-cache`).
+ *
+ * By default every extension module and bundled library is decoded into a memfd at each start:
+ * nothing is written to disk, but a program that loads tens of MB of native code (numpy's
+ * OpenBLAS is 25 MB) pays for copying all of it, where python maps only the pages it touches.
+ * With the manifest key "native-cache" = "1", a shared object is instead written once to
+ *
+ *     $CACHE_DIRECTORY/frost/native/   (systemd's CacheDirectory=, first of the list)
+ *     $XDG_CACHE_HOME/frost/native/    (else)
+ *     $HOME/.cache/frost/native/       (else)
+ *
+ * as SHA256-BASENAME (the digest of its bytes, from the payload index), and later starts load
+ * it from there. The folders frost/ and frost/native/ are made 0700 and must belong to the
+ * effective user and be writable by no one else; a file is written to a temporary name in the
+ * same folder, synced and renamed (0500), and is used only when it is a regular file of that
+ * user, writable by no one else, of the entry's size. Anything else (no such folder, a read-only
+ * or full disk, a file of another owner) falls back to the memfd, with nothing said: the cache
+ * only makes starts faster. No Python here. */
+#ifndef STUB_CACHE_H
+#define STUB_CACHE_H
+
+#include <stddef.h>
+
+#include "../common/stub_payload.h"
+
+/* 1 when `p` asks for the cache (manifest "native-cache" = "1") and its folder is usable. */
+int stub_cache_enabled(const struct stub_payload *p);
+
+/* 0 with the absolute path of a cache file holding `e`'s bytes in `out` (written now when it
+ * was not there yet), or -1 when the cache cannot serve it: use a memfd. */
+int stub_cache_path(const struct stub_payload *p, const struct frost_entry *e, char *out,
+                    size_t size);
+
+#endif /* STUB_CACHE_H */
