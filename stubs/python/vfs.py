@@ -9,19 +9,25 @@ that start with `<executable>/` are answered here; every other call goes to the 
 function unchanged. Module entries show as their source names (`mod.py` for `mod.pyc`), as
 in the folder they came from. C code cannot open these paths: importlib.resources.as_file()
 hands it a memfd instead (support.py), as does `frost.resource_path()`.
+
+It patches `posix`, the built-in module that `os` re-exports (`from posix import *`), and `os`
+too when it is already imported: a program that imports `os` later gets the patched functions,
+and one that never does (hello) does not import it here either: before 3.11, where `os` and
+`posixpath` are not frozen into the interpreter, importing them cost hello a tenth of its start.
 """
 import builtins
 import errno
 import io
-import os
-import posixpath
-import stat as _stat
+import posix
+import sys
 import _frost
 
 ROOT = _frost.executable + "/"
 _KIND_DIR = 0
 _MODULE_KINDS = (1, 2, 3)  # program, stdlib, third-party bytecode
 _EXTENSION = 4
+_S_IFDIR = 0o040000  # stat.S_IFDIR and S_IFREG (POSIX), without importing stat
+_S_IFREG = 0o100000
 
 
 def _ppath(path):
@@ -29,40 +35,44 @@ def _ppath(path):
     if isinstance(path, int):
         return None
     try:
-        path = os.fspath(path)
+        path = posix.fspath(path)
     except TypeError:
         return None
     if not isinstance(path, str) or not path.startswith(ROOT):
         return None
-    rel = posixpath.normpath(path)[len(ROOT):] if "/." in path or "//" in path else path[len(ROOT):]
+    if "/." in path or "//" in path:
+        import posixpath
+        rel = posixpath.normpath(path)[len(ROOT):]
+    else:
+        rel = path[len(ROOT):]
     return rel.rstrip("/")
 
 
 def _lookup(ppath):
     """(is a folder, size, mode, the entry to read or None) of `ppath`, or None."""
     if ppath == "" or _frost.isdir(ppath):
-        return True, 0, _stat.S_IFDIR | 0o555, None
+        return True, 0, _S_IFDIR | 0o555, None
     found = _frost.stat(ppath)
     if found is not None:
         kind, size = found
         mode = 0o555 if kind == _EXTENSION or ppath.startswith("native/") else 0o444
-        return False, size, _stat.S_IFREG | mode, ppath
+        return False, size, _S_IFREG | mode, ppath
     if ppath.endswith(".py"):
         found = _frost.stat(ppath + "c")
         if found is not None and found[0] in _MODULE_KINDS:
-            return False, found[1], _stat.S_IFREG | 0o444, None
+            return False, found[1], _S_IFREG | 0o444, None
     return None
 
 
 def _missing(path):
-    return FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), path)
+    return FileNotFoundError(errno.ENOENT, posix.strerror(errno.ENOENT), path)
 
 
 def _stat_of(path, ppath):
     found = _lookup(ppath)
     if found is None:
         raise _missing(path)
-    return os.stat_result((found[2], 0, 0, 1, 0, 0, found[1], 0, 0, 0))
+    return posix.stat_result((found[2], 0, 0, 1, 0, 0, found[1], 0, 0, 0))
 
 
 def _names(ppath):
@@ -132,12 +142,12 @@ class _ScandirIterator:
 def _reader(path, ppath, mode):
     """A read-only file object for `ppath`, as open() in `mode` gives."""
     if any(c in mode for c in "wax+"):
-        raise OSError(errno.EROFS, os.strerror(errno.EROFS), path)
+        raise OSError(errno.EROFS, posix.strerror(errno.EROFS), path)
     found = _lookup(ppath)
     if found is None:
         raise _missing(path)
     if found[0]:
-        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), path)
+        raise IsADirectoryError(errno.EISDIR, posix.strerror(errno.EISDIR), path)
     if found[3] is None:  # a module whose source is not bundled
         raise _missing(path)
     stream = io.BytesIO(_frost.read(found[3]))
@@ -188,18 +198,18 @@ def _listdir(path, ppath):
     if found is None:
         raise _missing(path)
     if not found[0]:
-        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), path)
+        raise NotADirectoryError(errno.ENOTDIR, posix.strerror(errno.ENOTDIR), path)
     return _names(ppath)
 
 
 def _scandir(path, ppath):
-    folder = os.fspath(path)
+    folder = posix.fspath(path)
     return _ScandirIterator(
         [_DirEntry(folder, n, (ppath + "/" if ppath else "") + n) for n in _listdir(path, ppath)])
 
 
 def _access(path, ppath, mode, *args, **kwargs):
-    return _lookup(ppath) is not None and not mode & os.W_OK
+    return _lookup(ppath) is not None and not mode & posix.W_OK
 
 
 def install():
@@ -207,8 +217,10 @@ def install():
     read the file system (those os.path and pathlib build on)."""
     builtins.open = io.open = _wrap_open(io.open)
     io.open_code = _open_code(io.open_code)
-    os.stat = _wrap(os.stat, _stat_call)
-    os.lstat = _wrap(os.lstat, _stat_call)
-    os.listdir = _wrap(os.listdir, _listdir)
-    os.scandir = _wrap(os.scandir, _scandir)
-    os.access = _wrap(os.access, _access)
+    os = sys.modules.get("os")
+    for name, virtual in (("stat", _stat_call), ("lstat", _stat_call), ("listdir", _listdir),
+                          ("scandir", _scandir), ("access", _access)):
+        patched = _wrap(getattr(posix, name), virtual)
+        setattr(posix, name, patched)
+        if os is not None:
+            setattr(os, name, patched)
