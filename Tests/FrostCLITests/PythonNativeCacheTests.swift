@@ -141,6 +141,13 @@ struct PythonNativeCacheTests {
     let shared = try Self.run(binary, ["XDG_CACHE_HOME": open])
     #expect(shared.stdout == Self.inMemory, "\(shared.stdout)\(shared.stderr)")
     #expect(try Self.listing(open + "/frost/native").isEmpty)
+    // So is a base folder others may write to, as /tmp: nothing is made in it.
+    let sticky = root + "/sticky"
+    try FileManager.default.createDirectory(atPath: sticky, withIntermediateDirectories: true)
+    #expect(chmod(sticky, 0o1777) == 0)
+    let tmp = try Self.run(binary, ["XDG_CACHE_HOME": sticky])
+    #expect(tmp.stdout == Self.inMemory, "\(tmp.stdout)\(tmp.stderr)")
+    #expect(try Self.listing(sticky).isEmpty)
   }
 
   @Test("a cache file cut short is written anew; one writable by others is not loaded")

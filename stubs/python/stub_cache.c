@@ -52,9 +52,12 @@ static int settle(const struct stub_payload *p)
     char base[sizeof dir - 16]; /* room for "/frost/native" */
     if (!v || strcmp(v, "1") != 0 || base_folder(base, sizeof base) != 0)
         return -1;
-    /* The base itself may belong to someone else (systemd's CacheDirectory= is 0755): only
-     * the folders below it, which hold what is loaded, must be ours alone. */
-    if (mkdir(base, 0700) != 0 && errno != EEXIST)
+    /* The base (followed if a link: ~/.cache may be one) must be ours or root's, and no one
+     * else may write to it: else another user could rename frost/ away and put a folder of
+     * theirs in its place between our checks and the dynamic loader's open. */
+    struct stat st;
+    if ((mkdir(base, 0700) != 0 && errno != EEXIST) || stat(base, &st) != 0 ||
+        !S_ISDIR(st.st_mode) || (st.st_uid != geteuid() && st.st_uid != 0) || (st.st_mode & 022))
         return -1;
     snprintf(dir, sizeof dir, "%s/frost", base);
     if (own_folder(dir, 1) != 0)

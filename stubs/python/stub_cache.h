@@ -10,7 +10,8 @@
  *     $HOME/.cache/frost/native/       (else)
  *
  * as SHA256-BASENAME (the digest of its bytes, from the payload index), and later starts load
- * it from there. The folders frost/ and frost/native/ are made 0700 and must belong to the
+ * it from there. The base folder must belong to the effective user (or root) and be writable by
+ * no one else; the folders frost/ and frost/native/ are made 0700 and must belong to the
  * effective user and be writable by no one else; a file is written to a temporary name in the
  * same folder, synced and renamed (0500), and is used only when it is a regular file of that
  * user, writable by no one else, of the entry's size. Anything else (no such folder, a read-only
