@@ -159,3 +159,52 @@ class Blocks(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class Libraries(unittest.TestCase):
+    def extensions(self):
+        """Two extension modules of this python that need libraries (ldd lists them)."""
+        folder = sysconfig_dynload()
+        names = sorted(n for n in os.listdir(folder) if n.startswith(("_ssl", "_sqlite3")))
+        self.assertEqual(len(names), 2, names)
+        return [os.path.join(folder, n) for n in names]
+
+    def test_ldd_answers_are_cached_by_file(self):
+        files = self.extensions()
+        plain = fc.resolve_libraries(files)
+        self.assertIn("libssl.so.3", plain)
+        self.assertIn("libsqlite3.so.0", plain)
+        work = tempfile.mkdtemp(prefix="frost-ldd-test-")
+        cache = os.path.join(work, "frost", "ldd.json")
+        self.assertEqual(fc.resolve_libraries(files, cache), plain)
+        with open(cache) as f:
+            known = json.load(f)
+        self.assertEqual(sorted(k.split("|")[0] for k in known), files)
+        # The answer comes from the cache while the file is unchanged: a planted one shows.
+        key = next(k for k in known if "_sqlite3" in k)
+        known[key] = [["libsqlite3.so.0", "/planted/libsqlite3.so.0"]]
+        with open(cache, "w") as f:
+            json.dump(known, f)
+        self.assertEqual(fc.resolve_libraries(files, cache)["libsqlite3.so.0"],
+                         "/planted/libsqlite3.so.0")
+        # A changed file (here a copy, then touched) is asked of ldd again.
+        sqlite, other = sorted(files, key=lambda f: "_sqlite3" not in f)
+        copy = os.path.join(work, os.path.basename(sqlite))
+        with open(sqlite, "rb") as src, open(copy, "wb") as dst:
+            dst.write(src.read())
+        os.utime(copy, (1, 1))
+        key_before = fc.ldd_key(copy, "s")
+        os.utime(copy, (2, 2))
+        self.assertNotEqual(fc.ldd_key(copy, "s"), key_before)
+        again = fc.resolve_libraries([other, copy], cache)
+        self.assertEqual(again["libsqlite3.so.0"], plain["libsqlite3.so.0"])
+        # A damaged cache file is ignored.
+        with open(cache, "w") as f:
+            f.write("{not json")
+        self.assertEqual(fc.resolve_libraries(files, cache), plain)
+
+
+def sysconfig_dynload():
+    import sysconfig
+    return sysconfig.get_config_var("DESTSHARED") or os.path.join(
+        sysconfig.get_paths()["platstdlib"], "lib-dynload")

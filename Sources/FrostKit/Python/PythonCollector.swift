@@ -28,6 +28,11 @@ struct CollectorInput: Encodable {
   var stub_lib: [String]
   /// "all" or "imported" (`PythonFreezer.StdlibProfile`).
   var stdlib: String
+  /// Where the collector keeps ldd's answers between builds (in Frost's cache folder, as
+  /// CompressionCache); nil: no cache.
+  var ldd_cache: String? = CompressionCache.root(
+    environment: ProcessInfo.processInfo.environment
+  ).map { $0 + "/ldd.json" }
 }
 
 /// What the collector script prints (JSON on its stdout).
