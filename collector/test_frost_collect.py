@@ -208,3 +208,23 @@ def sysconfig_dynload():
     import sysconfig
     return sysconfig.get_config_var("DESTSHARED") or os.path.join(
         sysconfig.get_paths()["platstdlib"], "lib-dynload")
+
+
+class Strings(unittest.TestCase):
+    def test_module_names_are_read_from_data_sections_only(self):
+        folder = sysconfig_dynload()
+        name = next(n for n in os.listdir(folder) if n.startswith("_decimal."))
+        with open(os.path.join(folder, name), "rb") as f:
+            data = f.read()
+        ranges = fc.data_sections(data)
+        self.assertTrue(ranges and all(0 <= a < b <= len(data) for a, b in ranges), ranges)
+        self.assertLess(sum(b - a for a, b in ranges), len(data) // 2)
+        found = set()
+        for a, b in ranges:
+            found.update(m.decode() for m in fc.MODULE_STRING.findall(data, a, b))
+        # _decimal imports these from C (HIDDEN says so too); libc's names (.dynstr) are not
+        # module names.
+        self.assertTrue({"numbers", "collections"} <= found, sorted(found)[:50])
+        self.assertNotIn("memcpy", found)
+        self.assertEqual(fc.data_sections(b"not an ELF file"), [(0, 15)])
+        self.assertEqual(fc.data_sections(data[:100]), [(0, 100)])
