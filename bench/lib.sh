@@ -57,23 +57,26 @@ size_mb() {
   du -sb "$1" | awk '{printf "%.2f", $1/1000000}'
 }
 
-# The median ms of two commands (strings run without a shell), their runs interleaved (A B A
-# B ...; 3 warm-ups each, then 31 each) so that a load that comes and goes on the shared host
-# weighs on both alike: "A B", with DIGITS decimals (default 1).
-medians() {
-  /usr/bin/python3 - "$1" "$2" "${3:-1}" <<'PY'
+# The median ms of each of the commands (strings run without a shell), their runs
+# interleaved (A B C A B C ...; 3 warm-ups each, then 31 each) so that a load that comes and
+# goes on the shared host weighs on all alike: "A B C", with DIGITS decimals.
+interleaved() {
+  /usr/bin/python3 - "$@" <<'PY'
 import shlex, statistics, subprocess, sys, time
-cmds = [shlex.split(c) for c in sys.argv[1:3]]
-times = [[], []]
+digits, cmds = int(sys.argv[1]), [shlex.split(c) for c in sys.argv[2:]]
+times = [[] for _ in cmds]
 for i in range(34):
     for k, cmd in enumerate(cmds):
         t = time.perf_counter()
         subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         if i >= 3:
             times[k].append(time.perf_counter() - t)
-print(" ".join("%.*f" % (int(sys.argv[3]), statistics.median(t) * 1000) for t in times))
+print(" ".join("%.*f" % (digits, statistics.median(t) * 1000) for t in times))
 PY
 }
+
+# The same for two commands: "A B", with DIGITS decimals (default 1).
+medians() { interleaved "${3:-1}" "$1" "$2"; }
 
 # A / B with two decimals.
 ratio() { /usr/bin/python3 -c "import sys; print('%.2f' % (float(sys.argv[1]) / float(sys.argv[2])))" "$1" "$2"; }

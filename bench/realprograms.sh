@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/realprograms.sh - real programs (tests/compat/programs/, the PyPI compatibility suite's
 # venv) frozen by frost, run by the venv's python, and frozen by PyInstaller onefile: build
-# time, size, run time (hyperfine mean) and peak RSS, side by side in one run. Prints a
+# time, size, run time and peak RSS, side by side in one run. Prints a
 # markdown table and the ratios of the issue's targets; figures go to docs/BENCHMARKS.md,
 # "Real programs". Needs hyperfine and GNU time; PyInstaller is installed into a venv of its own
 # made from the same requirements (PYI_VENV).
@@ -12,9 +12,11 @@
 #
 # frost's build time is given twice: with an empty compression cache (the first build with a
 # new interpreter: FROST_CACHE_DIR set to a new folder) and warm (the median of 3 builds after).
-# The program is also built with --native-cache and run with its cache folder filled (by
-# hyperfine's warm-up runs): "cache run" (through env(1), which sets XDG_CACHE_HOME: about
-# 0.5 ms more).
+# The program is also built with --native-cache and run with its cache folder filled (by the
+# warm-up runs): "cache run" (through env(1), which sets XDG_CACHE_HOME: about 0.5 ms more).
+# Run times of frost, the venv's python and the cache run are medians of 31 runs of each, the
+# three interleaved (bench/lib.sh, interleaved), so that the shared host's load weighs on all
+# alike; PyInstaller's is hyperfine's mean of 20 or more runs after 3 warm-ups.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 source "$ROOT/bench/lib.sh"
@@ -52,8 +54,9 @@ for name in $PROGRAMS; do
   pyi=$(seconds "$PYI_VENV/bin/pyinstaller" --onefile --noconfirm --log-level ERROR \
     --distpath pyi --workpath pyi-work --specpath pyi-work -n "$name" "$name.py")
   cd "$dir/run"
-  f=$(mean_ms "$dir/frost-bin"); p=$(mean_ms "$PY $dir/$name.py"); i=$(mean_ms "$dir/pyi/$name")
-  c=$(mean_ms "env XDG_CACHE_HOME=$dir/xdg $dir/frost-cache")
+  read -r f p c <<<"$(interleaved 1 "$dir/frost-bin" "$PY $dir/$name.py" \
+    "env XDG_CACHE_HOME=$dir/xdg $dir/frost-cache")"
+  i=$(mean_ms "$dir/pyi/$name")
   rf=$(peak_rss_kb "$dir/frost-bin"); rp=$(peak_rss_kb "$PY" "$dir/$name.py"); ri=$(peak_rss_kb "$dir/pyi/$name")
   /usr/bin/python3 - "$name" "$cold" "$warm" "$pyi" "$(stat -c %s "$dir/frost-bin")" \
     "$(stat -c %s "$dir/pyi/$name")" "$f" "$p" "$i" "$rf" "$rp" "$ri" "$c" <<'EOF'
