@@ -109,27 +109,33 @@ def request(port, timeout=20.0):
 def ms(f):
     t = time.perf_counter(); f(); return (time.perf_counter() - t) * 1000
 
-rows = {}
-for prog in ("frozen", "python"):
-    unit = f"b-{prog}-exec.service"
-    start, stop = [], []
-    for _ in range(n):
+# The two programs' rounds alternate (frozen, python, frozen, ...), so that a load that comes
+# and goes on the shared host weighs on both alike.
+progs = ("frozen", "python")
+times = {prog: [[], [], [], []] for prog in progs}
+for _ in range(n):
+    for prog in progs:
+        unit = f"b-{prog}-exec.service"
         systemctl("reset-failed", unit)  # 20 starts in a row would pass StartLimitBurst=
-        start.append(ms(lambda: (systemctl("start", unit), request(ports[f"b-{prog}-exec"]))))
-        stop.append(ms(lambda: systemctl("stop", unit)))
-    sock, name = [], f"b-{prog}-socket"
-    systemctl("start", f"{name}.socket")
-    for _ in range(n):
+        times[prog][0].append(ms(lambda: (systemctl("start", unit), request(ports[f"b-{prog}-exec"]))))
+        times[prog][1].append(ms(lambda: systemctl("stop", unit)))
+for prog in progs:
+    systemctl("start", f"b-{prog}-socket.socket")
+for _ in range(n):
+    for prog in progs:
+        name = f"b-{prog}-socket"
         systemctl("stop", f"{name}.service")
         systemctl("reset-failed", f"{name}.service", f"{name}.socket")
-        sock.append(ms(lambda: request(ports[name])))
-    acc, name = [], f"b-{prog}-accept"
-    systemctl("start", f"{name}.socket")
-    request(ports[name])
-    for _ in range(n):
+        times[prog][2].append(ms(lambda: request(ports[name])))
+for prog in progs:
+    systemctl("start", f"b-{prog}-accept.socket")
+    request(ports[f"b-{prog}-accept"])
+for _ in range(n):
+    for prog in progs:
+        name = f"b-{prog}-accept"
         systemctl("reset-failed", f"{name}.socket")
-        acc.append(ms(lambda: request(ports[name])))
-    rows[prog] = [statistics.median(x) for x in (start, stop, sock, acc)]
+        times[prog][3].append(ms(lambda: request(ports[name])))
+rows = {prog: [statistics.median(x) for x in times[prog]] for prog in progs}
 
 print(f"systemd in a container, {n} rounds each, medians in ms\n")
 print("| | frozen (frost) | /usr/bin/python3 | frost / python3 |")
