@@ -123,7 +123,7 @@ struct PythonNativeCacheTests {
     #expect(try !Self.listing(root + "/home/.cache/frost/native").isEmpty)
   }
 
-  @Test("without a folder that is the user's alone it loads from memory and writes nothing")
+  @Test("without a cache folder that is the user's alone it loads from memory and writes nothing")
   func fallsBack() throws {
     let (root, binary) = try Self.build(["--native-cache"])
     defer { CLI.cleanup(root) }
@@ -141,13 +141,23 @@ struct PythonNativeCacheTests {
     let shared = try Self.run(binary, ["XDG_CACHE_HOME": open])
     #expect(shared.stdout == Self.inMemory, "\(shared.stdout)\(shared.stderr)")
     #expect(try Self.listing(open + "/frost/native").isEmpty)
-    // So is a base folder others may write to, as /tmp: nothing is made in it.
+    // So is one of another user (made in a base others may write to, as /tmp).
     let sticky = root + "/sticky"
-    try FileManager.default.createDirectory(atPath: sticky, withIntermediateDirectories: true)
-    #expect(chmod(sticky, 0o1777) == 0)
-    let tmp = try Self.run(binary, ["XDG_CACHE_HOME": sticky])
-    #expect(tmp.stdout == Self.inMemory, "\(tmp.stdout)\(tmp.stderr)")
-    #expect(try Self.listing(sticky).isEmpty)
+    try FileManager.default.createDirectory(
+      atPath: sticky + "/frost/native", withIntermediateDirectories: true)
+    #expect(chmod(sticky, 0o1777) == 0 && chmod(sticky + "/frost/native", 0o700) == 0)
+    #expect(chown(sticky + "/frost/native", 65534, 65534) == 0)
+    let theirs = try Self.run(binary, ["XDG_CACHE_HOME": sticky])
+    #expect(theirs.stdout == Self.inMemory, "\(theirs.stdout)\(theirs.stderr)")
+    #expect(try Self.listing(sticky + "/frost/native").isEmpty)
+    // A base others may write to is no danger itself: the folder below it is checked on its
+    // open descriptor, through which everything is opened and loaded.
+    let shared2 = root + "/sticky2"
+    try FileManager.default.createDirectory(atPath: shared2, withIntermediateDirectories: true)
+    #expect(chmod(shared2, 0o1777) == 0)
+    let base = try Self.run(binary, ["XDG_CACHE_HOME": shared2])
+    #expect(base.stdout == Self.cached, "\(base.stdout)\(base.stderr)")
+    #expect(Self.mode(shared2 + "/frost/native") == 0o700)
   }
 
   @Test("a cache file cut short is written anew; one writable by others is not loaded")

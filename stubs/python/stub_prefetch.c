@@ -6,7 +6,6 @@
  * the cache on disk, stub_cache.h), other entries (bytecode) to a malloc'ed buffer. */
 #include "stub_prefetch.h"
 
-#include <limits.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
@@ -92,10 +91,9 @@ static void *work(void *arg)
     }
     while ((s = claim()) != NULL) {
         uint8_t *buf = NULL;
-        char path[PATH_MAX];
         if (cache_on && is_shared_object(s->e)) {
             /* Written to the cache (or found there): the main thread loads it from there. */
-            stub_cache_path(payload, s->e, path, sizeof path);
+            stub_cache_ensure(payload, s->e);
             pthread_mutex_lock(&lock);
             s->state = DONE;
             pthread_cond_broadcast(&changed);
