@@ -214,6 +214,36 @@ struct PythonNativeCacheTests {
     #expect(files.count == 1 && files.values.first?[3] ?? 0 > 17 << 20, "\(files)")
   }
 
+  @Test("a library a package loads by path with ctypes comes from the cache, once however often")
+  func ctypesByPath() throws {
+    let root = try PythonFixtures.project([
+      "main.py": """
+      import ctypes, os
+      import lib
+      here = os.path.dirname(lib.__file__)
+      first = ctypes.CDLL(os.path.join(here, "libanswer.so"))
+      fds = len(os.listdir("/proc/self/fd"))
+      again = [ctypes.CDLL(os.path.join(here, "libanswer.so")) for _ in range(5)]
+      maps = [l for l in open("/proc/self/maps") if "libanswer" in l]
+      print(first.answer(), again[-1].answer(), len(os.listdir("/proc/self/fd")) == fds,
+            all("/frost/native/" in l for l in maps) and bool(maps))
+
+      """,
+      "lib/__init__.py": "",
+      "answer.c": "int answer(void) { return 42; }\n",
+    ])
+    defer { CLI.cleanup(root) }
+    let make = try PythonFixtures.sh("gcc -shared -fPIC -o lib/libanswer.so answer.c", cwd: root)
+    #expect(make.status == 0, "\(make.stderr)")
+    let b = try CLI.frost(
+      ["build", "--native-cache", root + "/main.py", "-o", root + "/main"], cwd: root)
+    #expect(b.status == 0, "\(b.stderr)")
+    for _ in 1...2 {
+      let r = try Self.run(root + "/main", ["XDG_CACHE_HOME": root + "/xdg"])
+      #expect(r.status == 0 && r.stdout == "42 42 True True\n", "\(r.stdout)\(r.stderr)")
+    }
+  }
+
   @Test("a default build never writes a cache; pyproject's native-cache = true asks for one")
   func defaultAndPyproject() throws {
     let (root, binary) = try Self.build([])

@@ -345,15 +345,33 @@ int dladdr(const void *addr, Dl_info *info)
 typedef void *(*dlopen_fn)(const char *, int);
 
 /* `path` (under the executable) names a payload entry that the opt-in cache on disk serves
- * (stub_cache.h): 1 with the cache file's path in `out`. */
+ * (stub_cache.h): 1 with the path to load in `out`. The descriptor is kept as the entry's, so
+ * that loading the same path again opens nothing more. */
 static int cached(const char *path, char *out, size_t size)
 {
-    if (!vfs_root || !path || strncmp(path, vfs_root, vfs_root_len) != 0)
+    if (!vfs_root || !path || strncmp(path, vfs_root, vfs_root_len) != 0 ||
+        !stub_cache_enabled(vfs_payload))
         return 0;
     const char *rel = path + vfs_root_len;
     const struct frost_entry *e = stub_payload_find(vfs_payload, rel, strlen(rel));
-    if (!e || stub_cache_path(vfs_payload, e, out, size) != 0)
+    if (!e)
         return 0;
+    size_t i = (size_t)(e - vfs_payload->entries);
+    pthread_mutex_lock(&vfs_lock);
+    int fd = vfs_fds[i];
+    pthread_mutex_unlock(&vfs_lock);
+    if (fd > 0) {
+        snprintf(out, size, "/proc/self/fd/%d", fd);
+        return 1;
+    }
+    if (stub_cache_path(vfs_payload, e, out, size) != 0)
+        return 0;
+    if (strncmp(out, "/proc/self/fd/", 14) == 0) {
+        pthread_mutex_lock(&vfs_lock);
+        if (vfs_fds[i] == 0)
+            vfs_fds[i] = atoi(out + 14);
+        pthread_mutex_unlock(&vfs_lock);
+    }
     stub_vfs_note_path(out, e);
     return 1;
 }
