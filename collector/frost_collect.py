@@ -814,7 +814,7 @@ def data_sections(data):
     the code imports lies. The whole file when it has no section headers: the names are
     looked for there, and code is most of an extension's bytes (numpy's: 0.6 s for them)."""
     whole = [(0, len(data))]
-    if data[:4] != b"\x7fELF" or data[4] != 2 or data[5] != 1 or len(data) < 64:
+    if len(data) < 64 or data[:4] != b"\x7fELF" or data[4] != 2 or data[5] != 1:
         return whole
     shoff, = struct.unpack_from("<Q", data, 0x28)
     shentsize, shnum = struct.unpack_from("<HH", data, 0x3A)

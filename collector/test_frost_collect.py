@@ -2,6 +2,7 @@
 `/usr/bin/python3 -m unittest discover -s collector`)."""
 import json
 import os
+import random
 import subprocess
 import sys
 import tempfile
@@ -228,3 +229,13 @@ class Strings(unittest.TestCase):
         self.assertNotIn("memcpy", found)
         self.assertEqual(fc.data_sections(b"not an ELF file"), [(0, 15)])
         self.assertEqual(fc.data_sections(data[:100]), [(0, 100)])
+        # Cut anywhere, or with header fields changed, it gives ranges inside the file.
+        for cut in list(range(0, 80)) + [len(data) // 2, len(data) - 1]:
+            part = data[:cut]
+            self.assertTrue(all(0 <= a <= b <= cut for a, b in fc.data_sections(part)), cut)
+        rnd = random.Random(7)
+        for _ in range(2000):
+            bad = bytearray(data[:4096] + data[-4096:])
+            for _ in range(rnd.randint(1, 8)):
+                bad[rnd.randrange(len(bad))] = rnd.randrange(256)
+            self.assertTrue(all(0 <= a <= b <= len(bad) for a, b in fc.data_sections(bytes(bad))))
