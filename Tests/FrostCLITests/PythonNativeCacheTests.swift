@@ -23,24 +23,7 @@ struct PythonNativeCacheTests {
     """,
     "pkg/__init__.py": "",
     "pkg/sibling.txt": "beside\n",
-    "selfpath.c": #"""
-    #define _GNU_SOURCE
-    #include <Python.h>
-    #include <dlfcn.h>
-    #include <libgen.h>
-    static PyObject *where(PyObject *self, PyObject *args) {
-        Dl_info info;
-        if (!dladdr((void *)where, &info)) Py_RETURN_NONE;
-        char buf[4096]; snprintf(buf, sizeof buf, "%s", info.dli_fname);
-        char path[4200]; snprintf(path, sizeof path, "%s/sibling.txt", dirname(buf));
-        FILE *f = fopen(path, "r"); char line[64] = "";
-        if (f) { fgets(line, sizeof line, f); fclose(f); }
-        return Py_BuildValue("(ss)", info.dli_fname, line);
-    }
-    static PyMethodDef m[] = {{"where", where, METH_NOARGS, ""}, {0}};
-    static struct PyModuleDef d = {PyModuleDef_HEAD_INIT, "selfpath", 0, -1, m};
-    PyMODINIT_FUNC PyInit_selfpath(void) { return PyModule_Create(&d); }
-    """#,
+    "selfpath.c": PythonFixtures.selfPathSource,
   ]
 
   static let cached = "pkg beside True (42,)\n['cache']\n"
@@ -49,11 +32,7 @@ struct PythonNativeCacheTests {
   /// The program's folder with its extension compiled, and the binary built with `flags`.
   static func build(_ flags: [String], extra: [String: String] = [:]) throws -> (String, String) {
     let root = try PythonFixtures.project(program.merging(extra) { $1 })
-    let make = try PythonFixtures.sh(
-      "gcc -shared -fPIC -I/usr/include/python3.11 -o pkg/selfpath$(/usr/bin/python3 -c "
-        + "'import sysconfig; print(sysconfig.get_config_var(\"EXT_SUFFIX\"))') selfpath.c",
-      cwd: root)
-    #expect(make.status == 0, "\(make.stderr)")
+    try PythonFixtures.compileExtension("selfpath.c", as: "pkg/selfpath", cwd: root)
     let r = try CLI.frost(["build", root + "/main.py", "-o", root + "/main"] + flags, cwd: root)
     #expect(r.status == 0, "\(r.stderr)")
     return (root, root + "/main")
@@ -193,11 +172,7 @@ struct PythonNativeCacheTests {
       """#,
     ])
     defer { CLI.cleanup(root) }
-    let make = try PythonFixtures.sh(
-      "gcc -shared -fPIC -I/usr/include/python3.11 -o big$(/usr/bin/python3 -c "
-        + "'import sysconfig; print(sysconfig.get_config_var(\"EXT_SUFFIX\"))') big.c",
-      cwd: root)
-    #expect(make.status == 0, "\(make.stderr)")
+    try PythonFixtures.compileExtension("big.c", as: "big", cwd: root)
     let plain = try CLI.frost(["build", root + "/main.py", "-o", root + "/plain"], cwd: root)
     #expect(plain.status == 0, "\(plain.stderr)")
     let note = plain.stderr.split(separator: "\n").filter { $0.contains("--native-cache") }

@@ -189,6 +189,40 @@ enum PythonFixtures {
       "/usr/bin/unshare", ["-m", "/bin/sh", "-c", PythonStdlibTests.hidden(command)])
   }
 
+  /// An extension module `selfpath` whose `where()` finds its own file with dladdr and returns
+  /// (that path, the first line of `sibling.txt` beside it): the case of an extension that
+  /// opens the files next to it.
+  static let selfPathSource = #"""
+    #define _GNU_SOURCE
+    #include <Python.h>
+    #include <dlfcn.h>
+    #include <stdio.h>
+    #include <string.h>
+    #include <libgen.h>
+    static PyObject *where(PyObject *self, PyObject *args) {
+        Dl_info info;
+        if (!dladdr((void *)where, &info)) Py_RETURN_NONE;
+        char buf[4096]; snprintf(buf, sizeof buf, "%s", info.dli_fname);
+        char path[4200]; snprintf(path, sizeof path, "%s/sibling.txt", dirname(buf));
+        FILE *f = fopen(path, "r"); char line[64] = "";
+        if (f) { fgets(line, sizeof line, f); fclose(f); }
+        return Py_BuildValue("(ss)", info.dli_fname, line);
+    }
+    static PyMethodDef m[] = {{"where", where, METH_NOARGS, ""}, {0}};
+    static struct PyModuleDef d = {PyModuleDef_HEAD_INIT, "selfpath", 0, -1, m};
+    PyMODINIT_FUNC PyInit_selfpath(void) { return PyModule_Create(&d); }
+    """#
+
+  /// Compiles `source` (a C file in `cwd`) into extension module `module` (a path in `cwd`
+  /// without the suffix) for /usr/bin/python3; expects it to succeed.
+  static func compileExtension(_ source: String, as module: String, cwd: String) throws {
+    let r = try sh(
+      "gcc -shared -fPIC -I/usr/include/python3.11 -o \(module)$(/usr/bin/python3 -c "
+        + "'import sysconfig; print(sysconfig.get_config_var(\"EXT_SUFFIX\"))') \(source)",
+      cwd: cwd)
+    #expect(r.status == 0, "\(r.stderr)")
+  }
+
   /// Runs a shell command line; returns its result.
   static func sh(_ script: String, cwd: String? = nil) throws -> CLI.Result {
     try CLI.run("/bin/sh", ["-c", script], cwd: cwd)

@@ -370,6 +370,17 @@ const char *stub_payload_name(const struct stub_payload *p, const struct frost_e
     return p->names + e->name_offset;
 }
 
+const char *stub_payload_base_name(const struct stub_payload *p, const struct frost_entry *e,
+                                   size_t *len)
+{
+    size_t nlen;
+    const char *name = stub_payload_name(p, e, &nlen);
+    const char *slash = memrchr(name, '/', nlen);
+    const char *base = slash ? slash + 1 : name;
+    *len = nlen - (size_t)(base - name);
+    return base;
+}
+
 static int compare_name(const struct stub_payload *p, const struct frost_entry *e,
                         const char *name, size_t len)
 {

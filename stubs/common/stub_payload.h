@@ -54,6 +54,11 @@ const struct frost_entry *stub_payload_find(const struct stub_payload *p, const 
 const char *stub_payload_name(const struct stub_payload *p, const struct frost_entry *e,
                               size_t *len);
 
+/* The last part of the path of `e` (after its last '/'; not NUL-terminated) and its length:
+ * the name of its memfd, and of its file in the native cache. */
+const char *stub_payload_base_name(const struct stub_payload *p, const struct frost_entry *e,
+                                   size_t *len);
+
 /* Decompresses `e` into a malloc'ed buffer of e->raw_size bytes (+1 NUL byte, not counted),
  * checked by the codec's checksum (or the CRC-32 of a stored entry). Returns 0, or -1 with a
  * reason in `err`. */

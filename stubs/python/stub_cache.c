@@ -87,15 +87,16 @@ int stub_cache_enabled(const struct stub_payload *p)
 static void file_name(const struct stub_payload *p, const struct frost_entry *e, char *out,
                       size_t size)
 {
-    size_t nlen;
-    const char *name = stub_payload_name(p, e, &nlen);
-    const char *base = memrchr(name, '/', nlen);
-    base = base ? base + 1 : name;
-    int blen = (int)(nlen - (size_t)(base - name));
+    static const char digits[] = "0123456789abcdef";
+    size_t len;
+    const char *base = stub_payload_base_name(p, e, &len);
     char hex[65];
-    for (int i = 0; i < 32; i++)
-        snprintf(hex + 2 * i, 3, "%02x", e->sha256[i]);
-    snprintf(out, size, "%s-%.*s", hex, blen > 100 ? 100 : blen, base);
+    for (int i = 0; i < 32; i++) {
+        hex[2 * i] = digits[e->sha256[i] >> 4];
+        hex[2 * i + 1] = digits[e->sha256[i] & 15];
+    }
+    hex[64] = '\0';
+    snprintf(out, size, "%s-%.*s", hex, len > 100 ? 100 : (int)len, base);
 }
 
 /* A descriptor of file `name` of the folder when the cache may load it as `e` (a regular file
@@ -132,8 +133,7 @@ static int write_entry(const struct stub_payload *p, const struct frost_entry *e
     return -1;
 }
 
-/* A checked descriptor of `e`'s file, written first when missing or cut short; -1 if none. */
-static int open_entry(const struct stub_payload *p, const struct frost_entry *e)
+int stub_cache_open(const struct stub_payload *p, const struct frost_entry *e)
 {
     char name[200];
     if (!stub_cache_enabled(p))
@@ -145,19 +145,10 @@ static int open_entry(const struct stub_payload *p, const struct frost_entry *e)
     return fd;
 }
 
-int stub_cache_ensure(const struct stub_payload *p, const struct frost_entry *e)
-{
-    int fd = open_entry(p, e);
-    if (fd < 0)
-        return -1;
-    close(fd);
-    return 0;
-}
-
 int stub_cache_path(const struct stub_payload *p, const struct frost_entry *e, char *out,
                     size_t size)
 {
-    int fd = open_entry(p, e);
+    int fd = stub_cache_open(p, e);
     if (fd < 0)
         return -1;
     int n;

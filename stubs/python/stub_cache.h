@@ -34,7 +34,8 @@ int stub_cache_enabled(const struct stub_payload *p);
 int stub_cache_path(const struct stub_payload *p, const struct frost_entry *e, char *out,
                     size_t size);
 
-/* Makes sure the cache holds `e` (writing it when missing); 0, or -1 when it cannot. */
-int stub_cache_ensure(const struct stub_payload *p, const struct frost_entry *e);
+/* A checked descriptor (close-on-exec) of the cache file holding `e`, written first when
+ * missing or cut short; -1 when the cache cannot serve it. */
+int stub_cache_open(const struct stub_payload *p, const struct frost_entry *e);
 
 #endif /* STUB_CACHE_H */

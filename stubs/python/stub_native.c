@@ -24,11 +24,9 @@ static size_t loaded_count;
 static void memfd_name(const struct stub_payload *p, const struct frost_entry *e, char *mname,
                        size_t size)
 {
-    size_t nlen;
-    const char *name = stub_payload_name(p, e, &nlen);
-    const char *base = memrchr(name, '/', nlen);
-    base = base ? base + 1 : name;
-    snprintf(mname, size, "%.*s", (int)(nlen - (size_t)(base - name)), base);
+    size_t len;
+    const char *base = stub_payload_base_name(p, e, &len);
+    snprintf(mname, size, "%.*s", (int)len, base);
 }
 
 int stub_native_create(const struct stub_payload *p, const struct frost_entry *e, char *err,
@@ -57,13 +55,11 @@ int stub_native_memfd(const struct stub_payload *p, const struct frost_entry *e,
 int stub_native_locate(const struct stub_payload *p, const struct frost_entry *e, char *out,
                        size_t size, char *err, size_t errlen)
 {
-    int fd = -1;
-    if (stub_cache_enabled(p)) {
-        /* Waits while the prefetch thread writes the file (it makes no memfd in this mode). */
-        if ((fd = stub_prefetch_take(e)) < 0 && stub_cache_path(p, e, out, size) == 0) {
-            stub_vfs_note_path(out, e);
-            return 0;
-        }
+    /* The thread's memfd, or with the cache on disk its checked file (waiting for either). */
+    int fd = stub_prefetch_take(e);
+    if (fd < 0 && stub_cache_path(p, e, out, size) == 0) {
+        stub_vfs_note_path(out, e);
+        return 0;
     }
     if (fd >= 0)
         stub_vfs_note(fd, e);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../common/stub_self.h"
 #include "stub_cache.h"
 #include "stub_native.h"
 
@@ -42,8 +43,9 @@ static pthread_cond_t changed = PTHREAD_COND_INITIALIZER;
 #define AHEAD_LIMIT (1024 * 1024)
 static uint64_t ahead;
 
-/* Shared objects go to the opt-in cache on disk (stub_cache.h), not to memfds. */
-static int cache_on;
+/* Shared objects go to the opt-in cache on disk (stub_cache.h), not to memfds; with /proc,
+ * the thread hands over their descriptors. */
+static int cache_on, cache_fds;
 
 /* The thread is loading the payload's dictionary (the first thing it does). */
 static int dict_loading;
@@ -91,18 +93,23 @@ static void *work(void *arg)
     }
     while ((s = claim()) != NULL) {
         uint8_t *buf = NULL;
+        int ok, cached = -1;
         if (cache_on && is_shared_object(s->e)) {
-            /* Written to the cache (or found there): the main thread loads it from there. */
-            stub_cache_ensure(payload, s->e);
-            pthread_mutex_lock(&lock);
-            s->state = DONE;
-            pthread_cond_broadcast(&changed);
-            pthread_mutex_unlock(&lock);
-            continue;
-        }
-        int ok = s->fd >= 0 ? stub_payload_write_to_fd(payload, s->e, s->fd) == 0
+            /* Found in the cache or written to it: its descriptor goes to the main thread as a
+             * memfd would (without /proc, which loads it by path, only the file is made). */
+            cached = stub_cache_open(payload, s->e);
+            if (cached >= 0 && !cache_fds) {
+                close(cached);
+                cached = -1;
+            }
+            ok = cached >= 0;
+        } else {
+            ok = s->fd >= 0 ? stub_payload_write_to_fd(payload, s->e, s->fd) == 0
                             : stub_payload_read(payload, s->e, &buf, err, sizeof err) == 0;
+        }
         pthread_mutex_lock(&lock);
+        if (cached >= 0)
+            s->fd = cached;
         s->buf = buf;
         if (buf)
             ahead += s->e->raw_size;
@@ -180,6 +187,7 @@ void stub_prefetch_start(struct stub_payload *p)
 {
     payload = p;
     cache_on = stub_cache_enabled(p); /* settled here, before any thread */
+    cache_fds = cache_on && stub_self_has_proc_fd();
     if (read_list(p) == 0)
         return;
     /* Signals go to the main thread, as the interpreter expects: the thread blocks them all. */

@@ -59,12 +59,10 @@ static int entry_fd(const struct frost_entry *e)
     char err[256];
     pthread_mutex_lock(&vfs_lock);
     if (vfs_fds[i] == 0) {
-        size_t nlen;
-        const char *name = stub_payload_name(vfs_payload, e, &nlen);
-        const char *base = memrchr(name, '/', nlen);
+        size_t len;
+        const char *base = stub_payload_base_name(vfs_payload, e, &len);
         char mname[64];
-        base = base ? base + 1 : name;
-        snprintf(mname, sizeof mname, "%.*s", (int)(nlen - (size_t)(base - name)), base);
+        snprintf(mname, sizeof mname, "%.*s", (int)len, base);
         int fd = stub_payload_memfd(vfs_payload, e, mname, err, sizeof err);
         vfs_fds[i] = fd >= 0 ? fd : -1;
     }

@@ -158,13 +158,13 @@ public enum PythonFreezer {
     }
     let preload = preloadList(output)
     manifest.pairs += preload.map { .init(PythonManifestKey.preload, $0) }
-    let sizes = Dictionary(entries.map { ($0.path, $0.bytes.count) }, uniquingKeysWith: { a, _ in a })
-    let startBytes = preload.reduce(UInt64(0)) { $0 + UInt64(sizes[$1] ?? 0) }
+    let byPath = Dictionary(entries.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+    let started = preload.compactMap { byPath[$0] }
+    let startBytes = started.reduce(UInt64(0)) { $0 + UInt64($1.bytes.count) }
     manifest.addInputDigests(entries)
     var summary = PythonSummary(entries: entries, missing: missing)
-    let native = Set(entries.filter { $0.kind == .extensionModule || $0.kind == .nativeLibrary }.map(\.path))
-    summary.startNativeBytes = preload.reduce(UInt64(0)) {
-      $0 + (native.contains($1) ? UInt64(sizes[$1] ?? 0) : 0)
+    summary.startNativeBytes = started.reduce(UInt64(0)) {
+      $0 + ($1.kind == .extensionModule || $1.kind == .nativeLibrary ? UInt64($1.bytes.count) : 0)
     }
     summary.nativeCache = request.nativeCache
     let elapsed = Date().timeIntervalSince(start)
