@@ -126,7 +126,8 @@ struct PayloadTests {
     let text = Array((0..<60_000).map { UInt8(truncatingIfNeeded: ($0 * 7919) % 251 ^ $0 / 97) })
     let inputs = [
       PayloadInput(path: "lib/x.so", kind: .extensionModule, bytes: text),
-      PayloadInput(path: "lib/x.pyc", kind: .stdlib, bytes: text),
+      // Not the same bytes: identical entries would share one stored copy (PayloadTwins).
+      PayloadInput(path: "lib/x.pyc", kind: .stdlib, bytes: text + [0]),
     ]
     let bytes = try PayloadWriter.build(
       inputs, manifest: Manifest(), codec: .zstd, levels: { $0 == .stdlib ? 1 : 19 })

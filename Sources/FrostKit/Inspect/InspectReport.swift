@@ -322,7 +322,8 @@ public struct PayloadSummary: Codable, Sendable, Equatable {
   public var entryCount: Int
   /// Sum of the entries' raw sizes.
   public var rawBytes: UInt64
-  /// Sum of the entries' stored sizes.
+  /// Sum of the entries' stored sizes, the bytes of entries that share them (identical files)
+  /// counted once, as in `byKind` (in the first such entry in index order).
   public var storedBytes: UInt64
   /// `storedBytes / rawBytes` (1 when there is nothing).
   public var ratio: Double

@@ -325,7 +325,12 @@ public enum Inspector {
       $0.storedSize != $1.storedSize ? $0.storedSize > $1.storedSize : $0.path < $1.path
     }
     let raw = entries.reduce(0) { $0 + $1.rawSize }
-    let stored = entries.reduce(0) { $0 + $1.storedSize }
+    // Entries that share their stored bytes (identical files, PayloadTwins) count them once,
+    // in the first of them in index order: the totals still add up to the file.
+    var owner: [UInt64: String] = [:]
+    for e in reader.entries where owner[e.dataOffset] == nil { owner[e.dataOffset] = e.path }
+    let counted = { (e: PayloadEntry) -> UInt64 in owner[e.dataOffset] == e.path ? e.storedSize : 0 }
+    let stored = entries.reduce(0) { $0 + counted($1) }
     var byKind = [
       PayloadKindTotal(
         kind: "stub", entries: 0, rawBytes: fileSize - section.size,
@@ -343,17 +348,17 @@ public enum Inspector {
         PayloadKindTotal(
           kind: "interpreter", entries: interpreter.count,
           rawBytes: interpreter.reduce(0) { $0 + $1.rawSize },
-          storedBytes: interpreter.reduce(0) { $0 + $1.storedSize }))
+          storedBytes: interpreter.reduce(0) { $0 + counted($1) }))
     }
     for kind in EntryKind.allCases {
       let of = entries.filter { $0.kind == kind && !isInterpreter($0) }
       byKind.append(
         PayloadKindTotal(
           kind: kind.label, entries: of.count, rawBytes: of.reduce(0) { $0 + $1.rawSize },
-          storedBytes: of.reduce(0) { $0 + $1.storedSize }))
+          storedBytes: of.reduce(0) { $0 + counted($1) }))
     }
     let program = entries.filter { $0.kind == .program || $0.kind == .data }
-      .reduce(0) { $0 + $1.storedSize }
+      .reduce(0) { $0 + counted($1) }
     return PayloadSummary(
       sectionOffset: section.offset, sectionSize: section.size, entryCount: entries.count,
       rawBytes: raw, storedBytes: stored, ratio: ratio(stored, raw),

@@ -41,7 +41,7 @@ public enum Freezer {
     return FreezeSummary(
       output: output, fileSize: UInt64(binary.count), stubSize: UInt64(stub.count),
       entries: reader.entries.count, rawBytes: reader.entries.reduce(0) { $0 + $1.rawSize },
-      storedBytes: reader.entries.reduce(0) { $0 + $1.storedSize })
+      storedBytes: reader.entries.storedBytesCountedOnce)
   }
 }
 

@@ -158,6 +158,15 @@ public struct PayloadEntry: Codable, Sendable, Equatable {
   public var sha256: String
 }
 
+extension Sequence where Element == PayloadEntry {
+  /// The bytes these entries take in the section: entries that share their stored bytes
+  /// (identical files, `PayloadTwins`) count once.
+  public var storedBytesCountedOnce: UInt64 {
+    var seen = Set<UInt64>()
+    return reduce(0) { $0 + (seen.insert($1.dataOffset).inserted ? $1.storedSize : 0) }
+  }
+}
+
 /// The manifest: ordered key/value pairs (`"key\0value\0"`), keys may repeat.
 public struct Manifest: Codable, Sendable, Equatable {
   public var pairs: [Pair]

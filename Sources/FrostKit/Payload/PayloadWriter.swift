@@ -37,7 +37,8 @@ public struct PayloadInput: Sendable {
 ///
 /// Entries are sorted by path bytes and each is compressed on its own (with zstd, possibly
 /// with a dictionary shared by similar entries); an entry that does not shrink is stored as
-/// is. The output depends only on the inputs: no time, no order of arrival.
+/// is; identical entries are stored once (`PayloadTwins`). The output depends only on the
+/// inputs: no time, no order of arrival.
 public enum PayloadWriter {
   /// The section bytes for `inputs` and `manifest`, each entry compressed with `codec` at
   /// `level` (zlib 1-9, zstd 1-19; 0 stores everything).
@@ -63,8 +64,16 @@ public enum PayloadWriter {
     }
     for input in sorted { try PayloadPath.validate(input.path) }
     let codec: Compression = codec == .zstdDictionary ? .zstd : codec
-    var (prepared, dictionary) = PayloadDictionary.prepare(
-      sorted, codec: codec, level: levels, shared: shared)
+    // Identical entries are compressed and stored once (PayloadTwins); `storedAs` names, for
+    // each entry, the entry whose stored bytes it holds.
+    let twins = PayloadTwins.find(sorted)
+    let own = sorted.indices.filter { twins[$0] == nil }
+    let (ownPrepared, dictionary) = PayloadDictionary.prepare(
+      own.map { sorted[$0] }, codec: codec, level: levels, shared: shared)
+    var slot = [Int](repeating: 0, count: sorted.count)
+    for (k, i) in own.enumerated() { slot[i] = k }
+    var prepared = sorted.indices.map { ownPrepared[slot[twins[$0] ?? $0]] }
+    var storedAs = sorted.indices.map { sorted[twins[$0] ?? $0].path }
     var manifest = manifest
     if let (input, ready) = dictionary {
       guard !sorted.contains(where: { $0.path == input.path }) else {
@@ -75,6 +84,7 @@ public enum PayloadWriter {
       }
       sorted.insert(input, at: at ?? sorted.count)
       prepared.insert(ready, at: at ?? prepared.count)
+      storedAs.insert(input.path, at: at ?? storedAs.count)
       manifest.pairs.append(.init(ManifestKey.zstdDictionary, input.path))
     }
     var names: [UInt8] = []
@@ -86,13 +96,17 @@ public enum PayloadWriter {
     let namesSize = sorted.reduce(0) { $0 + $1.path.utf8.count }
     let manifestOffset = indexOffset + indexSize + namesSize
     let dataStart = align(manifestOffset + manifestBytes.count)
-    for (input, ready) in zip(sorted, prepared) {
+    var offsets: [String: Int] = [:]
+    for ((input, ready), group) in zip(zip(sorted, prepared), storedAs) {
       let stored = ready.compressed ?? input.bytes
       let nameOffset = names.count
       names += Array(input.path.utf8)
-      let dataOffset = dataStart + data.count
-      data += stored
-      data += [UInt8](repeating: 0, count: align(data.count) - data.count)
+      let dataOffset = offsets[group] ?? dataStart + data.count
+      if offsets[group] == nil {
+        offsets[group] = dataOffset
+        data += stored
+        data += [UInt8](repeating: 0, count: align(data.count) - data.count)
+      }
       var rec = ByteWriter()
       rec.u64(UInt64(dataOffset))
       rec.u64(UInt64(stored.count))

@@ -22,7 +22,7 @@ public enum Report {
       ])
     }
     let raw = r.entries.reduce(0) { $0 + $1.rawSize }
-    let stored = r.entries.reduce(0) { $0 + $1.storedSize }
+    let stored = r.entries.storedBytesCountedOnce
     rows.append(["total (\(r.entries.count))", "", "", String(raw), String(stored), ratio(stored, raw)])
     return table(rows, rightAligned: [3, 4, 5])
   }
