@@ -306,6 +306,8 @@ class Collector:
             return None
         rec = self.add_spec(name, spec)
         rec["soft"] = soft  # reached only through imports in try blocks: itself optional
+        if via is not None:
+            rec["via"] = via[0]  # the first module seen importing it (distribution_report)
         return rec
 
     def never_here(self, name):
@@ -1168,6 +1170,8 @@ def add_distributions(collector):
     folders = collector.paths + [p for p in collector.search if collector.kind_of(p) != "stdlib"]
     dists = None  # read only when a third-party module is bundled (every RECORD: seconds)
     done, data, scanned = {}, [], {}
+    # distribution key -> (why it is bundled, the key of the distribution that brought it)
+    collector.pulled = {}
     while True:
         wanted = {}
         third = [rec for rec in list(collector.modules.values())
@@ -1178,23 +1182,81 @@ def add_distributions(collector):
             d = dists.owner(rec["file"])
             if d is not None:
                 wanted[dist_key(d)] = d
+                importer = collector.modules.get(rec.get("via", ""), {})
+                by = dists.owner(importer["file"]) if "file" in importer else None
+                if importer and by is not d:
+                    collector.pulled.setdefault(dist_key(d), (
+                        "imported by " + importer["name"], dist_key(by) if by else None))
         for name in collector.req.get("include_packages", []):
             if normalize(name) in dists.by_name:
                 d = dists.by_name[normalize(name)]
                 wanted[dist_key(d)] = d
+                collector.pulled.setdefault(dist_key(d), ("--include-package " + name, None))
         stack = list(wanted.values())
         while stack:
-            for req in dists.required(stack.pop()):
+            by = stack.pop()
+            for req in dists.required(by):
                 if dist_key(req) not in wanted:
                     wanted[dist_key(req)] = req
                     stack.append(req)
+                    collector.pulled.setdefault(
+                        dist_key(req), ("required by " + (by.metadata["Name"] or "?"), dist_key(by)))
         new = sorted(k for k in wanted if k not in done)
         if not new and not compiled_imports(collector, scanned):
+            collector.bundled_dists = done
             return set(done), data
         for key in new:
             done[key] = wanted[key]
             data += add_distribution(collector, wanted[key])
         collector.drain()
+
+
+def distribution_report(collector, data, metadata_files):
+    """Each distribution bundled whole: its name, the bytes of its files in the payload (raw),
+    why it is there (the first module seen importing one of its modules, or the distribution
+    that requires it) and the distributions it came through, largest first: what `frost build` shows for a large
+    payload, so that the user sees where the size comes from and what --exclude-module would
+    leave out."""
+    dists = getattr(collector, "bundled_dists", {})
+    if not dists:
+        return []
+    by_file = {}
+    for key, d in dists.items():
+        base = realpath(str(d.locate_file("")))
+        for parts in file_parts(d):
+            if parts and parts[0] != "..":
+                by_file[os.path.join(base, *parts)] = key
+    size = {key: 0 for key in dists}
+
+    def count(path):
+        folder, name = os.path.split(path)
+        key = by_file.get(os.path.join(realpath(folder), name))
+        if key is not None:
+            try:
+                size[key] += os.path.getsize(path)
+            except OSError:
+                pass
+
+    for rec in collector.modules.values():
+        if rec.get("kind") == "third-party" and "file" in rec:
+            count(rec["file"])
+    for item in list(data) + list(metadata_files):
+        count(item["src"])
+    def chain(key):
+        """The distributions through which the program reaches `key`'s, nearest first."""
+        out, seen = [], {key}
+        parent = collector.pulled.get(key, ("", None))[1]
+        while parent in dists and parent not in seen and len(out) < 8:
+            out.append(dists[parent].metadata["Name"] or "?")
+            seen.add(parent)
+            parent = collector.pulled.get(parent, ("", None))[1]
+        return out
+
+    out = [{"name": d.metadata["Name"] or "?", "version": d.version or "",
+            "bytes": size[key], "why": collector.pulled.get(key, ("", None))[0],
+            "through": chain(key)}
+           for key, d in dists.items()]
+    return sorted(out, key=lambda x: (-x["bytes"], x["name"]))
 
 
 # A module name as compiled code spells it for PyImport_ImportModule: NUL-terminated.
@@ -1486,6 +1548,7 @@ def main():
     preload = preload_order(c, main_module)
     natives = {realpath(p) for p in installed}
     dist_data = [d for d in dist_data if realpath(d["src"]) not in natives]
+    meta = metadata(c, bundled)
     out = {
         "full_version": sys.version.split()[0],
         "magic": int.from_bytes(MAGIC[:2], "little"),
@@ -1496,7 +1559,9 @@ def main():
                   for n in sorted(c.modules) if c.modules[n].get("type") == "extension"
                   and needs.get(c.modules[n]["file"])],
         "data": merge_data(data_files(c), dist_data, add_data(req.get("add_data", []))),
-        "metadata": metadata(c, bundled),
+        "metadata": meta,
+        "distributions": distribution_report(
+            c, dist_data + [{"src": p} for p in sorted(installed)], meta),
         "missing": missing_report(c),
         "main_module": main_module,
         "preload": preload,

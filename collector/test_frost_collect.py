@@ -239,3 +239,47 @@ class Strings(unittest.TestCase):
             for _ in range(rnd.randint(1, 8)):
                 bad[rnd.randrange(len(bad))] = rnd.randrange(256)
             self.assertTrue(all(0 <= a <= b <= len(bad) for a, b in fc.data_sections(bytes(bad))))
+
+
+class DistributionReport(unittest.TestCase):
+    @staticmethod
+    def site(dists):
+        """A folder of installed distributions: name -> (files, Requires-Dist lines)."""
+        root = tempfile.mkdtemp(prefix="frost-collect-site-")
+        for name, (files, requires) in dists.items():
+            info = os.path.join(root, name + "-1.0.dist-info")
+            os.makedirs(info)
+            record = []
+            for rel, text in files.items():
+                path = os.path.join(root, rel)
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                with open(path, "w") as f:
+                    f.write(textwrap.dedent(text))
+                record.append(rel + ",,")
+            with open(os.path.join(info, "METADATA"), "w") as f:
+                f.write("Metadata-Version: 2.1\nName: %s\nVersion: 1.0\n" % name
+                        + "".join("Requires-Dist: %s\n" % r for r in requires))
+            record += [name + "-1.0.dist-info/METADATA,,", name + "-1.0.dist-info/RECORD,,"]
+            with open(os.path.join(info, "RECORD"), "w") as f:
+                f.write("\n".join(record) + "\n")
+        return root
+
+    def test_each_distribution_says_how_the_program_reaches_it(self):
+        site = self.site({
+            "alpha": ({"alpha/__init__.py": "def later():\n    import beta\n"}, []),
+            "beta": ({"beta/__init__.py": "X = 1\n", "beta/big.dat": "x" * 5000},
+                     ["gamma", "delta; extra == 'never'"]),
+            "gamma": ({"gamma/__init__.py": ""}, []),
+            "delta": ({"delta/__init__.py": ""}, []),
+        })
+        out = collect({"main.py": "import alpha\n"}, extra={"paths": [site]})
+        report = {d["name"]: d for d in out["distributions"]}
+        self.assertEqual(sorted(report), ["alpha", "beta", "gamma"], "delta: an extra only")
+        self.assertEqual(report["alpha"]["why"], "imported by main")
+        self.assertEqual(report["alpha"]["through"], [])
+        self.assertEqual(report["beta"]["why"], "imported by alpha")
+        self.assertEqual(report["beta"]["through"], ["alpha"])
+        self.assertEqual(report["gamma"]["why"], "required by beta")
+        self.assertEqual(report["gamma"]["through"], ["beta", "alpha"])
+        self.assertEqual(out["distributions"][0]["name"], "beta", "largest first")
+        self.assertGreaterEqual(report["beta"]["bytes"], 5000)

@@ -10,15 +10,20 @@ struct PythonNativeCacheTests {
   /// of its own that finds its folder with dladdr; it prints where those were mapped from.
   static let program: [String: String] = [
     "main.py": """
-    import os, sqlite3
+    import os, sqlite3, sys
     from pkg import selfpath
     path, line = selfpath.where()
     row = sqlite3.connect(":memory:").execute("select 6 * 7").fetchone()
     print(os.path.basename(os.path.dirname(path)), line.strip(), os.path.exists(path), row)
     names = ("_sqlite3", "libsqlite3", "selfpath")
-    maps = [l for l in open("/proc/self/maps") if any(n in l for n in names)]
+    proc = os.open("/proc/self", os.O_RDONLY)  # relative: the kernel's maps, not the renamed
+    raw = open("maps", opener=lambda p, f: os.open(p, f, dir_fd=proc)).readlines()
+    maps = [l for l in raw if any(n in l for n in names)]
     print(sorted({"cache" if "/frost/native/" in l else "memfd" if "memfd:" in l else "other"
                   for l in maps}))
+    shown = {l.split()[-1] for l in open("/proc/self/maps") if "libsqlite3" in l}
+    print(bool(shown) and shown == {os.path.join(sys.executable, "native", os.path.basename(p))
+                                    for p in shown})
 
     """,
     "pkg/__init__.py": "",
@@ -26,8 +31,8 @@ struct PythonNativeCacheTests {
     "selfpath.c": PythonFixtures.selfPathSource,
   ]
 
-  static let cached = "pkg beside True (42,)\n['cache']\n"
-  static let inMemory = "pkg beside True (42,)\n['memfd']\n"
+  static let cached = "pkg beside True (42,)\n['cache']\nTrue\n"
+  static let inMemory = "pkg beside True (42,)\n['memfd']\nTrue\n"
 
   /// The program's folder with its extension compiled, and the binary built with `flags`.
   static func build(_ flags: [String], extra: [String: String] = [:]) throws -> (String, String) {
@@ -199,7 +204,10 @@ struct PythonNativeCacheTests {
       first = ctypes.CDLL(os.path.join(here, "libanswer.so"))
       fds = len(os.listdir("/proc/self/fd"))
       again = [ctypes.CDLL(os.path.join(here, "libanswer.so")) for _ in range(5)]
-      maps = [l for l in open("/proc/self/maps") if "libanswer" in l]
+      proc = os.open("/proc/self", os.O_RDONLY)  # the kernel's maps (relative open)
+      maps = [l for l in open("maps", opener=lambda p, f: os.open(p, f, dir_fd=proc))
+              if "libanswer" in l]
+      os.close(proc)
       print(first.answer(), again[-1].answer(), len(os.listdir("/proc/self/fd")) == fds,
             all("/frost/native/" in l for l in maps) and bool(maps))
 

@@ -14,11 +14,13 @@
  * view (os.stat, os.listdir, ...) is vfs.py. */
 #include "stub_vfs.h"
 #include "stub_cache.h"
+#include "stub_maps.h"
 
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <link.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -140,6 +142,8 @@ int openat(int dirfd, const char *path, int flags, ...)
     va_start(ap, flags);
     int mode = open_mode(flags, ap);
     va_end(ap);
+    if (stub_maps_wanted(path, flags))
+        return stub_maps_open(path, flags);
     char buf[64];
     const char *real = redirect(path, flags, buf, sizeof buf);
     if (real == buf) /* /proc/self/fd/N is a link to the memfd: O_NOFOLLOW would refuse it */
@@ -184,6 +188,13 @@ static FILE *fopen_via(const char *name, const char *path, const char *mode)
         real[i] = (fopen_fn)dlsym(RTLD_NEXT, name);
     char buf[64];
     int flags = strchr(mode, 'r') && !strchr(mode, '+') ? O_RDONLY : O_RDWR;
+    if (stub_maps_wanted(path, flags)) {
+        int fd = stub_maps_open(path, strchr(mode, 'e') ? O_CLOEXEC : 0);
+        FILE *f = fd >= 0 ? fdopen(fd, mode) : NULL;
+        if (fd >= 0 && !f)
+            close(fd);
+        return f;
+    }
     const char *target = redirect(path, flags, buf, sizeof buf);
     if (!target)
         return NULL;
@@ -283,6 +294,7 @@ int fstatat64(int dirfd, const char *path, struct stat64 *st, int flags)
 static struct {
     char *loaded; /* the name the loader got: "/proc/self/fd/N" or a cache file's path */
     char *path;   /* "<executable>/<entry path>" */
+    const struct frost_entry *e;
 } noted[MAX_NOTED];
 static size_t noted_count;
 
@@ -301,6 +313,7 @@ void stub_vfs_note_path(const char *loaded, const struct frost_entry *e)
         pthread_mutex_lock(&vfs_lock);
         if (noted_count < MAX_NOTED) {
             noted[noted_count].loaded = copy;
+            noted[noted_count].e = e;
             noted[noted_count++].path = path;
             path = copy = NULL;
         }
@@ -317,6 +330,20 @@ void stub_vfs_note(int fd, const struct frost_entry *e)
         return;
     snprintf(loaded, sizeof loaded, "/proc/self/fd/%d", fd);
     stub_vfs_note_path(loaded, e);
+}
+
+size_t stub_vfs_objects(struct stub_vfs_object *out, size_t max)
+{
+    size_t n = 0;
+    pthread_mutex_lock(&vfs_lock);
+    for (size_t i = 0; i < noted_count && n < max; i++) {
+        struct stat st;
+        /* The system call: stat here would answer payload paths (fstatat above). */
+        if (syscall(SYS_newfstatat, AT_FDCWD, noted[i].loaded, &st, 0) == 0)
+            out[n++] = (struct stub_vfs_object){st.st_dev, st.st_ino, noted[i].path};
+    }
+    pthread_mutex_unlock(&vfs_lock);
+    return n;
 }
 
 typedef int (*dladdr_fn)(const void *, Dl_info *);
@@ -374,6 +401,54 @@ static int cached(const char *path, char *out, size_t size)
     return 1;
 }
 
+/* The name the loader already got for payload path `path` or for an identical entry (one that
+ * shares its stored bytes, docs/FORMAT.md): `out` holds it and 1 is returned. So a library
+ * loaded as `native/libx.so` is the object that a dlopen of `<executable>/native/libx.so`, or of
+ * its twin `<executable>/lib/pkg/libx.so`, gets, as one file is under python: one copy, one
+ * state. */
+static int noted_twin(const char *path, char *out, size_t size)
+{
+    if (!vfs_root || !path || strncmp(path, vfs_root, vfs_root_len) != 0)
+        return 0;
+    const char *rel = path + vfs_root_len;
+    const struct frost_entry *e = stub_payload_find(vfs_payload, rel, strlen(rel));
+    int found = 0;
+    pthread_mutex_lock(&vfs_lock);
+    for (size_t i = 0; e && !found && i < noted_count; i++) {
+        const struct frost_entry *n = noted[i].e;
+        if (n->data_offset == e->data_offset && n->stored_size == e->stored_size &&
+            n->raw_size == e->raw_size && strlen(noted[i].loaded) < size) {
+            strcpy(out, noted[i].loaded);
+            found = 1;
+        }
+    }
+    pthread_mutex_unlock(&vfs_lock);
+    return found;
+}
+
+/* An object just loaded from a memfd (or the cache) takes its payload path as its name
+ * (`l_name`, public in <link.h>): dl_iterate_phdr(), dladdr() and link maps then name
+ * `<executable>/native/libopenblas.so` as python names the file, not /proc/self/fd/N, so code
+ * that finds libraries by name (threadpoolctl, behind scikit-learn's thread limits) finds
+ * them. glibc keeps the name it was given among the object's names, so a later dlopen of
+ * "/proc/self/fd/N" still matches; $ORIGIN was settled from it at load time. The string is
+ * never freed (glibc frees l_name only if the object is unloaded: it is malloc'ed). */
+static void name_loaded(void *handle, const char *loaded)
+{
+    struct link_map *map = NULL;
+    if (!handle || !loaded || dlinfo(handle, RTLD_DI_LINKMAP, &map) != 0 || !map || !map->l_name ||
+        strcmp(map->l_name, loaded) != 0)
+        return;
+    char *name = NULL;
+    pthread_mutex_lock(&vfs_lock);
+    for (size_t i = 0; !name && i < noted_count; i++)
+        if (strcmp(noted[i].loaded, loaded) == 0)
+            name = strdup(noted[i].path);
+    pthread_mutex_unlock(&vfs_lock);
+    if (name)
+        map->l_name = name;
+}
+
 void *dlopen(const char *path, int flags)
 {
     static dlopen_fn real;
@@ -381,10 +456,22 @@ void *dlopen(const char *path, int flags)
         real = (dlopen_fn)dlsym(RTLD_NEXT, "dlopen");
     char buf[PATH_MAX];
     const char *target = path && strchr(path, '/')
-                             ? (cached(path, buf, sizeof buf) ? buf
-                                                              : redirect(path, O_RDONLY, buf, sizeof buf))
+                             ? (noted_twin(path, buf, sizeof buf) || cached(path, buf, sizeof buf)
+                                    ? buf
+                                    : redirect(path, O_RDONLY, buf, sizeof buf))
                              : path;
     if (!real || (path && !target))
         return NULL; /* dlerror() then says nothing new: the caller sees the failure */
-    return real(target, flags);
+    if (target == buf && path && strncmp(path, vfs_root, vfs_root_len) == 0 &&
+        strncmp(buf, "/proc/self/fd/", 14) == 0) {
+        /* A payload file's own memfd (redirect): noted, so the object takes the path's name. */
+        const char *rel = path + vfs_root_len;
+        const struct frost_entry *e = stub_payload_find(vfs_payload, rel, strlen(rel));
+        if (e && !noted_twin(path, (char[PATH_MAX]){0}, PATH_MAX))
+            stub_vfs_note_path(buf, e);
+    }
+    void *handle = real(target, flags);
+    if (handle && target && target[0] == '/')
+        name_loaded(handle, target);
+    return handle;
 }

@@ -5,6 +5,9 @@
 
 #include "../common/stub_payload.h"
 
+#include <stddef.h>
+#include <sys/types.h>
+
 /* Answers paths under `executable` from `p` from now on; both must outlive the process's use
  * of such paths (the stub's payload and argv-derived path do). Without it, every call goes to
  * the C library unchanged. */
@@ -16,5 +19,16 @@ void stub_vfs_note(int fd, const struct frost_entry *e);
 
 /* The same for an entry loaded as `loaded` (a file of the cache on disk, stub_cache.h). */
 void stub_vfs_note_path(const char *loaded, const struct frost_entry *e);
+
+/* A loaded payload object: the device and inode of the file it was loaded from (a memfd, or
+ * a file of the cache on disk) and its payload path, `<executable>/<entry path>`. */
+struct stub_vfs_object {
+    dev_t dev;
+    ino_t ino;
+    const char *path; /* kept for the process's life */
+};
+
+/* Fills `out` with up to `max` objects noted so far; returns how many. */
+size_t stub_vfs_objects(struct stub_vfs_object *out, size_t max);
 
 #endif

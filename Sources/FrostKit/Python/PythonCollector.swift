@@ -84,6 +84,8 @@ struct CollectorOutput: Decodable {
     /// True when every one of these imports sits inside a `try:` block (likely optional).
     var optional: Bool
   }
+  /// The distributions bundled whole, largest first (`distribution_report`).
+  var distributions: [BundledDistribution]?
   /// The module run as `__main__` (a package's `__main__` submodule for `-m PKG`).
   var main_module: String
   /// Payload paths of the modules and extension modules the program loads at start, in load

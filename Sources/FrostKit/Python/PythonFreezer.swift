@@ -167,6 +167,7 @@ public enum PythonFreezer {
       $0 + ($1.kind == .extensionModule || $1.kind == .nativeLibrary ? UInt64($1.bytes.count) : 0)
     }
     summary.nativeCache = request.nativeCache
+    summary.distributions = output.distributions ?? []
     let elapsed = Date().timeIntervalSince(start)
     if let progress = request.progress,
       elapsed > 1 || summary.rawBytes > slowPayload(compact: request.compact)

@@ -78,6 +78,28 @@ public struct MissingImports: Codable, Sendable, Equatable {
   public var optional: Bool
 }
 
+/// A distribution bundled whole, and why (collector's `distribution_report`).
+public struct BundledDistribution: Codable, Sendable, Equatable {
+  public var name: String
+  public var version: String
+  /// Raw bytes of its files in the payload.
+  public var bytes: UInt64
+  /// "imported by MODULE", "required by DISTRIBUTION" or "--include-package NAME".
+  public var why: String
+  /// The distributions it came through, nearest first (pandas, tqdm: tqdm imports pandas,
+  /// which imports it).
+  public var through: [String]?
+
+  /// "pyarrow 26.0.1 171.3 MB (tqdm → pandas → pyarrow)", or "(imported by tqdm.std)".
+  var line: String {
+    let head = "\(name) \(version) \(Report.bytes(bytes))"
+    if let through, !through.isEmpty {
+      return head + " (" + (through.reversed() + [name]).joined(separator: " → ") + ")"
+    }
+    return why.isEmpty ? head : head + " (\(why))"
+  }
+}
+
 /// What a Python payload holds, for the summary `frost build` prints.
 public struct PythonSummary: Codable, Sendable {
   /// Number of modules (bytecode entries) by kind label ("program", "stdlib", "third-party").
@@ -99,6 +121,13 @@ public struct PythonSummary: Codable, Sendable {
   public var startNativeBytes: UInt64 = 0
   /// Built with `--native-cache`.
   public var nativeCache = false
+  /// The distributions bundled whole, largest first.
+  public var distributions: [BundledDistribution] = []
+
+  /// From this many raw bytes of distributions, the build names the largest and why each is
+  /// there: a payload that big usually holds optional dependencies the program never uses
+  /// (a package that imports pandas in one function brings pandas and all it may use).
+  public static let distributionsHint: UInt64 = 64 << 20
 
   /// From this many bytes of native code loaded at start, the build suggests `--native-cache`:
   /// decoding them into memory costs tens of ms at every start (docs/PYTHON.md).
@@ -107,12 +136,23 @@ public struct PythonSummary: Codable, Sendable {
   /// A note on stderr when the program loads enough native code at start that
   /// `--native-cache` would make its later starts faster; empty otherwise.
   public var notes: [String] {
-    guard !nativeCache, startNativeBytes >= Self.nativeCacheHint else { return [] }
-    return [
-      "frost: note: the program loads \(Report.bytes(startNativeBytes)) of extension modules "
-        + "and libraries at start, decoded into memory at every run; --native-cache keeps them "
-        + "in a cache folder on disk (written once), so that later starts map them as python does"
-    ]
+    var out: [String] = []
+    if !nativeCache, startNativeBytes >= Self.nativeCacheHint {
+      out.append(
+        "frost: note: the program loads \(Report.bytes(startNativeBytes)) of extension modules "
+          + "and libraries at start, decoded into memory at every run; --native-cache keeps them "
+          + "in a cache folder on disk (written once), so that later starts map them as python does")
+    }
+    let total = distributions.reduce(UInt64(0)) { $0 + $1.bytes }
+    if total >= Self.distributionsHint {
+      let largest = distributions.prefix(5).map(\.line)
+      out.append(
+        "frost: note: \(Report.bytes(total)) of \(Report.count(distributions.count, "distribution", "distributions")) "
+          + "bundled whole (with everything each may import at run time), the largest: "
+          + largest.joined(separator: ", ")
+          + "; --exclude-module PACKAGE leaves one out (importing it then fails, as in a venv without it)")
+    }
+    return out
   }
 
   init(entries: [PayloadInput], missing: [MissingImports]) {
