@@ -160,6 +160,7 @@ class Collector:
         self.excludes = set(req.get("exclude_modules", []))
         self.modules = {}   # name -> record
         self.missing = {}   # importer -> {name: inside a try block}
+        self.py_names = {}  # third-party module -> its string constants naming a .py file
         # --stdlib all: standard modules bundled before anything imports them; their code is
         # scanned once something scanned imports them (add_stdlib).
         self.deferring = False
@@ -524,6 +525,9 @@ class Collector:
             for c in consts:
                 if hasattr(c, "co_code") and not (self.from_stdlib and c.co_name in CLI_FUNCS):
                     stack.append(c)
+                elif (type(c) is str and not self.from_stdlib and c.endswith(".py")
+                      and len(c) < 256):
+                    self.py_names.setdefault(name, set()).add(c)
 
     @staticmethod
     def main_block(co):
@@ -1204,11 +1208,56 @@ def add_distributions(collector):
         new = sorted(k for k in wanted if k not in done)
         if not new and not compiled_imports(collector, scanned):
             collector.bundled_dists = done
+            collector.dists = dists
             return set(done), data
         for key in new:
             done[key] = wanted[key]
             data += add_distribution(collector, wanted[key])
         collector.drain()
+
+
+# Names of .py files that code names for other reasons than to read them (a package folder's
+# marker, a build script): never a reason to bundle sources.
+NOT_READ_AS_SOURCE = {"__init__.py", "__main__.py", "setup.py", "conftest.py"}
+PLACEHOLDER = re.compile(r"\{[^{}]*\}|%[sdr]")
+
+
+def source_pattern(text):
+    """A regex for the paths a string constant such as "config-{}.{}.py" names (a placeholder
+    stands for any name), or None when it names no file in particular ("{}.py")."""
+    if os.path.basename(text) in NOT_READ_AS_SOURCE:
+        return None
+    parts = PLACEHOLDER.split(text)
+    if not re.search(r"[A-Za-z0-9_]", "".join(parts)[:-3]):
+        return None
+    regex = "[^/]*".join(re.escape(p) for p in parts)
+    return re.compile(("(?:.*/)?" if not text.startswith("/") else "") + regex.lstrip("/"))
+
+
+def sources_read_as_files(collector):
+    """The .py files of bundled distributions that their own code names in a string constant,
+    as data files (their source): a package that reads its own Python files as text and
+    exec()s them (opencv's cv2/config.py, config-3.py) finds them. Bytecode alone serves
+    imports; this is for reading. Nothing with --include-source, which bundles every source."""
+    dists = getattr(collector, "bundled_dists", {})
+    if collector.req.get("include_source") or not dists or not collector.py_names:
+        return []
+    out = []
+    for module in sorted(collector.py_names):
+        rec = collector.modules.get(module, {})
+        d = collector.dists.owner(rec["file"]) if "file" in rec else None
+        if d is None or dist_key(d) not in dists:
+            continue
+        patterns = [p for p in map(source_pattern, sorted(collector.py_names[module])) if p]
+        if not patterns:
+            continue
+        base = str(d.locate_file(""))
+        for parts in file_parts(d):
+            rel = "/".join(parts)
+            if (parts and parts[0] != ".." and rel.endswith(".py")
+                    and any(p.fullmatch(rel) for p in patterns)):
+                out.append({"src": os.path.join(base, *parts), "dest": "lib/" + rel})
+    return out
 
 
 def distribution_report(collector, data, metadata_files):
@@ -1548,6 +1597,7 @@ def main():
     preload = preload_order(c, main_module)
     natives = {realpath(p) for p in installed}
     dist_data = [d for d in dist_data if realpath(d["src"]) not in natives]
+    dist_data += sources_read_as_files(c)
     meta = metadata(c, bundled)
     out = {
         "full_version": sys.version.split()[0],

@@ -283,3 +283,14 @@ class DistributionReport(unittest.TestCase):
         self.assertEqual(report["gamma"]["through"], ["beta", "alpha"])
         self.assertEqual(out["distributions"][0]["name"], "beta", "largest first")
         self.assertGreaterEqual(report["beta"]["bytes"], 5000)
+
+
+class SourcesReadAsFiles(unittest.TestCase):
+    def test_patterns_of_py_names(self):
+        config = fc.source_pattern("config-{}.{}.py")
+        self.assertTrue(config.fullmatch("cv2/config-3.11.py"))
+        self.assertFalse(config.fullmatch("cv2/other.py"))
+        self.assertTrue(fc.source_pattern("config.py").fullmatch("pkg/config.py"))
+        self.assertTrue(fc.source_pattern("%s_loader.py").fullmatch("pkg/x_loader.py"))
+        for generic in ("{}.py", "%s.py", ".py", "__init__.py", "setup.py", "pkg/__main__.py"):
+            self.assertIsNone(fc.source_pattern(generic), generic)

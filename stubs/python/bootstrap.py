@@ -53,6 +53,10 @@ class FrostImporter:
     # Finder
 
     def find_spec(self, fullname, path=None, target=None):
+        if path is None:
+            spec = self._in_subfolder(fullname)
+            if spec is not None:
+                return spec
         if path is not None and "." in fullname:
             # Only under the folder the payload gives the parent: a parent whose __path__
             # was changed (setuptools' distutils shim, pkgutil.extend_path) is searched
@@ -64,6 +68,20 @@ class FrostImporter:
         if found is None:
             return None
         return self._spec(fullname, found)
+
+    def _in_subfolder(self, fullname):
+        """A top-level module of a payload folder that sys.path names before the payload's
+        root, as python3 searches sys.path in order (opencv's loader puts cv2/ first to import
+        its extension cv2/cv2.abi3.so as `cv2`)."""
+        lib = ROOT + "lib"
+        for entry in sys.path:
+            if entry == lib:
+                return None
+            if isinstance(entry, str) and entry.startswith(lib + "/"):
+                found = _frost.find(entry[len(lib) + 1:].rstrip("/") + "/" + fullname)
+                if found is not None and found[0] != NAMESPACE:
+                    return self._spec(fullname, found)
+        return None
 
     def _spec(self, fullname, found):
         kind, ppath = found

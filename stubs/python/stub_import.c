@@ -36,7 +36,7 @@ struct found {
 /* Interned attribute names. */
 static PyObject *s_modules, *s_meta_path, *s_acquire, *s_release, *s_initializing,
     *s_uninitialized, *s_path, *s_spec, *s_package, *s_loader, *s_file, *s_cached, *s_spec_cached,
-    *s_origin, *s_locations, *s_make_spec, *s_pop, *s_builtins;
+    *s_origin, *s_locations, *s_make_spec, *s_pop, *s_builtins, *s_syspath;
 
 /* sys.modules or sys.meta_path (borrowed), looked up each time as importlib does; NULL when
  * missing. (PySys_GetObject makes a str of the name at every call.) */
@@ -119,6 +119,35 @@ static int parent_is_payloads(PyObject *modules, const char *name, size_t len)
     return same;
 }
 
+/* 1 when sys.path names a folder inside the payload (`<executable>/lib/X`) before the
+ * payload's root (`<executable>/lib`): a top-level name may then come from that folder, as
+ * python3 searches sys.path in order (opencv's loader puts cv2/ first to import its extension
+ * as `cv2`); the payload importer's find_spec decides. */
+static int subfolder_first(void)
+{
+    PyObject *path = sys_get(s_syspath);
+    const char *exe = stub_pymod_executable();
+    size_t elen = exe ? strlen(exe) : 0;
+    if (!path || !exe || !PyList_CheckExact(path))
+        return 0;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(path); i++) {
+        PyObject *item = PyList_GET_ITEM(path, i);
+        Py_ssize_t n;
+        const char *s = PyUnicode_Check(item) ? PyUnicode_AsUTF8AndSize(item, &n) : NULL;
+        if (!s) {
+            PyErr_Clear();
+            continue;
+        }
+        if ((size_t)n < elen + 4 || memcmp(s, exe, elen) != 0 || memcmp(s + elen, "/lib", 4) != 0)
+            continue;
+        if ((size_t)n == elen + 4)
+            return 0;
+        if (s[elen + 4] == '/')
+            return 1;
+    }
+    return 0;
+}
+
 /* 1 when the fast path takes `name` (a module or package of the payload, not in sys.modules,
  * not taken by an earlier finder, sys.meta_path as installed), filling `f`; 0 when it does
  * not, -1 on error. */
@@ -137,7 +166,7 @@ static int candidate(PyObject *name, struct found *f)
         return 0;
     }
     const char *dot = memrchr(utf8, '.', (size_t)len);
-    if (dot && !parent_is_payloads(modules, utf8, (size_t)(dot - utf8)))
+    if (dot ? !parent_is_payloads(modules, utf8, (size_t)(dot - utf8)) : subfolder_first())
         return 0;
     f->kind = stub_pymod_lookup(utf8, (size_t)len, '.', f->path, &f->plen, &f->e);
     if (f->kind != STUB_PY_MODULE && f->kind != STUB_PY_PACKAGE)
@@ -424,6 +453,7 @@ static int intern_names(void)
         {&s_origin, "origin"},       {&s_locations, "submodule_search_locations"},
         {&s_make_spec, "_spec"},     {&s_pop, "pop"},
         {&s_builtins, "__builtins__"},
+        {&s_syspath, "path"},
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (!*names[i].slot && !(*names[i].slot = PyUnicode_InternFromString(names[i].s)))
