@@ -69,6 +69,10 @@ struct PythonRealProgramTests {
           open(d + "/data/new.txt", "w")
       except OSError as e:
           print(type(e).__name__, e.errno)
+      import sys
+      st = os.stat(d + "/data/a.txt")  # every field, as a file system's (Sphinx sorts by them)
+      print(st.st_size, st.st_mtime_ns == os.stat(sys.executable).st_mtime_ns > 0,
+            st.st_blksize, st.st_blocks)
 
       """,
       "pkg/__init__.py": "",
@@ -88,6 +92,7 @@ struct PythonRealProgramTests {
         alpha False
         alpha True
         OSError 30
+        6 True 4096 1
 
         """, "\(r.stdout)")
     let log = root + "/strace.log"

@@ -68,11 +68,28 @@ def _missing(path):
     return FileNotFoundError(errno.ENOENT, posix.strerror(errno.ENOENT), path)
 
 
+_times = []  # the executable's (mtime, mtime_ns), read once
+
+
 def _stat_of(path, ppath):
+    """A stat_result as the file system gives: every field set (st_mtime_ns, st_blksize, ...;
+    Sphinx compares templates' st_mtime_ns), with the executable's own time, when the files
+    inside it were last written."""
     found = _lookup(ppath)
     if found is None:
         raise _missing(path)
-    return posix.stat_result((found[2], 0, 0, 1, 0, 0, found[1], 0, 0, 0))
+    if not _times:
+        try:
+            own = posix.stat(_frost.executable)
+            _times.append((own.st_mtime, own.st_mtime_ns))
+        except OSError:
+            _times.append((0.0, 0))
+    seconds, ns = _times[0]
+    size = found[1]
+    return posix.stat_result(
+        (found[2], 0, 0, 1, 0, 0, size, int(seconds), int(seconds), int(seconds)),
+        {"st_atime": seconds, "st_mtime": seconds, "st_ctime": seconds, "st_atime_ns": ns,
+         "st_mtime_ns": ns, "st_ctime_ns": ns, "st_blksize": 4096, "st_blocks": (size + 511) // 512})
 
 
 def _names(ppath):
