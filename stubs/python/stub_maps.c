@@ -117,7 +117,10 @@ int stub_maps_open(const char *path, int flags)
         return -1;
     }
     int fd = (int)syscall(SYS_memfd_create, "maps", (flags & O_CLOEXEC) ? MFD_CLOEXEC : 0u);
-    FILE *out = fd >= 0 ? fdopen(dup(fd), "w") : NULL;
+    int copy = fd >= 0 ? fcntl(fd, F_DUPFD_CLOEXEC, 0) : -1;
+    FILE *out = copy >= 0 ? fdopen(copy, "w") : NULL;
+    if (copy >= 0 && !out)
+        close(copy);
     int failed = !out;
     for (size_t at = 0; out && at < len;) {
         const char *line = text + at;

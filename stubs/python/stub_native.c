@@ -123,8 +123,10 @@ static int load_one(const struct stub_payload *p, const char *soname, size_t len
         return -1;
     if (!dlopen(path, load_flags(p, soname, len))) {
         snprintf(err, errlen, "cannot load bundled %.*s: %s", (int)len, soname, dlerror());
-        if (strncmp(path, "/proc/self/fd/", 14) == 0) /* a memfd nothing else will load */
+        if (strncmp(path, "/proc/self/fd/", 14) == 0) { /* a memfd nothing else will load */
+            stub_vfs_forget(path);
             close(atoi(path + 14));
+        }
         return -1;
     }
     loaded[loaded_count++] = strndup(soname, len);

@@ -332,6 +332,17 @@ void stub_vfs_note(int fd, const struct frost_entry *e)
     stub_vfs_note_path(loaded, e);
 }
 
+void stub_vfs_forget(const char *loaded)
+{
+    pthread_mutex_lock(&vfs_lock);
+    for (size_t i = 0; i < noted_count; i++)
+        if (strcmp(noted[i].loaded, loaded) == 0) {
+            free(noted[i].loaded); /* the path is kept: stub_vfs_objects hands it out */
+            noted[i--] = noted[--noted_count];
+        }
+    pthread_mutex_unlock(&vfs_lock);
+}
+
 size_t stub_vfs_objects(struct stub_vfs_object *out, size_t max)
 {
     size_t n = 0;

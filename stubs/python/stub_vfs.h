@@ -20,6 +20,10 @@ void stub_vfs_note(int fd, const struct frost_entry *e);
 /* The same for an entry loaded as `loaded` (a file of the cache on disk, stub_cache.h). */
 void stub_vfs_note_path(const char *loaded, const struct frost_entry *e);
 
+/* Forgets what was noted as `loaded` (a memfd closed after its load failed: its number may
+ * name another file later). */
+void stub_vfs_forget(const char *loaded);
+
 /* A loaded payload object: the device and inode of the file it was loaded from (a memfd, or
  * a file of the cache on disk) and its payload path, `<executable>/<entry path>`. */
 struct stub_vfs_object {
