@@ -37,7 +37,7 @@ struct PythonBehaviourTests {
       r.stdout == """
         argv ['a', 'b c']
         executable True
-        frozen True
+        frozen False
         file True __main__ probe
         helper True True
         json True json

@@ -114,7 +114,7 @@ enum PythonFixtures {
     import os, sys, helper, json
     print("argv", sys.argv[1:])
     print("executable", sys.executable == os.path.realpath("/proc/self/exe"))
-    print("frozen", getattr(sys, "frozen", None) is True)
+    print("frozen", hasattr(sys, "frozen"))  # as under python3: packages take their venv branch
     print("file", __file__ == sys.executable + "/lib/probe.py", __name__, __spec__.name)
     print("helper", helper.__file__ == sys.executable + "/lib/helper.py", helper.__spec__.origin == helper.__file__)
     print("json", json.__file__ == sys.executable + "/lib/json/__init__.py", json.__spec__.name)

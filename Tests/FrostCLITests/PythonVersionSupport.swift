@@ -74,7 +74,7 @@ enum PythonVersions {
         print("ssl", ssl.OPENSSL_VERSION, hashlib.sha256(b"x").hexdigest()[:16], json.dumps({"a": [1]}))
         with mp.get_context("spawn").Pool(2) as pool:
             print("spawn", pool.map(square, range(5)))
-        if getattr(sys, "frozen", False):
+        if "_frost" in sys.builtin_module_names:
             import frost, _sqlite3
             lib = sys.executable + "/lib/"
             print("payload", sys.path == [lib[:-1]], helper.__file__ == lib + "helper.py",

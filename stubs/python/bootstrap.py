@@ -214,7 +214,10 @@ IMPORTER = FrostImporter()
 
 def install():
     """Core phase: makes the payload importable (before `encodings` is imported)."""
-    sys.frozen = True
+    # No sys.frozen: packages that find it take the branch written for PyInstaller's or
+    # cx_Freeze's folders (faker lists its locales under dirname(sys.executable)/lib; black
+    # drops its process pool), while a Frost binary's files answer under their module's
+    # __file__, as in the venv (docs/PYTHON.md).
     sys.meta_path.append(IMPORTER)
     # The main phase imports zipimport for its path hook, 2.5 % of hello's instructions; with
     # this it gives up ("no zipimporter object -- okay"), and _after_main puts a hook that

@@ -189,18 +189,27 @@ class FrostPathEntryFinder(sys.modules["_frozen_importlib_external"].FileFinder)
 # Re-exec commands of multiprocessing (spawn, forkserver, resource tracker): the frozen
 # program is its own interpreter, so it recognises them instead of running the program.
 _FORK_KEYS = ("tracker_fd", "pipe_handle", "parent_pid")
+_SPAWN = "from multiprocessing.spawn import spawn_main; spawn_main("
 _TRACKER = "from multiprocessing.resource_tracker import main;main("
 _FORKSERVER = "from multiprocessing.forkserver import main; main("
 
 
-def multiprocessing_fork(argv):
+def _fork_args(pairs):
+    """spawn_main's keyword arguments, checked: "tracker_fd=5, pipe_handle=7"; None if any is
+    not one of them with a number or None."""
     args = []
-    for arg in argv[2:]:
-        key, _, value = arg.partition("=")
+    for pair in pairs:
+        key, _, value = pair.partition("=")
         if key not in _FORK_KEYS or not (value == "None" or value.isdigit()):
             return None
         args.append("%s=%s" % (key, value))
-    return "from multiprocessing.spawn import spawn_main; spawn_main(%s)" % ", ".join(args)
+    return ", ".join(args)
+
+
+def multiprocessing_fork(argv):
+    """The frozen form of a spawned child's command line: BINARY --multiprocessing-fork K=V..."""
+    args = _fork_args(argv[2:])
+    return None if args is None else _SPAWN + args + ")"
 
 
 def interpreter_command(argv):
@@ -213,7 +222,13 @@ def interpreter_command(argv):
     if i + 1 >= len(argv) or argv[i] != "-c":
         return None
     cmd = argv[i + 1]
-    if cmd.startswith(_TRACKER) and cmd.endswith(")") and cmd[len(_TRACKER):-1].isdigit():
+    if cmd.startswith(_SPAWN) and cmd.endswith(")") and argv[i + 2:] == ["--multiprocessing-fork"]:
+        # A spawned child, as multiprocessing starts one of python3 (no sys.frozen).
+        args = _fork_args(cmd[len(_SPAWN):-1].split(", "))
+        if args is None:
+            return None
+        source = _SPAWN + args + ")"
+    elif cmd.startswith(_TRACKER) and cmd.endswith(")") and cmd[len(_TRACKER):-1].isdigit():
         source = _TRACKER + "%d)" % int(cmd[len(_TRACKER):-1])
     elif cmd.startswith(_FORKSERVER) and cmd.endswith(")"):
         import ast
