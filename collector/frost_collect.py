@@ -1263,26 +1263,19 @@ def sources_read_as_files(collector):
 def distribution_report(collector, data, metadata_files):
     """Each distribution bundled whole: its name, the bytes of its files in the payload (raw),
     why it is there (the first module seen importing one of its modules, or the distribution
-    that requires it) and the distributions it came through, largest first: what `frost build` shows for a large
-    payload, so that the user sees where the size comes from and what --exclude-module would
-    leave out."""
+    that requires it) and the distributions it came through, largest first: what `frost build`
+    shows for a large payload, so that the user sees where the size comes from and what
+    --exclude-module would leave out."""
     dists = getattr(collector, "bundled_dists", {})
     if not dists:
         return []
-    by_file = {}
-    for key, d in dists.items():
-        base = realpath(str(d.locate_file("")))
-        for parts in file_parts(d):
-            if parts and parts[0] != "..":
-                by_file[os.path.join(base, *parts)] = key
     size = {key: 0 for key in dists}
 
     def count(path):
-        folder, name = os.path.split(path)
-        key = by_file.get(os.path.join(realpath(folder), name))
-        if key is not None:
+        d = collector.dists.owner(path)
+        if d is not None and dist_key(d) in size:
             try:
-                size[key] += os.path.getsize(path)
+                size[dist_key(d)] += os.path.getsize(path)
             except OSError:
                 pass
 
@@ -1291,6 +1284,7 @@ def distribution_report(collector, data, metadata_files):
             count(rec["file"])
     for item in list(data) + list(metadata_files):
         count(item["src"])
+
     def chain(key):
         """The distributions through which the program reaches `key`'s, nearest first."""
         out, seen = [], {key}

@@ -380,17 +380,12 @@ int dladdr(const void *addr, Dl_info *info)
 
 typedef void *(*dlopen_fn)(const char *, int);
 
-/* `path` (under the executable) names a payload entry that the opt-in cache on disk serves
- * (stub_cache.h): 1 with the path to load in `out`. The descriptor is kept as the entry's, so
- * that loading the same path again opens nothing more. */
-static int cached(const char *path, char *out, size_t size)
+/* Payload entry `e` served by the opt-in cache on disk (stub_cache.h): 1 with the path to load
+ * in `out`. The descriptor is kept as the entry's, so that loading it again opens nothing
+ * more. */
+static int cached(const struct frost_entry *e, char *out, size_t size)
 {
-    if (!vfs_root || !path || strncmp(path, vfs_root, vfs_root_len) != 0 ||
-        !stub_cache_enabled(vfs_payload))
-        return 0;
-    const char *rel = path + vfs_root_len;
-    const struct frost_entry *e = stub_payload_find(vfs_payload, rel, strlen(rel));
-    if (!e)
+    if (!stub_cache_enabled(vfs_payload))
         return 0;
     size_t i = (size_t)(e - vfs_payload->entries);
     pthread_mutex_lock(&vfs_lock);
@@ -408,24 +403,18 @@ static int cached(const char *path, char *out, size_t size)
             vfs_fds[i] = atoi(out + 14);
         pthread_mutex_unlock(&vfs_lock);
     }
-    stub_vfs_note_path(out, e);
     return 1;
 }
 
-/* The name the loader already got for payload path `path` or for an identical entry (one that
- * shares its stored bytes, docs/FORMAT.md): `out` holds it and 1 is returned. So a library
- * loaded as `native/libx.so` is the object that a dlopen of `<executable>/native/libx.so`, or of
- * its twin `<executable>/lib/pkg/libx.so`, gets, as one file is under python: one copy, one
- * state. */
-static int noted_twin(const char *path, char *out, size_t size)
+/* The name the loader already got for entry `e` or for an identical entry (one that shares its
+ * stored bytes, docs/FORMAT.md): `out` holds it and 1 is returned. So a library loaded as
+ * `native/libx.so` is the object that a dlopen of `<executable>/native/libx.so`, or of its twin
+ * `<executable>/lib/pkg/libx.so`, gets, as one file is under python: one copy, one state. */
+static int noted_twin(const struct frost_entry *e, char *out, size_t size)
 {
-    if (!vfs_root || !path || strncmp(path, vfs_root, vfs_root_len) != 0)
-        return 0;
-    const char *rel = path + vfs_root_len;
-    const struct frost_entry *e = stub_payload_find(vfs_payload, rel, strlen(rel));
     int found = 0;
     pthread_mutex_lock(&vfs_lock);
-    for (size_t i = 0; e && !found && i < noted_count; i++) {
+    for (size_t i = 0; !found && i < noted_count; i++) {
         const struct frost_entry *n = noted[i].e;
         if (n->data_offset == e->data_offset && n->stored_size == e->stored_size &&
             n->raw_size == e->raw_size && strlen(noted[i].loaded) < size) {
@@ -435,6 +424,23 @@ static int noted_twin(const char *path, char *out, size_t size)
     }
     pthread_mutex_unlock(&vfs_lock);
     return found;
+}
+
+/* Where the loader gets payload entry `e` from, in `out`: the object already loaded for it (or
+ * an identical entry), else its file in the cache on disk, else its memfd; noted, so that the
+ * object takes the entry's path as its name. 0 when it has none. */
+static int loadable(const struct frost_entry *e, char *out, size_t size)
+{
+    if (noted_twin(e, out, size))
+        return 1;
+    if (!cached(e, out, size)) {
+        int fd = entry_fd(e);
+        if (fd < 0)
+            return 0;
+        snprintf(out, size, "/proc/self/fd/%d", fd);
+    }
+    stub_vfs_note_path(out, e);
+    return 1;
 }
 
 /* An object just loaded from a memfd (or the cache) takes its payload path as its name
@@ -466,21 +472,16 @@ void *dlopen(const char *path, int flags)
     if (!real)
         real = (dlopen_fn)dlsym(RTLD_NEXT, "dlopen");
     char buf[PATH_MAX];
-    const char *target = path && strchr(path, '/')
-                             ? (noted_twin(path, buf, sizeof buf) || cached(path, buf, sizeof buf)
-                                    ? buf
-                                    : redirect(path, O_RDONLY, buf, sizeof buf))
-                             : path;
+    const struct frost_entry *e = NULL;
+    if (vfs_root && path && strncmp(path, vfs_root, vfs_root_len) == 0) {
+        const char *rel = path + vfs_root_len;
+        e = stub_payload_find(vfs_payload, rel, strlen(rel));
+    }
+    const char *target = e ? (loadable(e, buf, sizeof buf) ? buf : NULL)
+                       : path && strchr(path, '/') ? redirect(path, O_RDONLY, buf, sizeof buf)
+                                                   : path;
     if (!real || (path && !target))
         return NULL; /* dlerror() then says nothing new: the caller sees the failure */
-    if (target == buf && path && strncmp(path, vfs_root, vfs_root_len) == 0 &&
-        strncmp(buf, "/proc/self/fd/", 14) == 0) {
-        /* A payload file's own memfd (redirect): noted, so the object takes the path's name. */
-        const char *rel = path + vfs_root_len;
-        const struct frost_entry *e = stub_payload_find(vfs_payload, rel, strlen(rel));
-        if (e && !noted_twin(path, (char[PATH_MAX]){0}, PATH_MAX))
-            stub_vfs_note_path(buf, e);
-    }
     void *handle = real(target, flags);
     if (handle && target && target[0] == '/')
         name_loaded(handle, target);

@@ -327,9 +327,9 @@ public enum Inspector {
     let raw = entries.reduce(0) { $0 + $1.rawSize }
     // Entries that share their stored bytes (identical files, PayloadTwins) count them once,
     // in the first of them in index order: the totals still add up to the file.
-    var owner: [UInt64: String] = [:]
-    for e in reader.entries where owner[e.dataOffset] == nil { owner[e.dataOffset] = e.path }
-    let counted = { (e: PayloadEntry) -> UInt64 in owner[e.dataOffset] == e.path ? e.storedSize : 0 }
+    let share = Dictionary(
+      zip(reader.entries.map(\.path), reader.entries.storedShares), uniquingKeysWith: { a, _ in a })
+    let counted = { (e: PayloadEntry) -> UInt64 in share[e.path] ?? 0 }
     let stored = entries.reduce(0) { $0 + counted($1) }
     var byKind = [
       PayloadKindTotal(

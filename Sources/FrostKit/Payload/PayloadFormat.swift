@@ -159,12 +159,15 @@ public struct PayloadEntry: Codable, Sendable, Equatable {
 }
 
 extension Sequence where Element == PayloadEntry {
-  /// The bytes these entries take in the section: entries that share their stored bytes
-  /// (identical files, `PayloadTwins`) count once.
-  public var storedBytesCountedOnce: UInt64 {
+  /// Each entry's share of the section's bytes, in order: its stored size, or 0 when an
+  /// earlier entry holds the same stored bytes (identical files, `PayloadTwins`).
+  public var storedShares: [UInt64] {
     var seen = Set<UInt64>()
-    return reduce(0) { $0 + (seen.insert($1.dataOffset).inserted ? $1.storedSize : 0) }
+    return map { seen.insert($0.dataOffset).inserted ? $0.storedSize : 0 }
   }
+
+  /// The bytes these entries take in the section, shared stored bytes counted once.
+  public var storedBytesCountedOnce: UInt64 { storedShares.reduce(0, +) }
 }
 
 /// The manifest: ordered key/value pairs (`"key\0value\0"`), keys may repeat.
