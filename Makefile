@@ -160,7 +160,8 @@ $(PY_GEN)/pack: stubs/packed/pack.c stubs/packed/packed.h
 # only the four that do.
 KIT_PY := $(filter-out stubs/python/stub_inittab.c,$(wildcard stubs/python/*.c stubs/python/*.h stubs/python/*.py))
 KIT_PLAIN := stubs/python/main.c stubs/python/stub_native.c stubs/python/stub_prefetch.c \
-	stubs/python/stub_vfs.c stubs/python/stub_maps.c stubs/python/stub_glibc.c stubs/python/stub_cache.c \
+	stubs/python/stub_vfs.c stubs/python/stub_vfs_dir.c stubs/python/stub_maps.c stubs/python/stub_glibc.c \
+	stubs/python/stub_cache.c \
 	$(COMMON_SRC)
 $(KIT)/kit.list: $(KIT_PY) $(COMMON_SRC) $(COMMON_HDR) $(PY_GEN)/pack Makefile $(FLOOR_STAMP)
 	rm -rf $(KIT) && mkdir -p $(KIT)/python $(KIT)/common $(KIT)/include $(KIT)/objects

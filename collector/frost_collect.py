@@ -21,6 +21,7 @@ import importlib.metadata
 import importlib.util
 import json
 import marshal
+import operator
 import os
 import re
 import struct
@@ -278,7 +279,9 @@ class Collector:
             return rec
         if self.excluded(name):
             return None
-        if name in self.provided or name in NEVER:
+        # `import __main__` (django's autoreload, dill, pkg_resources): the running program,
+        # always in sys.modules, never a file to bundle.
+        if name in self.provided or name in NEVER or name == "__main__":
             rec = {"name": name, "type": "provided", "search": None}
             self.modules[name] = rec
             if _imp.is_frozen(name) and name not in NOT_SCANNED and not name.startswith("__"):
@@ -492,6 +495,10 @@ class Collector:
         if rec["type"] == "package":
             return "lib/%s/__init__.pyc" % rel
         if rec["type"] == "extension":
+            # An extension that is a package's __init__ (mypyc compiles mypy/__init__.py to
+            # mypy/__init__.cpython-311-x86_64-linux-gnu.so, which python3 takes first).
+            if rec.get("search") is not None:
+                return "lib/%s/__init__.so" % rel
             return "lib/%s.so" % rel
         return "lib/%s.pyc" % rel
 
@@ -510,7 +517,7 @@ class Collector:
             consts = co.co_consts
             names = co.co_names
             skip = self.main_block(co) if co is code and self.from_stdlib else None
-            skips = ([skip] if skip else []) + self.type_checking_blocks(co)
+            skips = ([skip] if skip else []) + self.type_checking_blocks(co) + version_blocks(co)
             guarded = None  # try_ranges(co), read only for code that imports (dis is slow)
             i = raw.find(bytes([IMPORT_NAME]))
             while i != -1:
@@ -710,6 +717,48 @@ def false_branches(co, test, window):
                         and jump.argval > jump.offset:
                     out.append((jump.offset, jump.argval))
                 break
+    return out
+
+
+VERSION_TESTS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
+                 "==": operator.eq, "!=": operator.ne}
+
+
+def version_blocks(co):
+    """(jump, target) byte ranges of `if sys.version_info OP (X, Y):` blocks (also
+    `version_info[:2]`) whose test is false for this interpreter, the target's: imports there
+    never run (annotationlib behind `>= (3, 14)`, tomli behind `< (3, 11)` on 3.11)."""
+    if "version_info" not in co.co_names:
+        return []
+    try:
+        code = list(dis.get_instructions(co))
+    except Exception:
+        return []
+    out = []
+    for i, ins in enumerate(code):
+        if ins.argval != "version_info" or "ATTR" not in ins.opname and "NAME" not in ins.opname \
+                and "GLOBAL" not in ins.opname:
+            continue
+        window = code[i + 1:i + 8]
+        sliced = any("SLICE" in w.opname for w in window)
+        for k, w in enumerate(window):
+            if w.opname != "COMPARE_OP":
+                continue
+            test = VERSION_TESTS.get(str(w.argval).replace("bool(", "").rstrip(")"))
+            const = window[k - 1].argval if k and window[k - 1].opname == "LOAD_CONST" else None
+            jump = window[k + 1] if k + 1 < len(window) else None
+            if (test is None or not isinstance(const, tuple) or jump is None
+                    or not jump.opname.endswith("IF_FALSE") or not isinstance(jump.argval, int)
+                    or jump.argval <= jump.offset):
+                break
+            version = tuple(sys.version_info)[:len(const)] if sliced else sys.version_info
+            try:
+                holds = test(version, const)
+            except TypeError:
+                break
+            if not holds:
+                out.append((jump.offset, jump.argval))
+            break
     return out
 
 
@@ -1260,6 +1309,25 @@ def sources_read_as_files(collector):
     return out
 
 
+def frozen_sources(collector):
+    """With sources bundled: the sources of the standard modules frozen into the interpreter
+    (os, posixpath, codecs, ...), whose __file__ names lib/os.py in the payload as it names
+    the stdlib folder under python3: inspect.getsource(os) and pylint's `import os` read it.
+    Their bytecode is the interpreter's own; only the text is bundled."""
+    if not collector.req.get("include_source"):
+        return []
+    stdlib = os.path.dirname(os.__file__)
+    out = []
+    for name in sorted(collector.modules):
+        rec = collector.modules[name]
+        if rec["type"] != "provided" or rec.get("kind") != "stdlib":
+            continue
+        rel = name.replace(".", "/") + ("/__init__.py" if rec["search"] is not None else ".py")
+        if os.path.isfile(os.path.join(stdlib, rel)):
+            out.append({"src": os.path.join(stdlib, rel), "dest": "lib/" + rel})
+    return out
+
+
 def distribution_report(collector, data, metadata_files):
     """Each distribution bundled whole: its name, the bytes of its files in the payload (raw),
     why it is there (the first module seen importing one of its modules, or the distribution
@@ -1561,7 +1629,10 @@ def main():
         c.queue.append(("one", name))
     for name in req.get("include_packages", []):
         c.queue.append(("all", name))
-    if req.get("include_source"):
+    # What prints source lines in tracebacks, with sources bundled; `--stdlib imported` (an
+    # explicit trim) keeps to what the program imports: without traceback in the payload,
+    # the stub's hook falls back to python's own (file names and line numbers).
+    if req.get("include_source") and req.get("stdlib", "all") == "all":
         for name in SOURCE_SUPPORT:
             c.queue.append(("one", name))
     c.drain()
@@ -1591,7 +1662,7 @@ def main():
     preload = preload_order(c, main_module)
     natives = {realpath(p) for p in installed}
     dist_data = [d for d in dist_data if realpath(d["src"]) not in natives]
-    dist_data += sources_read_as_files(c)
+    dist_data += sources_read_as_files(c) + frozen_sources(c)
     meta = metadata(c, bundled)
     out = {
         "full_version": sys.version.split()[0],

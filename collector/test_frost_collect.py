@@ -157,6 +157,25 @@ class Blocks(unittest.TestCase):
         self.assertTrue(main[0] <= at[3] < main[1])
         self.assertFalse(main[0] <= at[2] < main[1])
 
+    def test_version_blocks(self):
+        """Blocks behind a version test that fails on this interpreter never run; the others,
+        and blocks behind any other test, do."""
+        major, minor = sys.version_info[:2]
+        src = ("import sys\n"
+               "if sys.version_info >= (%d, %d):\n    import newer\n"
+               "if sys.version_info[:2] < (%d, %d):\n    import older\n"
+               "if sys.version_info >= (%d, %d):\n    import current\n"
+               "if sys.version_info[:2] == (%d, %d):\n    import exact\n"
+               "if sys.platform == 'win32':\n    import winreg\n"
+               % (major, minor + 1, major, minor, major, minor, major, minor))
+        co = compile(src, "x", "exec")
+        raw = co.co_code
+        at = [i for i in range(0, len(raw), 2) if raw[i] == fc.IMPORT_NAME]
+        self.assertEqual(len(at), 6)  # sys newer older current exact winreg
+        blocks = fc.version_blocks(co)
+        skipped = [any(x <= i < y for x, y in blocks) for i in at]
+        self.assertEqual(skipped, [False, True, True, False, False, False])
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -29,6 +29,21 @@ struct BadBuildInputTests {
     #expect(left.isEmpty)
   }
 
+  @Test("a missing Python script named by a relative path: one line, no endless search for pyproject.toml")
+  func missingRelativePython() throws {
+    let dir = try CLI.tempDir()
+    defer { CLI.cleanup(dir) }
+    try FileManager.default.createDirectory(atPath: dir + "/a/b", withIntermediateDirectories: true)
+    for script in ["../../nope/x.py", "x.py", "nope/x.py"] {
+      // Under timeout(1): the search for pyproject.toml used to climb "." forever.
+      let r = try CLI.run(
+        "/usr/bin/timeout", ["60", CLI.frost, "build", script, "-o", "out"], cwd: dir + "/a/b")
+      #expect(r.status == 1, "\(script): \(r.status) \(r.stderr)")
+      expectOneLine(r, naming: script, "no such file or directory")
+      #expect(!FileManager.default.fileExists(atPath: dir + "/a/b/out"))
+    }
+  }
+
   @Test("an empty script")
   func empty() throws {
     let dir = try CLI.tempDir()

@@ -74,15 +74,29 @@ struct PythonBehaviourTests {
         """)
   }
 
-  @Test("without --include-source a traceback has file names and line numbers")
-  func tracebackWithoutSource() throws {
+  @Test("by default a traceback shows source lines, as under python3; with --no-include-source only file names and line numbers")
+  func tracebackDefaultAndWithoutSource() throws {
     let root = try PythonFixtures.project(["t.py": "def f():\n    1 / 0\nf()\n"])
     defer { CLI.cleanup(root) }
-    let path = try #require(PythonFixtures.build("tb", [root + "/t.py"]).0)
-    let r = try CLI.run(path)
+    let plain = try #require(PythonFixtures.build("tb", [root + "/t.py"]).0)
+    let r = try CLI.run(plain)
     #expect(r.status == 1)
     #expect(
       r.stderr == """
+        Traceback (most recent call last):
+          File "\(plain)/lib/t.py", line 3, in <module>
+            f()
+          File "\(plain)/lib/t.py", line 2, in f
+            1 / 0
+            ~~^~~
+        ZeroDivisionError: division by zero
+
+        """)
+    let path = try #require(PythonFixtures.build("tb2", [root + "/t.py", "--no-include-source"]).0)
+    let bare = try CLI.run(path)
+    #expect(bare.status == 1)
+    #expect(
+      bare.stderr == """
         Traceback (most recent call last):
           File "\(path)/lib/t.py", line 3, in <module>
           File "\(path)/lib/t.py", line 2, in f

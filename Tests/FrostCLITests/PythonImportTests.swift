@@ -190,6 +190,81 @@ struct PythonImportTests {
     "q/vanish.py": "import sys\ndel sys.modules[__name__]\n",
   ]
 
+  @Test("sources are bundled by default, those of the modules frozen into the interpreter too")
+  func sourcesByDefault() throws {
+    // pylint (astroid) reads os from find_spec("os").loader_state.filename; typeguard and
+    // jedi read sources with inspect; linecache prints them in tracebacks.
+    let files = [
+      "src.py": """
+      import importlib.util, inspect, json, linecache, os, posixpath
+      import helper
+      spec = importlib.util.find_spec("os")
+      print("os", os.path.isfile(spec.loader_state.filename), "def getenv(" in inspect.getsource(os))
+      print("posixpath", "def join(" in inspect.getsource(posixpath))
+      print("json", inspect.getsource(json.dumps).splitlines()[0])
+      print("helper", inspect.getsource(helper.twice).strip())
+      print("line", linecache.getline(helper.__file__, 1).strip())
+
+      """,
+      "helper.py": "def twice(x):\n    return 2 * x\n",
+    ]
+    let out = try Self.sameOutput(files, "src", [])
+    #expect(out.contains("os True True"))
+    #expect(out.contains("helper def twice(x):\n    return 2 * x"))
+  }
+
+  @Test("a namespace package joins its portions from every sys.path entry, a vendored folder's too")
+  func namespacePortions() throws {
+    // pkg_resources puts setuptools/_vendor on sys.path and imports jaraco.text from there,
+    // while jaraco.functools is installed at the root: one namespace package `jaraco`.
+    let files = [
+      "portions.py": """
+      import os, sys
+      import pk2
+      sys.path.append(os.path.join(os.path.dirname(pk2.__file__), "_vendor"))
+      import ns.a
+      import ns.b
+      base = os.path.dirname(os.path.abspath(__file__)) + "/"
+      print(ns.a.X, ns.b.X, [p.replace(base, "<base>/") for p in ns.__path__])
+      print(type(ns.__spec__.loader).__name__, ns.__file__ if hasattr(ns, "__file__") else "-")
+
+      """,
+      "ns/a.py": "X = 'root'\n",
+      "pk2/__init__.py": "",
+      "pk2/_vendor/ns/b.py": "X = 'vendored'\n",
+    ]
+    let out = try Self.sameOutput(
+      files, "portions", ["--include-package", "pk2", "--include-module", "pk2._vendor.ns.b"])
+    #expect(out.contains("root vendored ['<base>/ns', '<base>/pk2/_vendor/ns']"))
+  }
+
+  @Test("the loader API before PEP 451: pkgutil's finder.find_module(name).load_module(name)")
+  func legacyLoaderAPI() throws {
+    // hydra's plugin discovery loads modules so; python3's loaders keep load_module (deprecated).
+    let files = [
+      "legacy.py": """
+      import pkgutil, sys, warnings
+      import plug
+      warnings.simplefilter("ignore", DeprecationWarning)
+      for finder, name, ispkg in pkgutil.iter_modules(plug.__path__, "plug."):
+          loader = finder.find_module(name) if hasattr(finder, "find_module") else None
+          if loader is None:
+              loader = finder.find_spec(name).loader
+          module = loader.load_module(name)
+          print(name, ispkg, module.__name__, module.VALUE, sys.modules[name] is module)
+      again = loader.load_module(name)
+      print("reloaded in place:", again is module)
+
+      """,
+      "plug/__init__.py": "",
+      "plug/a.py": "VALUE = 'a'\n",
+      "plug/b/__init__.py": "VALUE = 'b'\n",
+    ]
+    let out = try Self.sameOutput(files, "legacy", ["--include-package", "plug"])
+    #expect(out.contains("plug.a False plug.a a True"))
+    #expect(out.contains("plug.b True plug.b b True"))
+  }
+
   @Test("what the stub leaves to importlib imports as under python3, namespace packages too")
   func edgeCases() throws {
     let out = try Self.sameOutput(

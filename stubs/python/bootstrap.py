@@ -65,7 +65,10 @@ class FrostImporter:
             if folder not in path:
                 return None
         found = _frost.find(fullname.replace(".", "/"))
-        if found is None:
+        if found is None or found[0] == NAMESPACE:
+            # A namespace package is PathFinder's, after this on sys.meta_path: it joins the
+            # portions of every sys.path entry (FrostPathEntryFinder gives the payload's), as
+            # python3 does: jaraco.functools at the root, pkg_resources' vendored jaraco.text.
             return None
         return self._spec(fullname, found)
 
@@ -90,12 +93,13 @@ class FrostImporter:
             spec.submodule_search_locations = [ROOT + ppath]
             return spec
         origin = ROOT + (ppath[:-1] if kind != EXTENSION else ppath)
-        spec = ModuleSpec(fullname, self, origin=origin, is_package=kind == PACKAGE,
+        package = _is_package(found)
+        spec = ModuleSpec(fullname, self, origin=origin, is_package=package,
                           loader_state=found)
         spec.has_location = True
         if kind != EXTENSION:
             spec.cached = _cached(origin)
-        if kind == PACKAGE:
+        if package:
             spec.submodule_search_locations = [ROOT + ppath.rpartition("/")[0]]
         return spec
 
@@ -146,6 +150,11 @@ class FrostImporter:
         elif kind != NAMESPACE:
             exec(_code(ppath), module.__dict__)
 
+    def load_module(self, fullname):
+        """The loader API before PEP 451, which python3's own loaders keep (deprecated):
+        pkgutil's `finder.find_module(name).load_module(name)` (hydra's plugin discovery)."""
+        return _bootstrap._load_module_shim(self, fullname)
+
     def get_code(self, fullname):
         return _code_of(self._found(fullname))
 
@@ -157,7 +166,8 @@ class FrostImporter:
         return decode_source(_frost.read(ppath[:-1]))
 
     def is_package(self, fullname):
-        return self._found(fullname)[0] in (PACKAGE, NAMESPACE)
+        found = self._found(fullname)
+        return found[0] == NAMESPACE or _is_package(found)
 
     def get_filename(self, fullname):
         kind, ppath = self._found(fullname)
@@ -170,11 +180,18 @@ class FrostImporter:
         return _frost.read(ppath)
 
     def get_resource_reader(self, fullname):
-        kind, ppath = self._found(fullname)
-        if kind not in (PACKAGE, NAMESPACE):
+        found = self._found(fullname)
+        kind, ppath = found
+        if kind != NAMESPACE and not _is_package(found):
             return None
         from _frost_support import FrostReader
-        return FrostReader(ppath.rpartition("/")[0] if kind == PACKAGE else ppath)
+        return FrostReader(ppath if kind == NAMESPACE else ppath.rpartition("/")[0])
+
+
+def _is_package(found):
+    """A package's __init__: bytecode, or an extension module (mypyc's mypy/__init__.so)."""
+    kind, ppath = found
+    return kind == PACKAGE or (kind == EXTENSION and ppath.endswith("/__init__.so"))
 
 
 def _cached(origin):
@@ -273,8 +290,12 @@ def _main_spec(name):
 
 
 def _excepthook(exc_type, value, tb):
-    """With sources bundled: the traceback module prints source lines (via get_source)."""
-    import traceback
+    """With sources bundled: the traceback module prints source lines (via get_source);
+    python's own hook when a trimmed payload (--stdlib imported) has no traceback module."""
+    try:
+        import traceback
+    except ImportError:
+        return sys.__excepthook__(exc_type, value, tb)
     traceback.print_exception(exc_type, value, tb)
 
 

@@ -89,7 +89,15 @@ int stub_pymod_lookup(const char *name, size_t len, int sep, char *path, size_t 
     if ((*entry = find_str(path, *plen = n + 4)))
         return STUB_PY_MODULE;
     path[*plen = n] = '\0';
-    return is_dir(path, n) ? STUB_PY_NAMESPACE : 0;
+    if (!is_dir(path, n))
+        return 0;
+    /* A package whose __init__ is an extension module (mypyc's mypy/__init__.so). */
+    memcpy(path + n, "/__init__.so", 13);
+    if ((*entry = find_str(path, *plen = n + 12)) && (*entry)->kind == FROST_KIND_EXTENSION)
+        return STUB_PY_EXTENSION;
+    *entry = NULL;
+    path[*plen = n] = '\0';
+    return STUB_PY_NAMESPACE;
 }
 
 /* _frost.find(rel) -> (kind, path) | None, for rel = "json/decoder". */

@@ -6,12 +6,15 @@
  * The stub is linked with -E, so its definitions of open, open64, openat, openat64, fopen,
  * fopen64, access and dlopen come first in the global scope: every library loaded later
  * binds to them, and the interpreter linked into the stub calls them directly; stat, lstat
- * and fstatat (and their 64 twins) answer for payload files and folders, so that code that
- * resolves a path first (sqlite3's unixFullPathname lstats each component) gets that far. A path that
- * does not start with `<executable>/`, or names no file entry, goes to the C library's
- * function unchanged. A payload file opened for writing fails with EROFS. Each entry's memfd
- * is made once (close-on-exec, kept for the process's life). The Python side of the same
- * view (os.stat, os.listdir, ...) is vfs.py. */
+ * and fstatat (their 64 twins, and glibc's names for them before 2.33, __xstat and the rest)
+ * answer for payload files and folders, so that code that resolves a path first (sqlite3's
+ * unixFullPathname lstats each component) gets that far; opendir lists a payload folder
+ * (stub_vfs_dir.c). The part after `<executable>/` is made normal first ("a/./b//../c" is
+ * "a/c"). A path that does not start with `<executable>/`, or whose ".." climbs above it, goes
+ * to the C library's function unchanged; one that names no payload file or folder fails with
+ * ENOENT (dlopen passes it on, so that dlerror() says why). A payload file opened for writing
+ * fails with EROFS. Each entry's memfd is made once (close-on-exec, kept for the process's
+ * life). The Python side of the same view (os.stat, os.listdir, ...) is vfs.py. */
 #include "stub_vfs.h"
 #include "stub_cache.h"
 #include "stub_maps.h"
@@ -73,52 +76,158 @@ static int entry_fd(const struct frost_entry *e)
     return fd;
 }
 
-/* 1 when payload path `rel` (`len` bytes) is a folder: some entry's name starts with
- * "rel/". Binary search for the first name not before "rel/". */
-static int is_folder(const char *rel, size_t len)
+/* The index of the first entry whose name is not before `key` (`len` bytes): entries are
+ * sorted by name, byte by byte, so those under a folder "rel/" follow it in one run. */
+static uint32_t first_from(const char *key, size_t len)
 {
-    char key[4096];
-    if (len + 1 >= sizeof key)
-        return 0;
-    memcpy(key, rel, len);
-    key[len] = '/';
     uint32_t lo = 0, hi = vfs_payload->count;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
         size_t elen;
         const char *e = stub_payload_name(vfs_payload, &vfs_payload->entries[mid], &elen);
-        int c = memcmp(e, key, elen < len + 1 ? elen : len + 1);
-        if (c < 0 || (c == 0 && elen < len + 1))
+        int c = memcmp(e, key, elen < len ? elen : len);
+        if (c < 0 || (c == 0 && elen < len))
             lo = mid + 1;
         else
             hi = mid;
     }
-    if (lo == vfs_payload->count)
-        return 0;
-    size_t elen;
-    const char *e = stub_payload_name(vfs_payload, &vfs_payload->entries[lo], &elen);
-    return elen > len + 1 && memcmp(e, key, len + 1) == 0;
+    return lo;
 }
 
-/* 1 when `path` lies under the executable: then `out` holds the memfd path of its payload
- * file, or is empty when it names none. 0 for every other path. */
-static int mapped(const char *path, char *out, size_t size)
+/* 1 when entry `i` lies under the folder whose name with its '/' is `key` (`len` bytes). */
+static int entry_under(uint32_t i, const char *key, size_t len)
+{
+    if (i >= vfs_payload->count)
+        return 0;
+    size_t elen;
+    const char *e = stub_payload_name(vfs_payload, &vfs_payload->entries[i], &elen);
+    return elen > len && memcmp(e, key, len) == 0;
+}
+
+/* A path under the executable, as the payload names it. */
+struct vfs_path {
+    char rel[PATH_MAX]; /* "lib/pkg/data.db"; "" for the executable's own folder; NUL-ended */
+    size_t len;
+    int folder_only; /* it ended in "/", "." or "..": it names a folder or nothing */
+};
+
+/* Appends component `name` (`n` bytes) of a path to `p`, or pops one for ".."; 0 when that
+ * climbs above the executable or the result does not fit. */
+static int path_step(struct vfs_path *p, const char *name, size_t n)
+{
+    if (n == 0 || (n == 1 && name[0] == '.'))
+        return 1;
+    if (n == 2 && name[0] == '.' && name[1] == '.') {
+        if (p->len == 0)
+            return 0;
+        while (p->len > 0 && p->rel[p->len - 1] != '/')
+            p->len--;
+        if (p->len > 0)
+            p->len--;
+        return 1;
+    }
+    if (p->len + 1 + n >= sizeof p->rel)
+        return 0;
+    if (p->len > 0)
+        p->rel[p->len++] = '/';
+    memcpy(p->rel + p->len, name, n);
+    p->len += n;
+    return 1;
+}
+
+/* 1 when `path` lies under the executable: `out` then holds the part after `<executable>/`
+ * made normal as os.path.normpath makes it (no empty, "." or ".." component), since code
+ * builds such paths from a module's __file__ (pycryptodome dlopens `Crypto/Util/../Util/x.so`)
+ * and the payload has no symbolic links for ".." to follow. 0 for every other path, and for
+ * one whose ".." climbs above the executable: the kernel resolves that one as it is (and
+ * fails with ENOTDIR if it goes through the executable, a file). */
+static int payload_path(const char *path, struct vfs_path *out)
 {
     if (!vfs_root || !path || strncmp(path, vfs_root, vfs_root_len) != 0)
         return 0;
+    out->len = 0;
+    const char *s = path + vfs_root_len;
+    for (;;) {
+        const char *end = strchrnul(s, '/');
+        size_t n = (size_t)(end - s);
+        if (!path_step(out, s, n))
+            return 0;
+        if (!*end) {
+            out->folder_only = n == 0 || (s[0] == '.' && (n == 1 || (n == 2 && s[1] == '.')));
+            break;
+        }
+        s = end + 1;
+    }
+    out->rel[out->len] = '\0';
+    return 1;
+}
+
+/* 1 when `p` names a payload folder: the executable's own, or one that some entry's name
+ * starts with ("rel/", written in place after `rel`: payload_path leaves room for it). */
+static int names_folder(struct vfs_path *p)
+{
+    if (p->len == 0)
+        return 1;
+    p->rel[p->len] = '/';
+    int found = entry_under(first_from(p->rel, p->len + 1), p->rel, p->len + 1);
+    p->rel[p->len] = '\0';
+    return found;
+}
+
+/* The payload file entry that `p` names, or NULL. */
+static const struct frost_entry *file_entry(const struct vfs_path *p)
+{
+    return p->folder_only ? NULL : stub_payload_find(vfs_payload, p->rel, p->len);
+}
+
+/* 1 when `path` lies under the executable (`where` is then its payload path): then `out`
+ * holds the memfd path of its payload file, or is empty when it names none. 0 for every
+ * other path. */
+static int mapped(const char *path, struct vfs_path *where, char *out, size_t size)
+{
+    if (!payload_path(path, where))
+        return 0;
     out[0] = '\0';
-    const char *rel = path + vfs_root_len;
-    const struct frost_entry *e = stub_payload_find(vfs_payload, rel, strlen(rel));
+    const struct frost_entry *e = file_entry(where);
     int fd = e ? entry_fd(e) : -1;
     if (fd >= 0)
         snprintf(out, size, "/proc/self/fd/%d", fd);
     return 1;
 }
 
+int stub_vfs_list(const char *path, stub_vfs_each_fn each, void *arg)
+{
+    struct vfs_path where;
+    if (!payload_path(path, &where))
+        return 1;
+    if (!names_folder(&where)) {
+        errno = file_entry(&where) ? ENOTDIR : ENOENT;
+        return -1;
+    }
+    size_t plen = where.len ? where.len + 1 : 0; /* "rel/", or "" for the root */
+    where.rel[where.len] = '/';
+    const char *last = NULL;
+    size_t last_len = 0;
+    for (uint32_t i = first_from(where.rel, plen); entry_under(i, where.rel, plen); i++) {
+        size_t elen;
+        const char *name = stub_payload_name(vfs_payload, &vfs_payload->entries[i], &elen);
+        const char *child = name + plen;
+        const char *slash = memchr(child, '/', elen - plen);
+        size_t clen = slash ? (size_t)(slash - child) : elen - plen;
+        if (last && clen == last_len && memcmp(child, last, clen) == 0)
+            continue; /* another entry of the same sub-folder */
+        each(child, clen, slash != NULL, (uint64_t)i + 1, arg);
+        last = child;
+        last_len = clen;
+    }
+    return 0;
+}
+
 /* The path to hand the C library for `path` opened with `flags`, or NULL with errno set. */
 static const char *redirect(const char *path, int flags, char *buf, size_t size)
 {
-    if (!mapped(path, buf, size))
+    struct vfs_path where;
+    if (!mapped(path, &where, buf, size))
         return path;
     if ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC))) {
         errno = EROFS;
@@ -218,13 +327,10 @@ FILE *fopen64(const char *path, const char *mode)
 int access(const char *path, int amode)
 {
     char buf[64];
-    if (!mapped(path, buf, sizeof buf))
+    struct vfs_path where;
+    if (!mapped(path, &where, buf, sizeof buf))
         return (int)syscall(SYS_faccessat, AT_FDCWD, path, amode);
-    const char *rel = path + vfs_root_len;
-    size_t len = strlen(rel);
-    while (len > 0 && rel[len - 1] == '/')
-        len--;
-    if (!buf[0] && len > 0 && !is_folder(rel, len)) {
+    if (!buf[0] && !names_folder(&where)) {
         errno = ENOENT;
         return -1;
     }
@@ -248,12 +354,9 @@ static int folder_stat(struct stat *st)
 int fstatat(int dirfd, const char *path, struct stat *st, int flags)
 {
     char buf[64];
-    if (mapped(path, buf, sizeof buf)) {
-        const char *rel = path + vfs_root_len;
-        size_t len = strlen(rel);
-        while (len > 0 && rel[len - 1] == '/')
-            len--;
-        if (!buf[0] && (len == 0 || is_folder(rel, len)))
+    struct vfs_path where;
+    if (mapped(path, &where, buf, sizeof buf)) {
+        if (!buf[0] && names_folder(&where))
             return folder_stat(st);
         if (!buf[0]) {
             errno = ENOENT;
@@ -288,6 +391,61 @@ int lstat64(const char *path, struct stat64 *st)
 int fstatat64(int dirfd, const char *path, struct stat64 *st, int flags)
 {
     return fstatat(dirfd, path, (struct stat *)st, flags);
+}
+
+/* glibc's entry points of the stat family before 2.33 (the functions above were inline
+ * wrappers of these): libraries built for an older glibc, as manylinux2014 wheels are, call
+ * them by these names (pyproj's SQLite lstats each folder up to proj.db with __lxstat64), and
+ * newer glibc still has them as GLIBC_2.2.5 compatibility symbols, which a reference binds
+ * to the stub's definitions first. On x86-64 `vers` is _STAT_VER_KERNEL (0) or
+ * _STAT_VER_LINUX (1), both meaning the kernel's struct stat, as glibc's own accept; any
+ * other is EINVAL there too. They answer as stat, lstat and fstatat above. */
+#define STAT_VER_LINUX 1
+
+static int xstat_at(int vers, int dirfd, const char *path, void *st, int flags)
+{
+    if (vers < 0 || vers > STAT_VER_LINUX) {
+        errno = EINVAL;
+        return -1;
+    }
+    return fstatat(dirfd, path, st, flags);
+}
+
+int __xstat(int vers, const char *path, struct stat *st);
+int __xstat64(int vers, const char *path, struct stat64 *st);
+int __lxstat(int vers, const char *path, struct stat *st);
+int __lxstat64(int vers, const char *path, struct stat64 *st);
+int __fxstatat(int vers, int dirfd, const char *path, struct stat *st, int flags);
+int __fxstatat64(int vers, int dirfd, const char *path, struct stat64 *st, int flags);
+
+int __xstat(int vers, const char *path, struct stat *st)
+{
+    return xstat_at(vers, AT_FDCWD, path, st, 0);
+}
+
+int __xstat64(int vers, const char *path, struct stat64 *st)
+{
+    return xstat_at(vers, AT_FDCWD, path, st, 0);
+}
+
+int __lxstat(int vers, const char *path, struct stat *st)
+{
+    return xstat_at(vers, AT_FDCWD, path, st, AT_SYMLINK_NOFOLLOW);
+}
+
+int __lxstat64(int vers, const char *path, struct stat64 *st)
+{
+    return xstat_at(vers, AT_FDCWD, path, st, AT_SYMLINK_NOFOLLOW);
+}
+
+int __fxstatat(int vers, int dirfd, const char *path, struct stat *st, int flags)
+{
+    return xstat_at(vers, dirfd, path, st, flags);
+}
+
+int __fxstatat64(int vers, int dirfd, const char *path, struct stat64 *st, int flags)
+{
+    return xstat_at(vers, dirfd, path, st, flags);
 }
 
 #define MAX_NOTED 1024
@@ -466,22 +624,25 @@ static void name_loaded(void *handle, const char *loaded)
         map->l_name = name;
 }
 
+/* A path under the executable that names no loadable entry goes to the C library as it is:
+ * the kernel refuses it (the executable is a file: ENOTDIR) and glibc sets dlerror() to
+ * "<path>: cannot open shared object file: Not a directory", as python3 gets for such a path;
+ * callers format that message (cffi crashes on a NULL one, ctypes says only "dlopen() error"). */
 void *dlopen(const char *path, int flags)
 {
     static dlopen_fn real;
     if (!real)
         real = (dlopen_fn)dlsym(RTLD_NEXT, "dlopen");
+    if (!real)
+        return NULL;
     char buf[PATH_MAX];
-    const struct frost_entry *e = NULL;
-    if (vfs_root && path && strncmp(path, vfs_root, vfs_root_len) == 0) {
-        const char *rel = path + vfs_root_len;
-        e = stub_payload_find(vfs_payload, rel, strlen(rel));
+    const char *target = path;
+    struct vfs_path where;
+    if (payload_path(path, &where)) {
+        const struct frost_entry *e = file_entry(&where);
+        if (e && loadable(e, buf, sizeof buf))
+            target = buf;
     }
-    const char *target = e ? (loadable(e, buf, sizeof buf) ? buf : NULL)
-                       : path && strchr(path, '/') ? redirect(path, O_RDONLY, buf, sizeof buf)
-                                                   : path;
-    if (!real || (path && !target))
-        return NULL; /* dlerror() then says nothing new: the caller sees the failure */
     void *handle = real(target, flags);
     if (handle && target && target[0] == '/')
         name_loaded(handle, target);

@@ -9,7 +9,7 @@ building these classes at every start (hello: 2.2 % of its instructions).
 """
 import sys
 import _frost
-from _frost_bootstrap import IMPORTER, ROOT, _not_found
+from _frost_bootstrap import IMPORTER, NAMESPACE, ROOT, ModuleSpec, _not_found
 
 
 def decode_source(data):
@@ -170,7 +170,16 @@ class FrostPathEntryFinder(sys.modules["_frozen_importlib_external"].FileFinder)
         base = self._ppath[len("lib/"):] if self._ppath != "lib" else ""
         last = fullname.rpartition(".")[2]
         found = _frost.find(base + "/" + last if base else last)
-        return None if found is None else IMPORTER._spec(fullname, found)
+        if found is None:
+            return None
+        if found[0] == NAMESPACE:
+            # A portion, as FileFinder gives for a folder without __init__: PathFinder joins
+            # those of every sys.path entry into one namespace package, as under python3
+            # (jaraco.functools at the root and pkg_resources' setuptools/_vendor/jaraco/text).
+            spec = ModuleSpec(fullname, None)
+            spec.submodule_search_locations = [ROOT + found[1]]
+            return spec
+        return IMPORTER._spec(fullname, found)
 
     def invalidate_caches(self):
         pass
@@ -182,7 +191,8 @@ class FrostPathEntryFinder(sys.modules["_frozen_importlib_external"].FileFinder)
                 yield prefix + name[:-4], False
             elif name.endswith(".so") and (_frost.stat(path) or (0,))[0] == 4:
                 yield prefix + name[:-3], False
-            elif "." not in name and _frost.stat(path + "/__init__.pyc") is not None:
+            elif "." not in name and (_frost.stat(path + "/__init__.pyc") is not None
+                                       or _frost.stat(path + "/__init__.so") is not None):
                 yield prefix + name, True
 
 

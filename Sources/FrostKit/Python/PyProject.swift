@@ -12,14 +12,17 @@ public struct PyProject: Sendable, Equatable {
 
   /// The nearest pyproject.toml in `directory` or above, parsed; nil when there is none.
   public static func find(from directory: String) throws -> PyProject? {
-    var dir = directory
+    // Absolute first: a relative folder ("..", or "." for a script that does not exist) has
+    // no parent to climb to, and the walk would never end.
+    var dir = FileIO.absolute(directory)
     while true {
       let path = (dir == "/" ? "" : dir) + "/pyproject.toml"
       if let bytes = try? FileIO.read(path) {
         return try parse(String(decoding: bytes, as: UTF8.self), path: path)
       }
-      if dir == "/" || dir.isEmpty { return nil }
-      dir = FileIO.directoryName(dir)
+      let parent = FileIO.directoryName(dir)
+      if parent == dir || dir.isEmpty { return nil }
+      dir = parent
     }
   }
 

@@ -28,8 +28,9 @@ public enum PythonFreezer {
     public var excludeModules: [String] = []
     /// `--add-data SRC:DEST`: DEST is a folder relative to the import root.
     public var addData: [String] = []
-    /// Bundle sources too (tracebacks show source lines).
-    public var includeSource = false
+    /// Bundle sources beside the bytecode (the default): tracebacks show source lines, and
+    /// code that reads sources (inspect.getsource, typeguard, pylint, jedi) finds them.
+    public var includeSource = true
     /// Compact output: a small loader and the interpreter compressed in the payload.
     public var compact = false
     /// When the interpreter is packed (PackedInterpreter); `compact` overrides it.

@@ -34,8 +34,11 @@ struct PythonOptions: ParsableArguments {
   @Option(help: "SRC:DEST: a file or folder to bundle at DEST under the import root (repeatable).")
   var addData: [String] = []
 
-  @Flag(help: "Bundle the sources too: tracebacks show source lines.")
-  var includeSource = false
+  @Flag(
+    inversion: .prefixedNo,
+    help: ArgumentHelp(
+      "Bundle the sources beside the bytecode (the default): tracebacks show source lines, and code that reads sources (inspect.getsource, typeguard, pylint, jedi, doctest) works; --no-include-source leaves them out (smaller)."))
+  var includeSource: Bool?
 
   @Flag(help: "Smaller output: a compressed interpreter (starts a little slower).")
   var compact = false
@@ -147,7 +150,7 @@ struct PythonOptions: ParsableArguments {
     r.includePackages = (lists["include-package"] ?? []) + includePackage
     r.excludeModules = (lists["exclude-module"] ?? []) + excludeModule
     r.addData = (lists["add-data"] ?? []) + addData
-    r.includeSource = includeSource || flags["include-source"] == true
+    r.includeSource = includeSource ?? flags["include-source"] ?? true
     r.compact = compact || flags["compact"] == true
     r.unbuffered = unbuffered || flags["unbuffered"] == true
     r.hugePages = !(noHugePages || flags["no-huge-pages"] == true)
