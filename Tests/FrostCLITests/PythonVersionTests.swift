@@ -129,7 +129,8 @@ struct PythonVersionTests {
       environment: PythonVersions.environment)
   }
 
-  /// Hidden host Python (and sources): the status of sys.exit, the output; a traceback; SIGINT.
+  /// Hidden host Python (and the program's folder): the status of sys.exit, the output; a
+  /// traceback with its source lines (bundled by default); SIGINT.
   static func behaves(_ binary: String, expected: String, root: String) throws {
     let r = try PythonFixtures.runHidden(binary, ["5"], alsoHidden: [root])
     #expect(r.status == 5, "\(r.stderr)")
@@ -138,7 +139,8 @@ struct PythonVersionTests {
     #expect(raised.status == 1)
     #expect(
       raised.stderr.hasSuffix(
-        "File \"\(binary)/lib/helper.py\", line 2, in fail\nValueError: boom\n"),
+        "File \"\(binary)/lib/helper.py\", line 2, in fail\n    raise ValueError(\"boom\")\n"
+          + "ValueError: boom\n"),
       "\(raised.stderr)")
     let (status, signalled) = try PythonFixtures.runAndSignal(binary, ["sleep"], signal: SIGINT)
     #expect(signalled && status == SIGINT)
