@@ -1527,8 +1527,14 @@ def missing_report(collector):
         if rec.get("kind") not in ("program", "third-party") or rec.get("whole"):
             continue
         names = collector.missing[importer]
-        out.append({"importer": importer, "names": sorted(names),
-                    "optional": rec.get("soft", False) or all(names.values())})
+        soft = rec.get("soft", False)
+        # Judged name by name: an importer with one unguarded import still has its guarded
+        # ones and other platforms' modules (dill's winreg) counted as optional.
+        needed = sorted(n for n, optional in names.items() if not (soft or optional))
+        optional = sorted(n for n, optional in names.items() if soft or optional)
+        for group, is_optional in ((needed, False), (optional, True)):
+            if group:
+                out.append({"importer": importer, "names": group, "optional": is_optional})
     return out
 
 

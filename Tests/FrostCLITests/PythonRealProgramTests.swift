@@ -245,7 +245,24 @@ struct PythonRealProgramTests {
           pass
 
       """,
-      "helper.py": "import surely_not_installed_anywhere\n",
+      // One unguarded import beside a guarded one and another platform's module: only the
+      // first is warned; a version test false here and `import __main__` are not missing.
+      "helper.py": """
+      import sys
+      import __main__
+      import surely_not_installed_anywhere
+      try:
+          import also_maybe_there
+      except ImportError:
+          pass
+      if sys.platform == "win32":
+          import winreg
+      if sys.version_info >= (4, 0):
+          import from_the_future
+      if sys.version_info[:2] < (3, 0):
+          import from_the_past
+
+      """,
     ]
     let (build, _, _) = try Self.run(files)
     #expect(build.status == 0)
@@ -254,7 +271,12 @@ struct PythonRealProgramTests {
         "frost: warning: helper imports surely_not_installed_anywhere: not found\n"),
       "\(build.stderr)")
     #expect(build.stderr.contains("--include-module NAME"))
-    #expect(build.stderr.contains("frost: note: 1 optional import (in try blocks) not found, in main"))
+    #expect(
+      build.stderr.contains("frost: note: 3 optional imports (in try blocks) not found, in helper, main"),
+      "\(build.stderr)")
+    for name in ["__main__", "from_the_future", "from_the_past"] {
+      #expect(!build.stderr.contains(name), "\(build.stderr)")
+    }
     let (strict, _, binary) = try Self.run(files, ["--strict"])
     #expect(strict.status == 1)
     #expect(strict.stderr.hasPrefix("frost: helper imports surely_not_installed_anywhere, which"))
