@@ -259,6 +259,44 @@ struct PythonBehaviourTests {
         """)
   }
 
+  @Test("the program re-executing sys.executable gets python3: -m, -c, -u, a module's file, stdin, itself again")
+  func reexecutedAsPython() throws {
+    // loky's workers (-m MODULE), its resource tracker (-c CODE), anyio's (-u -m), py-cpuinfo
+    // (a module's __file__), reloaders ([sys.executable] + sys.argv); from a shell the same
+    // arguments stay the program's.
+    let source = """
+      import json.tool, os, subprocess, sys
+      if os.environ.get("AGAIN"):
+          print("program again", sys.argv[1:])
+          sys.exit(0)
+      def run(args, data=b'{"a": 1}'):
+          r = subprocess.run([sys.executable] + args, input=data, capture_output=True,
+                             env=dict(os.environ, AGAIN="1"))
+          print(args[-1] if args[0] == "-c" else args[0][-12:], r.returncode,
+                r.stdout.decode().split(), r.stderr.decode().strip()[-40:])
+      run([json.tool.__file__])
+      run(["-m", "json.tool", "--compact"])
+      run(["-B", "-S", "-I", "-c", "import sys; print(sys.argv, sys.stdin.read())", "x"])
+      run(["-u", "-c", "import sys; print(sys.stdout.write_through)"])
+      run(["-"], b"print('from stdin')")
+      run(["-Wdefault"] + sys.argv + ["again"])
+      run(["-m", "no_such_module_anywhere"])
+
+      """
+    let root = try PythonFixtures.project(["reexec.py": source])
+    defer { CLI.cleanup(root) }
+    let path = try #require(PythonFixtures.build("reexec", [root + "/reexec.py"]).0)
+    let r = try PythonFixtures.runClean(path, ["arg"])
+    let host = try CLI.run("/usr/bin/python3", [root + "/reexec.py", "arg"])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout == host.stdout, "frozen:\n\(r.stdout)\npython3:\n\(host.stdout)")
+    #expect(r.stdout.contains("-Wdefault 0 ['program', 'again', \"['arg',\", \"'again']\"]"))
+    #expect(r.stdout.contains("-m 0 ['{\"a\":1}']"))
+    // From a shell, interpreter-like arguments are the program's own.
+    let shell = try CLI.run(path, ["-c", "print(1)"], env: ["AGAIN": "1"])
+    #expect(shell.stdout == "program again ['-c', 'print(1)']\n", "\(shell.stdout)\(shell.stderr)")
+  }
+
   @Test("a package folder with __main__.py: importlib.resources, pkgutil.get_data, iter_modules")
   func packageResources() throws {
     let path = try #require(PythonFixtures.build("pkgapp", [CLI.sample("pkgapp")]).0)

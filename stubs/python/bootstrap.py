@@ -87,11 +87,7 @@ class FrostImporter:
         return None
 
     def _spec(self, fullname, found):
-        kind, ppath = found
-        if kind == NAMESPACE:
-            spec = ModuleSpec(fullname, self, is_package=True, loader_state=found)
-            spec.submodule_search_locations = [ROOT + ppath]
-            return spec
+        kind, ppath = found  # a module, package or extension (namespaces are PathFinder's)
         origin = ROOT + (ppath[:-1] if kind != EXTENSION else ppath)
         package = _is_package(found)
         spec = ModuleSpec(fullname, self, origin=origin, is_package=package,
@@ -128,10 +124,6 @@ class FrostImporter:
 
     def create_module(self, spec):
         kind, ppath = self._state(spec)
-        if kind == NAMESPACE:  # __file__ None, as importlib gives a namespace package
-            module = type(sys)(spec.name)
-            module.__file__ = None
-            return module
         if kind != EXTENSION:
             return None
         fdpath = _frost.load_extension(ppath)
@@ -313,6 +305,18 @@ def prepare():
         command = interpreter_command(argv)
     if command is not None:
         return compile(command, "<string>", "exec"), main.__dict__
+    first = argv[1] if len(argv) > 1 else ""
+    if (first[:1] == "-" and first[:2] != "--") or first.endswith(".py") or "/" in first \
+            or first == argv[0]:
+        # Perhaps python3's command line, from a re-execution of sys.executable (support.py).
+        from _frost_support import interpreter_reexec
+        run = interpreter_reexec(argv)
+        if run is not None and run != "program":
+            code, file = run
+            main.__dict__.update(__name__="__main__", __cached__=None)
+            if file is not None:
+                main.__dict__["__file__"] = file
+            return code, main.__dict__
     if _frost.manifest("python-source"):
         sys.excepthook = _excepthook
     spec = _main_spec(_frost.manifest("main-module")[0])

@@ -250,3 +250,121 @@ def interpreter_command(argv):
         return None
     sys.argv[:] = ["-c"] + argv[i + 2:]
     return source
+
+
+# Other re-executions of sys.executable as an interpreter, by the program or its children:
+# loky's workers (-m joblib.externals.loky.backend.popen_loky_posix --pipe N), anyio's
+# (-u -m anyio.to_process), py-cpuinfo (a module's file, --json), a helper script written to
+# disk, and reloaders that start the program again ([sys.executable] + sys.argv: werkzeug,
+# django). Only when the parent process runs this same executable: from a shell or a service
+# manager, the binary's arguments are the program's, whatever they look like.
+_SHORT_FLAGS = frozenset("bBdEiIOqRsSuvx")  # python3's options that take no value
+
+
+def _interpreter_args(argv):
+    """(flags, -W values, kind, value, rest) of python3's command line argv[1:], kind one of
+    "-m", "-c", "script" and "-" (stdin); None when argv is not one."""
+    flags, warnoptions = set(), []
+    i = 1
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "-" or not arg.startswith("-") or arg.startswith("--"):
+            break
+        for j in range(1, len(arg)):
+            ch = arg[j]
+            if ch in "cmWX":
+                attached = arg[j + 1:]
+                if not attached and i + 1 >= len(argv):
+                    return None
+                value = attached or argv[i + 1]
+                i += 0 if attached else 1
+                if ch in "cm":
+                    return flags, warnoptions, "-" + ch, value, argv[i + 1:]
+                if ch == "W":
+                    warnoptions.append(value)
+                break
+            if ch not in _SHORT_FLAGS:
+                return None
+            flags.add(ch)
+        i += 1
+    if i >= len(argv) or argv[i] == "-":
+        return (flags, warnoptions, "-", None, argv[i + 1:]) if i < len(argv) else None
+    return flags, warnoptions, "script", argv[i], argv[i + 1:]
+
+
+def _same_file(a, b):
+    import os
+    try:
+        x, y = os.stat(a), os.stat(b)
+    except OSError:
+        return False
+    return (x.st_dev, x.st_ino) == (y.st_dev, y.st_ino)
+
+
+def _unbuffered():
+    """python3 -u: stdout and stderr on their descriptors with no buffer between."""
+    import io
+    for name, fd in (("stdout", 1), ("stderr", 2)):
+        old = getattr(sys, name)
+        if old is None:
+            continue
+        setattr(sys, name, io.TextIOWrapper(
+            io.FileIO(fd, "w", closefd=False), encoding=old.encoding, errors=old.errors,
+            write_through=True))
+
+
+def interpreter_reexec(argv):
+    """What a re-execution of the binary as python3 runs: (code, __file__) with sys.argv set
+    as python3 sets it; "program" when it names the binary itself (the program, sys.argv
+    without that path); None when argv is not such a command or the parent is another
+    program."""
+    parsed = _interpreter_args(argv)
+    if parsed is None or not _same_file("/proc/self/exe", "/proc/%d/exe" % _getppid()):
+        return None
+    flags, warnoptions, kind, value, rest = parsed
+    if kind == "script" and _same_file(value, "/proc/self/exe"):
+        sys.argv[:] = [argv[0]] + rest
+        result = "program"
+    elif kind == "-m":
+        sys.argv[:] = ["-m"] + rest
+        result = compile("import runpy\nrunpy._run_module_as_main(%r)\n" % value,
+                         "<frost>", "exec"), None
+    elif kind == "-c":
+        sys.argv[:] = ["-c"] + rest
+        result = compile(value, "<string>", "exec"), None
+    elif kind == "-":
+        sys.argv[:] = ["-"] + rest
+        result = compile(sys.stdin.read(), "<stdin>", "exec"), None
+    else:
+        result = _script(value)
+        if result is None:
+            return None
+        sys.argv[:] = [value] + rest
+        import os
+        sys.path.insert(0, os.path.dirname(os.path.abspath(value)))
+    if "u" in flags:
+        _unbuffered()
+    if warnoptions:
+        import warnings
+        sys.warnoptions.extend(warnoptions)
+        warnings._processoptions(warnoptions)
+    return result
+
+
+def _getppid():
+    import os
+    return os.getppid()
+
+
+def _script(path):
+    """(code, __file__) of a script python3 would run: a module of the payload by its
+    __file__ (its bytecode), or a file on disk; None when there is none."""
+    from _frost_bootstrap import _code
+    if path.startswith(ROOT) and path.endswith(".py") and _frost.stat(path[len(ROOT):] + "c"):
+        return _code(path[len(ROOT):] + "c"), path
+    try:
+        with open(path, "rb") as f:
+            source = f.read()
+    except OSError:
+        return None
+    return compile(source, path, "exec"), path
