@@ -281,6 +281,19 @@ def _main_spec(name):
     return spec
 
 
+def _parent_is_this_binary():
+    """The parent process runs this executable: the program (or a child of it) re-executed
+    sys.executable. Two stat calls, so that a program run with a path argument pays nothing
+    more."""
+    import posix
+    try:
+        mine = posix.stat("/proc/self/exe")
+        theirs = posix.stat("/proc/%d/exe" % posix.getppid())
+    except OSError:
+        return False
+    return (mine.st_dev, mine.st_ino) == (theirs.st_dev, theirs.st_ino)
+
+
 def _excepthook(exc_type, value, tb):
     """With sources bundled: the traceback module prints source lines (via get_source);
     python's own hook when a trimmed payload (--stdlib imported) has no traceback module."""
@@ -306,9 +319,9 @@ def prepare():
     if command is not None:
         return compile(command, "<string>", "exec"), main.__dict__
     first = argv[1] if len(argv) > 1 else ""
-    if (first[:1] == "-" and first[:2] != "--") or first.endswith(".py") or "/" in first \
-            or first == argv[0]:
-        # Perhaps python3's command line, from a re-execution of sys.executable (support.py).
+    if ((first[:1] == "-" and first[:2] != "--") or first.endswith(".py") or "/" in first
+            or first == argv[0]) and _parent_is_this_binary():
+        # python3's command line, from a re-execution of sys.executable (support.py).
         from _frost_support import interpreter_reexec
         run = interpreter_reexec(argv)
         if run is not None and run != "program":

@@ -9,7 +9,7 @@ building these classes at every start (hello: 2.2 % of its instructions).
 """
 import sys
 import _frost
-from _frost_bootstrap import IMPORTER, NAMESPACE, ROOT, ModuleSpec, _not_found
+from _frost_bootstrap import IMPORTER, NAMESPACE, ROOT, ModuleSpec
 
 
 def decode_source(data):
@@ -19,75 +19,46 @@ def decode_source(data):
     return io.IncrementalNewlineDecoder(None, True).decode(data.decode(encoding))
 
 
-class FrostPath:
-    """A file or folder of the payload, as importlib.resources' Traversable."""
+_path_class = []
+_as_file_registered = set()  # the modules whose as_file() answers payload_path's class
 
-    def __init__(self, ppath):
-        self._ppath = ppath
 
-    def __repr__(self):
-        return "FrostPath(%r)" % self._ppath
+def payload_path(ppath):
+    """The pathlib path of the payload file or folder `ppath`, as importlib.resources.files()
+    gives for a package on disk under python3: a PosixPath of `<executable>/ppath`, every
+    method of which works (vfs.py answers its stat, listdir, scandir, open and access), of a
+    subclass whose as_file() is a memfd (_as_file)."""
+    if not _path_class:
+        _path_class.append(_make_path_class())
+    cls = _path_class[0]
+    # importlib.resources (3.9 on) or the importlib_resources backport, whichever asks first
+    # or later: each has its own as_file().
+    for name in ("importlib.resources", "importlib_resources"):
+        if name not in _as_file_registered and hasattr(sys.modules.get(name), "as_file"):
+            sys.modules[name].as_file.register(cls, _as_file)
+            _as_file_registered.add(name)
+    return cls(ROOT + ppath)
 
-    def __str__(self):
-        return ROOT + self._ppath
 
-    def __eq__(self, other):
-        return isinstance(other, FrostPath) and other._ppath == self._ppath
+def _make_path_class():
+    """The class of payload_path, made on first use (importing pathlib would cost a program
+    that only imports this module for a traceback)."""
+    import pathlib
+    base = type(pathlib.Path())
 
-    def __hash__(self):
-        return hash(self._ppath)
+    class PosixPath(base):
+        """A path under the executable (python3's name, so that its repr and type name are
+        those a program prints under python3). Paths made from it (`/`, joinpath, parent,
+        iterdir, glob) are of this class too: as pathlib makes them from type(self)."""
+        __slots__ = ()
 
-    @property
-    def name(self):
-        return self._ppath.rpartition("/")[2]
+        def __reduce__(self):
+            return base, (str(self),)  # a plain PosixPath, which any Python reads
 
-    @property
-    def parent(self):
-        return FrostPath(self._ppath.rpartition("/")[0])
-
-    def iterdir(self):
-        for child in _frost.listdir(self._ppath):
-            yield FrostPath(self._ppath + "/" + child)
-
-    def is_dir(self):
-        return _frost.isdir(self._ppath)
-
-    def is_file(self):
-        return _frost.stat(self._ppath) is not None
-
-    def exists(self):
-        return self.is_file() or self.is_dir()
-
-    def joinpath(self, *others):
-        parts = self._ppath.split("/")
-        for other in others:
-            for part in str(other).split("/"):
-                if part == "..":
-                    parts.pop()
-                elif part not in ("", "."):
-                    parts.append(part)
-        return FrostPath("/".join(parts))
-
-    __truediv__ = joinpath
-
-    def read_bytes(self):
-        if not self.is_file():
-            raise _not_found(self)
-        return _frost.read(self._ppath)
-
-    def read_text(self, encoding=None, errors=None):
-        return self.read_bytes().decode(encoding or "utf-8", errors or "strict")
-
-    def open(self, mode="r", *args, **kwargs):
-        import io
-        stream = io.BytesIO(self.read_bytes())
-        if "b" in mode:
-            return stream
-        return io.TextIOWrapper(stream, *args, **kwargs)
+    return PosixPath
 
 
 _memfds = {}
-_registered = []
 
 
 def real_path(ppath):
@@ -107,51 +78,44 @@ def real_path(ppath):
 
 
 def _as_file(path):
-    """importlib.resources.as_file() of a payload file: its memfd path (see real_path);
-    of a payload folder: its path under the executable (Python code reads it by path)."""
+    """importlib.resources.as_file() of a payload_path: of a payload file, its memfd path
+    (see real_path); of anything else (a folder, which Python code reads by path, a path
+    that names nothing or lies outside the executable), the path itself, as python3 gives
+    for a pathlib.Path."""
     import contextlib
     import pathlib
+    from _frost_vfs import _ppath
 
     @contextlib.contextmanager
     def context():
-        if path.is_dir():
-            yield pathlib.Path(str(path))
-        elif not path.is_file():
-            raise _not_found(path)
+        ppath = _ppath(path)
+        if ppath and _frost.stat(ppath) is not None and not _frost.isdir(ppath):
+            yield pathlib.Path(real_path(ppath))
         else:
-            yield pathlib.Path(real_path(path._ppath))
+            yield path
     return context()
-
-
-def register_as_file():
-    """Makes importlib.resources.as_file() answer FrostPath without a temporary file."""
-    import importlib.resources
-    importlib.resources.as_file.register(FrostPath, _as_file)
 
 
 class FrostReader:
     """importlib.resources reader of one package folder of the payload."""
 
     def __init__(self, ppath):
-        self._root = FrostPath(ppath)
+        self._ppath = ppath
 
     def files(self):
-        if not _registered:
-            _registered.append(True)
-            register_as_file()
-        return self._root
+        return payload_path(self._ppath)
 
     def open_resource(self, resource):
-        return (self._root / resource).open("rb")
+        return self.files().joinpath(resource).open("rb")
 
     def resource_path(self, resource):
         raise FileNotFoundError(resource)
 
     def is_resource(self, path):
-        return (self._root / path).is_file()
+        return self.files().joinpath(path).is_file()
 
     def contents(self):
-        return [p.name for p in self._root.iterdir()]
+        return [p.name for p in self.files().iterdir()]
 
 
 class FrostPathEntryFinder(sys.modules["_frozen_importlib_external"].FileFinder):
@@ -316,10 +280,10 @@ def _unbuffered():
 def interpreter_reexec(argv):
     """What a re-execution of the binary as python3 runs: (code, __file__) with sys.argv set
     as python3 sets it; "program" when it names the binary itself (the program, sys.argv
-    without that path); None when argv is not such a command or the parent is another
-    program."""
+    without that path); None when argv is not such a command. Called only when the parent
+    process runs this same binary (bootstrap.py)."""
     parsed = _interpreter_args(argv)
-    if parsed is None or not _same_file("/proc/self/exe", "/proc/%d/exe" % _getppid()):
+    if parsed is None:
         return None
     flags, warnoptions, kind, value, rest = parsed
     if kind == "script" and _same_file(value, "/proc/self/exe"):
@@ -349,11 +313,6 @@ def interpreter_reexec(argv):
         sys.warnoptions.extend(warnoptions)
         warnings._processoptions(warnoptions)
     return result
-
-
-def _getppid():
-    import os
-    return os.getppid()
 
 
 def _script(path):
