@@ -109,7 +109,12 @@ class FrostReader:
         return self.files().joinpath(resource).open("rb")
 
     def resource_path(self, resource):
-        raise FileNotFoundError(resource)
+        """importlib.resources.path() before 3.11: the memfd path of as_file() (which 3.11
+        on uses), not a temporary file (3.9, 3.10) nor a path only this process can open."""
+        ppath = self._ppath + "/" + resource
+        if "/" in resource or _frost.stat(ppath) is None:
+            raise FileNotFoundError(resource)
+        return real_path(ppath)
 
     def is_resource(self, path):
         return self.files().joinpath(path).is_file()

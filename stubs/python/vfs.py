@@ -7,8 +7,9 @@ Frozen into the stub as `_frost_vfs` (see freeze_modules.py) and installed by
 `_frost_bootstrap` when the main phase is done. Only str paths (or path-likes giving str)
 that start with `<executable>/` are answered here; every other call goes to the original
 function unchanged. Module entries show as their source names (`mod.py` for `mod.pyc`), as
-in the folder they came from. C code cannot open these paths: importlib.resources.as_file()
-hands it a memfd instead (support.py), as does `frost.resource_path()`.
+in the folder they came from. A file opened here is read from memory; its fileno() opens a
+descriptor, which the stub's C open() gives of a memfd holding it (stub_vfs.c answers C code's
+opens of these paths so), as importlib.resources.as_file() hands out a memfd path (support.py).
 
 It patches `posix`, the built-in module that `os` re-exports (`from posix import *`), and `os`
 too when it is already imported: a program that imports `os` later gets the patched functions,
@@ -167,9 +168,91 @@ def _reader(path, ppath, mode):
         raise IsADirectoryError(errno.EISDIR, posix.strerror(errno.EISDIR), path)
     if found[3] is None:  # a module whose source is not bundled
         raise _missing(path)
-    stream = io.BytesIO(_frost.read(found[3]))
-    stream.name = path
-    return stream
+    return _PayloadFile(_frost.read(found[3]), posix.fspath(path), found[3])
+
+
+class _PayloadFile(io.BytesIO):
+    """A payload file open for reading, where python3 gives a BufferedReader: its bytes in
+    memory, and a descriptor only once fileno() is called (mmap.mmap, os.fstat, os.sendfile,
+    numpy's memmap, C code handed the file), so that reading thousands of data files keeps
+    no descriptor or memfd for each. Read-only, as a file opened "rb": not writable."""
+
+    mode = "rb"
+
+    def __init__(self, data, name, ppath):
+        self._fd = None
+        super().__init__(data)
+        self.name = name
+        self._ppath = ppath
+
+    def __repr__(self):
+        return "<_io.BufferedReader name=%r>" % self.name
+
+    def fileno(self):
+        """A descriptor of the file, opened on first call and closed with the file: the real
+        os.open of its path, which the stub's C open() answers with a new descriptor of a
+        memfd holding the entry (stub_vfs.c), at this file's position."""
+        if self.closed:
+            raise ValueError("I/O operation on closed file")
+        if self._fd is None:
+            fd = posix.open(ROOT + self._ppath, posix.O_RDONLY | posix.O_CLOEXEC)
+            if self.tell():
+                posix.lseek(fd, self.tell(), 0)  # SEEK_SET
+            if self._fd is None:
+                self._fd = fd
+            else:  # another thread made one meanwhile
+                posix.close(fd)
+        return self._fd
+
+    def close(self):
+        fd, self._fd = self._fd, None
+        try:
+            super().close()
+        finally:
+            if fd is not None:
+                posix.close(fd)
+
+    def writable(self):
+        if self.closed:
+            raise ValueError("I/O operation on closed file")
+        return False
+
+    def write(self, data):
+        raise io.UnsupportedOperation("write")
+
+    def writelines(self, lines):
+        raise io.UnsupportedOperation("write")
+
+    def truncate(self, size=None):
+        raise io.UnsupportedOperation("truncate")
+
+    def peek(self, size=0):
+        """The bytes ahead without moving, as BufferedReader.peek gives: a buffer's worth, or
+        what is left. (getbuffer() would copy the whole file.)"""
+        pos = self.tell()
+        data = self.read(io.DEFAULT_BUFFER_SIZE)
+        self.seek(pos)
+        return data
+
+
+class _Patched:
+    """What install() puts in place of a built-in function: a callable object, as the built-in
+    is, not a Python function, so that it does not turn into a method where code stores it in
+    a class (pathlib's _NormalAccessor before 3.11 has `stat = os.stat`, and `open = io.open`
+    in 3.10)."""
+
+    def __init__(self, call, original):
+        self._call = call
+        self.__name__ = original.__name__
+        self.__qualname__ = getattr(original, "__qualname__", original.__name__)
+        self.__doc__ = original.__doc__
+        self.__wrapped__ = original
+
+    def __call__(self, *args, **kwargs):
+        return self._call(*args, **kwargs)
+
+    def __repr__(self):
+        return "<built-in function %s>" % self.__name__
 
 
 def _wrap_open(original):
@@ -184,8 +267,7 @@ def _wrap_open(original):
         text = io.TextIOWrapper(stream, encoding, errors, newline)
         text.mode = mode
         return text
-    open.__doc__ = original.__doc__
-    return open
+    return _Patched(open, original)
 
 
 def _wrap(original, virtual):
@@ -194,16 +276,14 @@ def _wrap(original, virtual):
         if ppath is None or kwargs.get("dir_fd") is not None:
             return original(*args, **kwargs)
         return virtual(args[0], ppath, *args[1:], **kwargs)
-    call.__name__ = original.__name__
-    call.__doc__ = original.__doc__
-    return call
+    return _Patched(call, original)
 
 
 def _open_code(original):
     def open_code(path):
         ppath = _ppath(path)
         return original(path) if ppath is None else _reader(path, ppath, "rb")
-    return open_code
+    return _Patched(open_code, original)
 
 
 def _stat_call(path, ppath, *args, **kwargs):
