@@ -62,9 +62,12 @@ _memfds = {}
 
 
 def real_path(ppath):
-    """A path that C code can open for the payload file `ppath`: /proc/self/fd/N of a memfd
-    holding its bytes (made once, kept for the process's life and inherited by children,
-    so that a child given the path reads it too). Nothing is written to disk."""
+    """A path that C code can open for the payload file `ppath`: /proc/PID/fd/N of a memfd
+    holding its bytes (made once, kept for the process's life). PID is this process's, not
+    `self`, so that a child given the path reads it while this process lives even when the
+    descriptor is not inherited (subprocess closes it by default: `curl --cacert
+    $(certifi.where())`); a child that inherits it reads it after. Nothing is written to
+    disk."""
     import os
     fd = _memfds.get(ppath)
     if fd is None:
@@ -74,7 +77,7 @@ def real_path(ppath):
         while view:
             view = view[os.write(fd, view):]
         _memfds[ppath] = fd
-    return "/proc/self/fd/%d" % fd
+    return "/proc/%d/fd/%d" % (os.getpid(), fd)
 
 
 def _as_file(path):

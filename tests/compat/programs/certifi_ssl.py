@@ -15,3 +15,9 @@ print("pem", pem.count("-----BEGIN CERTIFICATE-----") == stats["x509_ca"], pem =
 ctx2 = ssl.create_default_context(cadata=certifi.contents())
 print("cadata", ctx2.cert_store_stats()["x509_ca"] == stats["x509_ca"])
 print("version", certifi.__version__)
+# A child process given the path (curl --cacert "$(python -m certifi)"), with subprocess's
+# defaults: it opens the path itself.
+import subprocess  # noqa: E402
+
+child = subprocess.run(["grep", "-c", "BEGIN CERTIFICATE", path], capture_output=True, text=True)
+print("child", child.returncode, int(child.stdout) == stats["x509_ca"])
