@@ -1423,10 +1423,12 @@ def compiled_imports(collector, scanned):
                 # Only extension modules (compiled code importing compiled helpers, as
                 # cryptography's bindings import _cffi_backend): a Python package named in
                 # strings is mostly an optional integration (orjson names numpy), which the
-                # program imports itself when it uses it.
+                # program imports itself when it uses it. So is a package whose __init__ is
+                # compiled (mypyc's mypy, named by the strings of other mypyc modules).
                 spec = collector.find(name)
                 origin = getattr(spec, "origin", None) if spec is not None else None
-                if isinstance(origin, str) and origin.endswith(EXT_SUFFIXES):
+                if (isinstance(origin, str) and origin.endswith(EXT_SUFFIXES)
+                        and spec.submodule_search_locations is None):
                     if collector.add(name) is not None:
                         added = True
             elif top in std and top not in tops:

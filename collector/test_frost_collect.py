@@ -19,13 +19,14 @@ def collect(files, entry="main", stdlib="imported", extra=None):
     for rel, text in files.items():
         path = os.path.join(root, rel)
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "w") as f:
-            f.write(textwrap.dedent(text))
+        with open(path, "wb" if isinstance(text, bytes) else "w") as f:
+            f.write(text if isinstance(text, bytes) else textwrap.dedent(text))
     req = {"entry": {"type": "script", "module": entry, "path": os.path.join(root, entry + ".py")},
            "roots": [root], "paths": [], "include_modules": [], "include_packages": [],
            "exclude_modules": [], "add_data": [], "include_source": False, "optimize": 0,
            "blob": os.path.join(root, "blob"), "provided": [], "stub_lib": [], "stdlib": stdlib}
     req.update(extra or {})
+    req["paths"] = [os.path.join(root, p) for p in req["paths"]]  # relative to the program
     out = subprocess.run([sys.executable, "-I", fc.__file__], input=json.dumps(req),
                          capture_output=True, text=True, check=True)
     return json.loads(out.stdout)
@@ -112,6 +113,23 @@ class Analysis(unittest.TestCase):
         self.assertEqual(report[("main", True)], ["not_installed_optional"])
         self.assertEqual(report[("helper", True)], ["winreg"], "another platform's module")
         self.assertNotIn(("helper", False), report)
+
+    def test_extension_strings_bring_extension_modules_not_packages(self):
+        """An extension module named in another's strings is bundled (compiled code imports
+        compiled helpers: _cffi_backend); a package named so is not, even one whose __init__
+        is compiled (mypyc's mypy, named in other mypyc modules' strings: 45 MB)."""
+        ext = fc.EXT_SUFFIXES[0]
+        out = collect({
+            "main.py": "import plug\n",
+            "site/plug" + ext: b"\x7fnot ELF\x00helperx\x00pkgx\x00",
+            "site/helperx" + ext: b"\x00",
+            "site/pkgx/__init__" + ext: b"\x00",
+            "site/pkgx/sub.py": "X = 1\n",
+        }, extra={"paths": ["site"]})
+        names = {m["name"] for m in out["modules"]}
+        self.assertIn("plug", names)
+        self.assertIn("helperx", names)
+        self.assertNotIn("pkgx", names)
 
     def test_type_checking_imports_are_not_followed(self):
         out = collect({"main.py": """
