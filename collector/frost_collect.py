@@ -543,8 +543,8 @@ class Collector:
             return None
         if not imports_after(co, LOAD_NAME, co.co_names.index("__name__")):
             return None
-        blocks = false_branches(co, lambda ins: ins.opname == "LOAD_NAME"
-                                and ins.argval == "__name__", 4)
+        blocks = false_branches(co, lambda code, i: code[i].opname == "LOAD_NAME"
+                                and code[i].argval == "__name__", 4)
         return blocks[0] if blocks else None
 
     @staticmethod
@@ -553,8 +553,8 @@ class Collector:
         imports there never run."""
         if "TYPE_CHECKING" not in co.co_names:
             return []
-        return false_branches(co, lambda ins: ins.opname in ("LOAD_NAME", "LOAD_GLOBAL",
-                              "LOAD_ATTR") and ins.argval == "TYPE_CHECKING", 3)
+        return false_branches(co, lambda code, i: code[i].opname in (
+            "LOAD_NAME", "LOAD_GLOBAL", "LOAD_ATTR") and code[i].argval == "TYPE_CHECKING", 3)
 
     def import_at(self, raw, i, consts, names, package, via):
         arg = raw[i + 1]
@@ -700,16 +700,17 @@ def imports_after(co, op, arg):
 
 def false_branches(co, test, window):
     """(jump, target) byte ranges of the blocks that run when a condition holds: an
-    instruction that `test` accepts, followed within `window` instructions by a jump if false
-    (POP_JUMP_IF_FALSE, 3.11's POP_JUMP_FORWARD_IF_FALSE) to a later offset. dis gives the
-    target as an offset on every version (absolute, relative, in bytes or in words)."""
+    instruction at which `test(instructions, index)` holds, followed within `window`
+    instructions by a jump if false (POP_JUMP_IF_FALSE, 3.11's POP_JUMP_FORWARD_IF_FALSE) to a
+    later offset. dis gives the target as an offset on every version (absolute, relative, in
+    bytes or in words)."""
     try:
         code = list(dis.get_instructions(co))
     except Exception:
         return []
     out = []
-    for i, ins in enumerate(code):
-        if not test(ins):
+    for i in range(len(code)):
+        if not test(code, i):
             continue
         for jump in code[i + 1:i + 1 + window]:
             if "JUMP" in jump.opname:
@@ -730,36 +731,31 @@ def version_blocks(co):
     never run (annotationlib behind `>= (3, 14)`, tomli behind `< (3, 11)` on 3.11)."""
     if "version_info" not in co.co_names:
         return []
-    try:
-        code = list(dis.get_instructions(co))
-    except Exception:
-        return []
-    out = []
-    for i, ins in enumerate(code):
-        if ins.argval != "version_info" or "ATTR" not in ins.opname and "NAME" not in ins.opname \
-                and "GLOBAL" not in ins.opname:
+    return false_branches(co, version_test_fails, 8)
+
+
+def version_test_fails(code, i):
+    """code[i] loads `version_info`, compared next with a constant tuple, and the comparison
+    is false for this interpreter."""
+    ins = code[i]
+    if ins.argval != "version_info" or not any(
+            kind in ins.opname for kind in ("ATTR", "NAME", "GLOBAL")):
+        return False
+    window = code[i + 1:i + 8]
+    for k, w in enumerate(window):
+        if w.opname != "COMPARE_OP":
             continue
-        window = code[i + 1:i + 8]
-        sliced = any("SLICE" in w.opname for w in window)
-        for k, w in enumerate(window):
-            if w.opname != "COMPARE_OP":
-                continue
-            test = VERSION_TESTS.get(str(w.argval).replace("bool(", "").rstrip(")"))
-            const = window[k - 1].argval if k and window[k - 1].opname == "LOAD_CONST" else None
-            jump = window[k + 1] if k + 1 < len(window) else None
-            if (test is None or not isinstance(const, tuple) or jump is None
-                    or not jump.opname.endswith("IF_FALSE") or not isinstance(jump.argval, int)
-                    or jump.argval <= jump.offset):
-                break
-            version = tuple(sys.version_info)[:len(const)] if sliced else sys.version_info
-            try:
-                holds = test(version, const)
-            except TypeError:
-                break
-            if not holds:
-                out.append((jump.offset, jump.argval))
-            break
-    return out
+        test = VERSION_TESTS.get(str(w.argval).replace("bool(", "").rstrip(")"))
+        const = window[k - 1].argval if k and window[k - 1].opname == "LOAD_CONST" else None
+        if test is None or not isinstance(const, tuple):
+            return False
+        sliced = any("SLICE" in x.opname for x in window[:k])
+        try:
+            return not test(tuple(sys.version_info)[:len(const)] if sliced else sys.version_info,
+                            const)
+        except TypeError:
+            return False
+    return False
 
 
 def try_ranges(co):

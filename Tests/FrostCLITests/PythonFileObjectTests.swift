@@ -109,23 +109,14 @@ struct PythonFileObjectTests {
         print("as_file folder", sorted(p.name for p in pathlib.Path(folder).glob("*.txt")))
     """
 
-  /// Freezes `script` of `files` with `python` and runs it, and runs it under `python`; both
-  /// exit 0 and print the same. Returns the frozen run.
+  /// Freezes `script` of `files` (and the package) with `python` and runs it, and runs it
+  /// under `python`; both exit 0 and print the same. Returns the frozen run.
   static func same(
     _ files: [String: String], _ script: String, python: String = PythonFixtures.python,
     env: [String: String]? = nil
   ) throws -> CLI.Result {
-    let root = try PythonFixtures.project(files.merging(package) { a, _ in a })
-    defer { CLI.cleanup(root) }
-    let r = try CLI.frost(
-      ["build", root + "/" + script + ".py", "-o", root + "/frozen", "--python", python], env: env)
-    #expect(r.status == 0, "\(r.stderr)")
-    let frozen = try CLI.run(root + "/frozen")
-    let host = try CLI.run(python, ["-B", "-E", "-s", root + "/" + script + ".py"])
-    #expect(frozen.status == 0, "\(frozen.stderr)")
-    #expect(host.status == 0, "\(host.stderr)")
-    #expect(frozen.stdout == host.stdout, "frozen:\n\(frozen.stdout)\(frozen.stderr)")
-    return frozen
+    try PythonImportTests.sameRun(
+      files.merging(package) { a, _ in a }, script, [], python: python, environment: env)
   }
 
   @Test("open() of a payload file has a descriptor: mmap, os.fstat, text mode, closing")

@@ -127,6 +127,15 @@ struct PythonImportTests {
     _ files: [String: String], _ script: String, _ flags: [String],
     python: String = PythonFixtures.python, environment: [String: String]? = nil
   ) throws -> String {
+    try sameRun(files, script, flags, python: python, environment: environment).stdout
+  }
+
+  /// Freezes `script` of `files` with `flags` and runs it, and runs it under `python`: both
+  /// exit 0 and print the same. Returns the frozen run (its stderr too).
+  static func sameRun(
+    _ files: [String: String], _ script: String, _ flags: [String],
+    python: String = PythonFixtures.python, environment: [String: String]? = nil
+  ) throws -> CLI.Result {
     let root = try PythonFixtures.project(files)
     defer { CLI.cleanup(root) }
     let r = try CLI.frost(
@@ -138,7 +147,7 @@ struct PythonImportTests {
     #expect(frozen.status == 0, "\(frozen.stderr)")
     #expect(host.status == 0, "\(host.stderr)")
     #expect(frozen.stdout == host.stdout, "frozen:\n\(frozen.stdout)\(frozen.stderr)")
-    return frozen.stdout
+    return frozen
   }
 
   @Test("importing modules and packages gives what python3 gives, tracebacks included")

@@ -286,12 +286,16 @@ def _parent_is_this_binary():
     sys.executable. Two stat calls, so that a program run with a path argument pays nothing
     more."""
     import posix
+    return _same_file("/proc/self/exe", "/proc/%d/exe" % posix.getppid())
+
+
+def _same_file(a, b):
+    import posix
     try:
-        mine = posix.stat("/proc/self/exe")
-        theirs = posix.stat("/proc/%d/exe" % posix.getppid())
+        x, y = posix.stat(a), posix.stat(b)
     except OSError:
         return False
-    return (mine.st_dev, mine.st_ino) == (theirs.st_dev, theirs.st_ino)
+    return (x.st_dev, x.st_ino) == (y.st_dev, y.st_ino)
 
 
 def _excepthook(exc_type, value, tb):
@@ -321,7 +325,9 @@ def prepare():
     first = argv[1] if len(argv) > 1 else ""
     if ((first[:1] == "-" and first[:2] != "--") or first.endswith(".py") or "/" in first
             or first == argv[0]) and _parent_is_this_binary():
-        # python3's command line, from a re-execution of sys.executable (support.py).
+        # python3's command line, from a re-execution of sys.executable (support.py). The
+        # multiprocessing commands above are checked value by value instead, and so need
+        # no /proc to tell the parent.
         from _frost_support import interpreter_reexec
         run = interpreter_reexec(argv)
         if run is not None and run != "program":

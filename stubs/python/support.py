@@ -9,7 +9,7 @@ building these classes at every start (hello: 2.2 % of its instructions).
 """
 import sys
 import _frost
-from _frost_bootstrap import IMPORTER, NAMESPACE, ROOT, ModuleSpec
+from _frost_bootstrap import IMPORTER, NAMESPACE, ROOT, ModuleSpec, _code, _same_file
 
 
 def decode_source(data):
@@ -264,15 +264,6 @@ def _interpreter_args(argv):
     return flags, warnoptions, "script", argv[i], argv[i + 1:]
 
 
-def _same_file(a, b):
-    import os
-    try:
-        x, y = os.stat(a), os.stat(b)
-    except OSError:
-        return False
-    return (x.st_dev, x.st_ino) == (y.st_dev, y.st_ino)
-
-
 def _unbuffered():
     """python3 -u: stdout and stderr on their descriptors with no buffer between."""
     import io
@@ -326,7 +317,6 @@ def interpreter_reexec(argv):
 def _script(path):
     """(code, __file__) of a script python3 would run: a module of the payload by its
     __file__ (its bytecode), or a file on disk; None when there is none."""
-    from _frost_bootstrap import _code
     if path.startswith(ROOT) and path.endswith(".py") and _frost.stat(path[len(ROOT):] + "c"):
         return _code(path[len(ROOT):] + "c"), path
     try:
