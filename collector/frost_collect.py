@@ -1412,10 +1412,14 @@ def compiled_imports(collector, scanned):
         found = set()
         for start, end in data_sections(data):
             found.update(MODULE_STRING.findall(data, start, end))
-        for m in found:
+        # In order, and judged against what was bundled before: find() adds the parents of a
+        # dotted name, and a set's order decided whether duckdb's "numpy.core._multiarray_umath"
+        # (a .py, numpy half added) or "numpy._core._multiarray_umath" (an extension, numpy
+        # whole) came first: two builds gave different binaries.
+        for m in sorted(found):
             name = m.decode("ascii")
             top = name.split(".")[0]
-            if top in tops and name not in collector.modules and top not in collector.modules:
+            if top in tops and name not in collector.modules and top not in before:
                 # Only extension modules (compiled code importing compiled helpers, as
                 # cryptography's bindings import _cffi_backend): a Python package named in
                 # strings is mostly an optional integration (orjson names numpy), which the
@@ -1435,6 +1439,8 @@ def compiled_imports(collector, scanned):
                     name = name.rsplit(".", 1)[0]
                 else:
                     added = added or name not in before
+    # Parents that find() added are bundled: their imports are followed too.
+    added = added or set(collector.modules) != before
     if added:
         collector.drain()
     return added

@@ -131,6 +131,25 @@ class Analysis(unittest.TestCase):
         self.assertIn("helperx", names)
         self.assertNotIn("pkgx", names)
 
+    def test_extension_strings_give_the_same_modules_at_every_run(self):
+        """A dotted name whose parent find() adds (a .py) and an extension beside it: the
+        extension and its package are bundled whatever the order of a set (the collector runs
+        with a new hash seed each time: eight runs)."""
+        ext = fc.EXT_SUFFIXES[0]
+        files = {
+            "main.py": "import plug\n",
+            "site/plug" + ext: b"\x7fnot ELF\x00pkgy.zmod\x00pkgy.amod\x00pkgy._ext\x00",
+            "site/pkgy/__init__.py": "from . import version\n",
+            "site/pkgy/version.py": "V = 1\n",
+            "site/pkgy/amod.py": "",
+            "site/pkgy/zmod.py": "",
+            "site/pkgy/_ext" + ext: b"\x00",
+        }
+        for _ in range(8):
+            names = {m["name"] for m in collect(files, extra={"paths": ["site"]})["modules"]}
+            self.assertTrue({"pkgy", "pkgy._ext", "pkgy.version"} <= names, sorted(
+                n for n in names if n.startswith("pkgy")))
+
     def test_type_checking_imports_are_not_followed(self):
         out = collect({"main.py": """
             from typing import TYPE_CHECKING

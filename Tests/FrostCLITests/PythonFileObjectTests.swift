@@ -147,7 +147,12 @@ struct PythonFileObjectTests {
       #expect(!PythonVersions.required, "\(PythonVersions.absent(minor))")
       return
     }
-    let env = PythonVersions.environment
+    // A cache folder of its own: PythonVersionTests expects its first build of each
+    // interpreter to link the stub in the run's shared cache.
+    let cache = try CLI.tempDir("frost-fileobject-cache")
+    defer { CLI.cleanup(cache) }
+    var env = PythonVersions.environment
+    env["FROST_CACHE_DIR"] = cache
     let files = try Self.same(["files.py": Self.fileObjects], "files", python: python, env: env)
     #expect(files.stdout.contains("descriptor closed 9\n"), "\(files.stdout)")
     let res = try Self.same(["res.py": Self.resources], "res", python: python, env: env)
